@@ -1,0 +1,80 @@
+package io.cvatfunction.runtime;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Describes a CVAT function: what CVAT lists (name, kind, labels), what Nuclio runs (workers, timeouts,
+ * GPU, environment) and which model the handler serves.
+ *
+ * <p>Put it on a class that extends a handler base class such as
+ * {@link io.cvatfunction.runtime.yolo.YoloDetector}. {@code cvat:spec} reads it from the compiled class
+ * to write {@code function-gpu.yaml}; the function server reads it for its defaults.
+ *
+ * <pre>{@code
+ * @CvatFunction(
+ *     name = "shapes-detector",
+ *     description = "Finds circles, squares and triangles",
+ *     model = "classpath:models/shapes-yolov8n.torchscript")
+ * public class ShapesDetector extends YoloDetector {}
+ * }</pre>
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+public @interface CvatFunction {
+
+  /** The Nuclio function id: lower case letters, digits and '-', at most 56 characters. */
+  String name();
+
+  /** The name CVAT shows in its Models tab; the function id when empty. */
+  String displayName() default "";
+
+  /** What CVAT shows under the name. CVAT's model list breaks for a function without one. */
+  String description();
+
+  /** The CVAT function type. */
+  FunctionKind kind() default FunctionKind.DETECTOR;
+
+  /**
+   * The model file: a path, or {@code classpath:} followed by a resource name. The environment variable
+   * {@code CVAT_MODEL} or the system property {@code cvat.model} override it at run time.
+   */
+  String model();
+
+  /** Renames, drops or adds CVAT attributes to model labels; model labels not named here are kept. */
+  Label[] labels() default {};
+
+  /** GPUs the function asks Nuclio for ({@code resources.limits.nvidia.com/gpu}); 0 for CPU only. */
+  int gpus() default 1;
+
+  /** Requests served at once; the worker threads share one model. */
+  int workers() default 2;
+
+  /** How long one request may take (a Go duration such as {@code 30s} or {@code 1m30s}) before it gets 408. */
+  String eventTimeout() default "30s";
+
+  /** How long a request waits for a free worker before it gets 503, in milliseconds. */
+  long workerAvailabilityTimeoutMillis() default 10_000;
+
+  /** The largest request body accepted, in bytes; larger ones get 413. CVAT frames need more than 4 MiB. */
+  long maxRequestBodySize() default 32L * 1024 * 1024;
+
+  /** Environment variables for the function's container. */
+  Env[] env() default {};
+
+  /** One environment variable of the function's container. */
+  @Documented
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target({})
+  @interface Env {
+    /** The variable's name. */
+    String name();
+
+    /** The variable's value. */
+    String value();
+  }
+}

@@ -1,0 +1,57 @@
+package io.cvatfunction.runtime;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Times the stages of one request. Not thread-safe: a request runs on one worker thread.
+ *
+ * <p>Each {@link #lap} charges the time since the previous lap (or the start) to a stage.
+ */
+public final class RequestTrace {
+
+  /** The stages of a detector request, in order. */
+  public enum Stage {
+    /** JSON parsing and base64 decoding of the body. */
+    BODY,
+    /** JPEG/PNG decoding. */
+    DECODE,
+    /** Letterbox resize and padding, and the upload as a tensor. */
+    LETTERBOX,
+    /** The model's forward pass. */
+    FORWARD,
+    /** Decoding the heads, NMS, mapping boxes back to the frame. */
+    POSTPROCESS,
+    /** Serialising the response. */
+    JSON
+  }
+
+  private final EnumMap<Stage, Long> nanos = new EnumMap<>(Stage.class);
+  private final long start;
+  private long last;
+
+  /** Starts timing now. */
+  public RequestTrace() {
+    start = System.nanoTime();
+    last = start;
+  }
+
+  /** Charges the time since the last lap to {@code stage}. */
+  public void lap(Stage stage) {
+    long now = System.nanoTime();
+    nanos.merge(stage, now - last, Long::sum);
+    last = now;
+  }
+
+  /** Milliseconds per stage, in stage order. */
+  public Map<Stage, Double> millis() {
+    EnumMap<Stage, Double> out = new EnumMap<>(Stage.class);
+    nanos.forEach((stage, ns) -> out.put(stage, ns / 1e6));
+    return out;
+  }
+
+  /** Milliseconds since this trace started. */
+  public double elapsedMillis() {
+    return (System.nanoTime() - start) / 1e6;
+  }
+}

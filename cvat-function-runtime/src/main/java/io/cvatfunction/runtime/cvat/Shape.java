@@ -1,0 +1,32 @@
+package io.cvatfunction.runtime.cvat;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+
+/**
+ * One shape of a CVAT detector response.
+ *
+ * @param label the CVAT label name (a label of the function's spec)
+ * @param type {@code rectangle}, {@code polygon}, {@code mask}, ...
+ * @param points flat coordinates in frame pixels; {@code [xtl, ytl, xbr, ybr]} for a rectangle
+ * @param confidence the model's score, or null
+ * @param attributes attribute values, possibly empty
+ * @param mask for {@code mask} shapes: the 0/1 crop of the box, row-major, then {@code [xtl, ytl, xbr, ybr]}
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+@JsonPropertyOrder({"label", "type", "points", "confidence", "attributes", "mask"})
+public record Shape(
+    String label,
+    String type,
+    float[] points,
+    Float confidence,
+    List<ShapeAttribute> attributes,
+    int[] mask) {
+
+  /** A rectangle {@code [xtl, ytl, xbr, ybr]} with a confidence and attribute values. */
+  public static Shape rectangle(
+      String label, float xtl, float ytl, float xbr, float ybr, float confidence, List<ShapeAttribute> attributes) {
+    return new Shape(label, "rectangle", new float[] {xtl, ytl, xbr, ybr}, confidence, attributes, null);
+  }
+}

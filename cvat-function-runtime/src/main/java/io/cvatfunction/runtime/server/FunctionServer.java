@@ -1,0 +1,174 @@
+package io.cvatfunction.runtime.server;
+
+import io.cvatfunction.runtime.CvatHandler;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * A Nuclio-compatible function process: the HTTP trigger on {@code :8080}, health on {@code :8082}, one
+ * handler (one model) shared by the workers. It listens at once, answers {@code /ready} with 503 while the
+ * model loads, and stops gracefully: in-flight requests finish first.
+ *
+ * <p>Run it as {@code java -Dcvat.handler=com.example.MyDetector io.cvatfunction.runtime.server.FunctionServer};
+ * see {@link ServerSettings} for the other settings.
+ */
+public final class FunctionServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FunctionServer.class);
+
+  private final CvatHandler handler;
+  private final ServerSettings settings;
+  private final Readiness readiness = new Readiness();
+  private final WorkerPool workers;
+  private final GracefulShutdownHandler trigger;
+  private final Undertow undertow;
+  private final Thread loader;
+  private volatile boolean closed;
+
+  private FunctionServer(CvatHandler handler, ServerSettings settings) {
+    this.handler = handler;
+    this.settings = settings;
+    this.workers = new WorkerPool(settings.workers(), settings.workerAvailabilityTimeout(), settings.eventTimeout());
+    this.trigger = new GracefulShutdownHandler(new TriggerEndpoint(handler, readiness, workers, settings));
+    this.undertow = Undertow.builder()
+        .addHttpListener(settings.port(), settings.host(), trigger)
+        .addHttpListener(settings.healthPort(), settings.host(), new HealthEndpoint(readiness))
+        .setIoThreads(2)
+        // Request threads read bodies and wait for workers; enough that waiting requests are never stuck behind reads.
+        .setWorkerThreads(Math.max(32, settings.workers() * 4))
+        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, settings.maxRequestBodySize())
+        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
+        .build();
+    this.loader = new Thread(this::load, "model-loader");
+  }
+
+  /** Starts listening and loads the handler in the background. */
+  public static FunctionServer start(CvatHandler handler, ServerSettings settings) {
+    FunctionServer server = new FunctionServer(handler, settings);
+    server.undertow.start();
+    LOG.atInfo()
+        .addKeyValue("handler", handler.getClass().getName())
+        .addKeyValue("port", server.port())
+        .addKeyValue("healthPort", server.healthPort())
+        .addKeyValue("workers", settings.workers())
+        .addKeyValue("eventTimeoutMs", settings.eventTimeout().toMillis())
+        .addKeyValue("maxRequestBodySize", settings.maxRequestBodySize())
+        .log("listening");
+    server.loader.start();
+    return server;
+  }
+
+  private void load() {
+    long start = System.nanoTime();
+    try {
+      handler.load(settings.handlerOptions());
+      readiness.markReady();
+      LOG.atInfo().addKeyValue("loadMs", (System.nanoTime() - start) / 1_000_000).log("ready");
+    } catch (Throwable e) {
+      readiness.markFailed("the model failed to load: " + e.getMessage());
+      LOG.error("the model failed to load; /ready stays 503 until the function is fixed", e);
+    }
+  }
+
+  /** Waits until the model is loaded (true) or failed to load (false). */
+  public boolean awaitReady(Duration timeout) throws InterruptedException {
+    return readiness.await(timeout);
+  }
+
+  /** The HTTP trigger's bound port (useful when configured as 0). */
+  public int port() {
+    return boundPort(0);
+  }
+
+  /** The health endpoint's bound port. */
+  public int healthPort() {
+    return boundPort(1);
+  }
+
+  private int boundPort(int listener) {
+    List<Undertow.ListenerInfo> listeners = undertow.getListenerInfo();
+    return ((InetSocketAddress) listeners.get(listener).getAddress()).getPort();
+  }
+
+  /** Stops taking requests, lets in-flight ones finish (up to the event timeout), then frees everything. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    trigger.shutdown();
+    try {
+      trigger.awaitShutdown(settings.eventTimeout().toMillis() + 1_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    undertow.stop();
+    workers.close();
+    loader.interrupt();
+    handler.close();
+    LOG.info("stopped");
+  }
+
+  /**
+   * Starts the function named by {@code cvat.handler} / {@code CVAT_HANDLER} (or the first argument, or
+   * {@code spec.handler} of Nuclio's processor.yaml) and serves until SIGTERM or SIGINT, then exits 0.
+   */
+  public static void main(String[] args) throws Exception {
+    JsonLogging.install();
+    ProcessorConfig nuclio = ProcessorConfig.read(Optional.ofNullable(ServerSettings.systemLookup().apply("cvat.processorConfig"))
+        .map(Path::of).orElse(ProcessorConfig.NUCLIO_PATH));
+    String handlerName = args.length > 0 ? args[0]
+        : Optional.ofNullable(ServerSettings.systemLookup().apply("cvat.handler"))
+            .or(nuclio::handler)
+            .orElse(null);
+    CvatHandler handler;
+    ServerSettings settings;
+    try {
+      Class<?> handlerClass = handlerClass(handlerName);
+      settings = ServerSettings.resolve(handlerClass, nuclio, ServerSettings.systemLookup());
+      handler = (CvatHandler) handlerClass.getDeclaredConstructor().newInstance();
+    } catch (IllegalArgumentException e) {
+      LOG.error("cannot start: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
+    FunctionServer server = start(handler, settings);
+    for (String name : List.of("TERM", "INT")) {
+      Signal.handle(new Signal(name), signal -> {
+        LOG.info("SIG{} received: finishing in-flight requests", name);
+        server.close();
+        System.exit(0);
+      });
+    }
+  }
+
+  private static Class<?> handlerClass(String name) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("no handler class: set -Dcvat.handler=<class> or CVAT_HANDLER");
+    }
+    // Nuclio's Java runtime takes the part after ':' of "module:Class".
+    String className = name.contains(":") ? name.substring(name.indexOf(':') + 1) : name;
+    Class<?> type;
+    try {
+      type = Class.forName(className.trim());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalArgumentException("the handler class " + className + " is not on the classpath");
+    }
+    if (!CvatHandler.class.isAssignableFrom(type)) {
+      throw new IllegalArgumentException("the handler class " + className + " does not implement "
+          + CvatHandler.class.getName() + ": extend YoloDetector");
+    }
+    return type;
+  }
+}

@@ -1,0 +1,37 @@
+package io.cvatfunction.runtime.server;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** Whether the function can serve: loading, ready, or failed with a reason. */
+final class Readiness {
+
+  private final CountDownLatch settled = new CountDownLatch(1);
+  private volatile boolean ready;
+  private volatile String notReadyReason = "loading the model";
+
+  boolean isReady() {
+    return ready;
+  }
+
+  /** Why the function does not serve; meaningless once ready. */
+  String notReadyReason() {
+    return notReadyReason;
+  }
+
+  void markReady() {
+    ready = true;
+    settled.countDown();
+  }
+
+  void markFailed(String reason) {
+    notReadyReason = reason;
+    settled.countDown();
+  }
+
+  /** Waits until loading ended either way; true when ready. */
+  boolean await(Duration timeout) throws InterruptedException {
+    return settled.await(timeout.toNanos(), TimeUnit.NANOSECONDS) && ready;
+  }
+}

@@ -1,0 +1,96 @@
+package io.cvatfunction.runtime.yolo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What an Ultralytics export says about itself in its {@code config.txt} extra file.
+ *
+ * @param names class names by class id
+ * @param inputWidth the model input's width in pixels
+ * @param inputHeight the model input's height in pixels
+ * @param stride the largest stride
+ * @param task {@code detect}, {@code segment}, ...
+ * @param end2end whether the head is NMS-free ({@code (1, 300, 6)} output), when the file says so
+ */
+public record ModelMetadata(
+    List<String> names, int inputWidth, int inputHeight, int stride, String task, Boolean end2end) {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Parses {@code config.txt}. */
+  public static ModelMetadata parse(String configTxt) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(configTxt);
+    } catch (Exception e) {
+      throw new IllegalArgumentException("the model's config.txt is not JSON: " + e.getMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("the model's config.txt is not a JSON object");
+    }
+    List<String> names = parseNames(root.get("names"));
+    JsonNode imgsz = root.get("imgsz");
+    int height;
+    int width;
+    if (imgsz != null && imgsz.isArray() && imgsz.size() == 2) {
+      height = imgsz.get(0).asInt();
+      width = imgsz.get(1).asInt();
+    } else if (imgsz != null && imgsz.canConvertToInt()) {
+      height = imgsz.asInt();
+      width = height;
+    } else {
+      throw new IllegalArgumentException("the model's config.txt has no usable \"imgsz\": " + imgsz);
+    }
+    if (width <= 0 || height <= 0) {
+      throw new IllegalArgumentException("the model's config.txt has a non-positive \"imgsz\": " + imgsz);
+    }
+    int stride = root.path("stride").asInt(32);
+    String task = root.path("task").asText("detect");
+    JsonNode end2end = root.get("end2end");
+    return new ModelMetadata(names, width, height, stride, task,
+        end2end == null || end2end.isNull() ? null : end2end.asBoolean());
+  }
+
+  private static List<String> parseNames(JsonNode node) {
+    if (node == null || node.isEmpty()) {
+      throw new IllegalArgumentException("the model's config.txt has no \"names\": export it with Ultralytics");
+    }
+    if (node.isArray()) {
+      List<String> names = new ArrayList<>();
+      node.forEach(n -> names.add(n.asText()));
+      return Collections.unmodifiableList(names);
+    }
+    Map<Integer, String> byId = new TreeMap<>();
+    for (Map.Entry<String, JsonNode> entry : node.properties()) {
+      try {
+        byId.put(Integer.parseInt(entry.getKey()), entry.getValue().asText());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("the model's \"names\" has a non-numeric class id: " + entry.getKey(), e);
+      }
+    }
+    List<String> names = new ArrayList<>(byId.size());
+    for (Map.Entry<Integer, String> entry : byId.entrySet()) {
+      if (entry.getKey() != names.size()) {
+        throw new IllegalArgumentException("the model's \"names\" skips class id " + names.size());
+      }
+      names.add(entry.getValue());
+    }
+    return Collections.unmodifiableList(names);
+  }
+
+  /** The number of classes. */
+  public int classCount() {
+    return names.size();
+  }
+
+  /** Whether this is a segmentation model. */
+  public boolean isSegmentation() {
+    return "segment".equals(task);
+  }
+}

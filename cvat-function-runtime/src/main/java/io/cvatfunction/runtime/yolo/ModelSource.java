@@ -1,0 +1,58 @@
+package io.cvatfunction.runtime.yolo;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Resolves a model reference to a file DJL can load: a path, or {@code classpath:} and a resource name. A
+ * resource inside a jar is copied to a temporary file once, because TorchScript metadata can only be read
+ * from a file.
+ */
+public final class ModelSource {
+
+  /** The prefix of a classpath reference. */
+  public static final String CLASSPATH = "classpath:";
+
+  private ModelSource() {}
+
+  /** Resolves {@code reference} against the file system or {@code loader}'s resources. */
+  public static Path resolve(String reference, ClassLoader loader) throws IOException {
+    if (reference == null || reference.isBlank()) {
+      throw new FileNotFoundException("no model given: set @CvatFunction(model = ...), CVAT_MODEL or -Dcvat.model");
+    }
+    if (!reference.startsWith(CLASSPATH)) {
+      Path file = Path.of(reference);
+      if (!Files.isRegularFile(file)) {
+        throw new FileNotFoundException("the model file " + file.toAbsolutePath() + " does not exist");
+      }
+      return file;
+    }
+    String resource = reference.substring(CLASSPATH.length()).replaceFirst("^/+", "");
+    URL url = loader.getResource(resource);
+    if (url == null) {
+      throw new FileNotFoundException("the model resource " + resource + " is not on the classpath "
+          + "(put it under src/main/resources/" + resource + ")");
+    }
+    if ("file".equals(url.getProtocol())) {
+      try {
+        return Path.of(url.toURI());
+      } catch (URISyntaxException e) {
+        throw new IOException("bad model resource URL " + url, e);
+      }
+    }
+    String name = resource.substring(resource.lastIndexOf('/') + 1);
+    Path copy = Files.createTempDirectory("cvat-model").resolve(name);
+    try (InputStream in = url.openStream()) {
+      Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+    }
+    copy.toFile().deleteOnExit();
+    copy.getParent().toFile().deleteOnExit();
+    return copy;
+  }
+}

@@ -1,0 +1,135 @@
+package io.cvatfunction.runtime.yolo;
+
+import io.cvatfunction.runtime.BadRequestException;
+import io.cvatfunction.runtime.CvatFunction;
+import io.cvatfunction.runtime.CvatHandler;
+import io.cvatfunction.runtime.HandlerOptions;
+import io.cvatfunction.runtime.Label;
+import io.cvatfunction.runtime.RequestTrace;
+import io.cvatfunction.runtime.RequestTrace.Stage;
+import io.cvatfunction.runtime.cvat.DetectorRequest;
+import io.cvatfunction.runtime.cvat.Shape;
+import io.cvatfunction.runtime.cvat.ShapeAttribute;
+import io.cvatfunction.runtime.image.FrameDecoder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.opencv.core.Mat;
+
+/**
+ * The base class of a YOLO detector: extend it, annotate the subclass with {@link CvatFunction}, and the
+ * function answers CVAT's detector requests as Ultralytics' {@code predict} would.
+ *
+ * <p>Override {@link #label} to rename or drop labels in code and {@link #attributes} to add CVAT attribute
+ * values to each shape. One instance serves all worker threads; subclasses must keep overrides thread-safe.
+ */
+public abstract class YoloDetector implements CvatHandler {
+
+  private volatile Loaded loaded;
+
+  private record Loaded(YoloModel model, FrameDecoder decoder, String[] cvatLabels) {}
+
+  @Override
+  public void load(HandlerOptions options) throws Exception {
+    CvatFunction function = getClass().getAnnotation(CvatFunction.class);
+    String reference = options.modelOverride()
+        .orElseGet(() -> function == null ? null : function.model());
+    Path file = ModelSource.resolve(reference, getClass().getClassLoader());
+    YoloModel model = YoloModel.load(file, Devices.select(options.device()));
+    try {
+      List<String> names = model.metadata().names();
+      String[] cvatLabels = new String[names.size()];
+      for (int i = 0; i < cvatLabels.length; i++) {
+        cvatLabels[i] = label(names.get(i));
+      }
+      loaded = new Loaded(model, new FrameDecoder(options.maxImagePixels()), cvatLabels);
+      model.warmUp(3);
+    } catch (Exception | Error e) {
+      loaded = null;
+      model.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public Object handle(byte[] body, RequestTrace trace) throws BadRequestException {
+    DetectorRequest request = DetectorRequest.parse(body);
+    trace.lap(Stage.BODY);
+    return detect(request.image(), request.threshold(), trace);
+  }
+
+  /**
+   * Finds objects in an encoded JPEG or PNG frame and returns them as CVAT shapes.
+   *
+   * @param encodedFrame the frame file's bytes
+   * @param threshold keep detections scoring strictly above this
+   * @throws BadRequestException when the bytes are not a usable frame
+   */
+  public List<Shape> detect(byte[] encodedFrame, float threshold) throws BadRequestException {
+    return detect(encodedFrame, threshold, new RequestTrace());
+  }
+
+  private List<Shape> detect(byte[] encodedFrame, float threshold, RequestTrace trace) throws BadRequestException {
+    Loaded state = state();
+    Mat frame = state.decoder().decode(encodedFrame);
+    List<Detection> detections;
+    try {
+      trace.lap(Stage.DECODE);
+      detections = state.model().predict(frame, threshold, trace);
+    } finally {
+      frame.release();
+    }
+    List<Shape> shapes = new ArrayList<>(detections.size());
+    for (Detection d : detections) {
+      String label = state.cvatLabels()[d.classId()];
+      if (label != null) {
+        shapes.add(Shape.rectangle(label, d.x1(), d.y1(), d.x2(), d.y2(), d.score(), attributes(d)));
+      }
+    }
+    trace.lap(Stage.POSTPROCESS);
+    return shapes;
+  }
+
+  /**
+   * The CVAT label for a model label, or null to drop it. By default the annotation's {@link Label}
+   * entries apply; labels they do not name keep the model's name.
+   */
+  protected String label(String modelLabel) {
+    CvatFunction function = getClass().getAnnotation(CvatFunction.class);
+    if (function != null) {
+      for (Label label : function.labels()) {
+        if (label.model().equals(modelLabel)) {
+          return label.drop() ? null : label.name().isEmpty() ? modelLabel : label.name();
+        }
+      }
+    }
+    return modelLabel;
+  }
+
+  /** Attribute values for one detection's shape; none by default. */
+  protected List<ShapeAttribute> attributes(Detection detection) {
+    return List.of();
+  }
+
+  /** The loaded model, for subclasses and tests. */
+  protected YoloModel model() {
+    return state().model();
+  }
+
+  private Loaded state() {
+    Loaded state = loaded;
+    if (state == null) {
+      throw new IllegalStateException(getClass().getName() + " is not loaded: call load() first");
+    }
+    return state;
+  }
+
+  @Override
+  public void close() {
+    Loaded state = loaded;
+    loaded = null;
+    if (state != null) {
+      state.model().close();
+    }
+  }
+}

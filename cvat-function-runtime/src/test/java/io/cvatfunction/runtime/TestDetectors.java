@@ -1,0 +1,47 @@
+package io.cvatfunction.runtime;
+
+import io.cvatfunction.runtime.cvat.ShapeAttribute;
+import io.cvatfunction.runtime.yolo.Detection;
+import io.cvatfunction.runtime.yolo.YoloDetector;
+import java.util.List;
+
+/** Detectors on the fixture models, written as a user would write them. */
+public final class TestDetectors {
+
+  private TestDetectors() {}
+
+  /** The raw-head YOLOv8n shapes model. */
+  @CvatFunction(
+      name = "shapes-yolov8n",
+      description = "Circles, squares and triangles (YOLOv8n)",
+      model = "classpath:fixtures/models/shapes-yolov8n.torchscript",
+      workers = 4)
+  public static class ShapesYolov8n extends YoloDetector {}
+
+  /** The NMS-free YOLO26n shapes model. */
+  @CvatFunction(
+      name = "shapes-yolo26n",
+      description = "Circles, squares and triangles (YOLO26n, NMS-free)",
+      model = "classpath:fixtures/models/shapes-yolo26n.torchscript",
+      workers = 4)
+  public static class ShapesYolo26n extends YoloDetector {}
+
+  /** Renames one label, drops another and adds an attribute, through the annotation and the hooks. */
+  @CvatFunction(
+      name = "renamed-shapes",
+      description = "Balls and triangles",
+      model = "classpath:fixtures/models/shapes-yolov8n.torchscript",
+      labels = {
+          @Label(model = "circle", name = "ball",
+              attributes = @Attribute(name = "size", inputType = Attribute.InputType.SELECT, values = {"small", "large"})),
+          @Label(model = "square", drop = true)
+      })
+  public static class RenamedShapes extends YoloDetector {
+    @Override
+    protected List<ShapeAttribute> attributes(Detection d) {
+      return d.label().equals("circle")
+          ? List.of(new ShapeAttribute("size", (d.x2() - d.x1()) > 200 ? "large" : "small"))
+          : List.of();
+    }
+  }
+}

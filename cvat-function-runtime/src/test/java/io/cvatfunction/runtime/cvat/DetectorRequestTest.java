@@ -1,0 +1,72 @@
+package io.cvatfunction.runtime.cvat;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cvatfunction.runtime.BadRequestException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class DetectorRequestTest {
+
+  private static DetectorRequest parse(String json) throws BadRequestException {
+    return DetectorRequest.parse(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void readsImageAndThreshold() throws BadRequestException {
+    DetectorRequest request = parse("{\"image\": \"AQID\", \"threshold\": 0.25, \"extra\": {\"a\": [1, 2]}}");
+    assertArrayEquals(new byte[] {1, 2, 3}, request.image());
+    assertEquals(0.25f, request.threshold());
+  }
+
+  @Test
+  void thresholdDefaultsToHalf() throws BadRequestException {
+    assertEquals(0.5f, parse("{\"image\": \"AQID\"}").threshold());
+    assertEquals(0.5f, parse("{\"image\": \"AQID\", \"threshold\": null}").threshold());
+    assertEquals(0f, parse("{\"threshold\": 0, \"image\": \"AQID\"}").threshold());
+    assertEquals(1f, parse("{\"threshold\": 1, \"image\": \"AQID\"}").threshold());
+  }
+
+  @ParameterizedTest(name = "[{index}] {1}")
+  @CsvSource(delimiter = '|', value = {
+      "''|the request body is empty",
+      "'   '|the request body is empty",
+      "not json|not valid JSON",
+      "[1, 2]|must be a JSON object, not an array",
+      "\"image\"|must be a JSON object, not a string",
+      "{\"image\": \"AQID\"|not valid JSON",
+      "{\"image\": \"AQID\"} {}|data after its JSON object",
+      "{}|has no \"image\" field",
+      "{\"image\": null}|\"image\" must be a base64 string, not null",
+      "{\"image\": 42}|\"image\" must be a base64 string, not a number",
+      "{\"image\": [\"AQID\"]}|\"image\" must be a base64 string, not an array",
+      "{\"image\": \"\"}|\"image\" is empty",
+      "{\"image\": \"not base64!\"}|\"image\" is not valid base64",
+      "{\"image\": \"data:image/jpeg;base64,AQID\"}|\"image\" is not valid base64",
+      "{\"image\": \"AQID\", \"image\": \"AQID\"}|not valid JSON",
+      "{\"image\": \"AQID\", \"threshold\": \"0.5\"}|\"threshold\" must be a number in [0, 1], not a string",
+      "{\"image\": \"AQID\", \"threshold\": true}|\"threshold\" must be a number in [0, 1], not a boolean",
+      "{\"image\": \"AQID\", \"threshold\": 1.5}|\"threshold\" must be in [0, 1], got 1.5",
+      "{\"image\": \"AQID\", \"threshold\": -0.1}|\"threshold\" must be in [0, 1], got -0.1",
+      "{\"image\": \"AQID\", \"threshold\": 1e999}|\"threshold\" must be in [0, 1]",
+  })
+  void rejectsWithAMessageNamingTheProblem(String body, String expected) {
+    BadRequestException e = assertThrows(BadRequestException.class, () -> parse(body));
+    assertEquals(400, e.status());
+    assertTrue(e.getMessage().contains(expected), () -> "message was: " + e.getMessage());
+  }
+
+  @Test
+  void rejectsDeepNestingAndBadEncoding() {
+    String deep = "{\"x\": " + "[".repeat(10_000) + "]".repeat(10_000) + ", \"image\": \"AQID\"}";
+    assertThrows(BadRequestException.class, () -> parse(deep));
+    byte[] latin1 = "{\"image\": \"AQID\", \"note\": \"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+    BadRequestException e = assertThrows(BadRequestException.class, () -> DetectorRequest.parse(latin1));
+    assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
+  }
+}

@@ -1,0 +1,28 @@
+package io.cvatfunction.runtime.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class GoDurationTest {
+
+  @Test
+  void parsesGoDurations() {
+    assertEquals(Duration.ofSeconds(30), GoDuration.parse("30s"));
+    assertEquals(Duration.ofSeconds(90), GoDuration.parse("1m30s"));
+    assertEquals(Duration.ofMillis(500), GoDuration.parse("500ms"));
+    assertEquals(Duration.ofMinutes(150), GoDuration.parse("2h30m"));
+    assertEquals(Duration.ofMillis(1500), GoDuration.parse("1.5s"));
+    assertEquals(Duration.ZERO, GoDuration.parse("0"));
+  }
+
+  @Test
+  void rejectsOtherForms() {
+    for (String bad : new String[] {"", "30", "s", "30 s", "30sec", "-5s", "1m x"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GoDuration.parse(bad), bad);
+      assertEquals(true, e.getMessage().contains("e.g. 30s"), e.getMessage());
+    }
+  }
+}

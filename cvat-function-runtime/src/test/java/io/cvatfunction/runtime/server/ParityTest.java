@@ -1,0 +1,90 @@
+package io.cvatfunction.runtime.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cvatfunction.runtime.Fixtures;
+import io.cvatfunction.runtime.TestDetectors;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Through the real HTTP server: every box Ultralytics predicts for the fixture frames (conf 0.5) is
+ * matched by a returned box of the same label with IoU ≥ 0.9 and a confidence within 0.02, and nothing
+ * else is returned.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ParityTest {
+
+  private ServerFixture v8;
+  private ServerFixture e2e;
+
+  @BeforeAll
+  void start() {
+    v8 = ServerFixture.ready(new TestDetectors.ShapesYolov8n());
+    e2e = ServerFixture.ready(new TestDetectors.ShapesYolo26n());
+  }
+
+  @AfterAll
+  void stop() {
+    v8.close();
+    e2e.close();
+  }
+
+  static List<String> frames() {
+    return Fixtures.FRAMES;
+  }
+
+  @ParameterizedTest(name = "shapes-yolov8n {0}")
+  @MethodSource("frames")
+  void rawHeadMatchesUltralytics(String frame) {
+    assertMatches("shapes-yolov8n", frame, v8);
+  }
+
+  @ParameterizedTest(name = "shapes-yolo26n {0}")
+  @MethodSource("frames")
+  void endToEndHeadMatchesUltralytics(String frame) {
+    assertMatches("shapes-yolo26n", frame, e2e);
+  }
+
+  static void assertMatches(String model, String frame, ServerFixture server) {
+    HttpResponse<String> response = server.detect(Fixtures.frame(frame), 0.5);
+    assertEquals(200, response.statusCode(), response.body());
+    JsonNode actual = ServerFixture.json(response);
+    JsonNode expected = Fixtures.reference(model, frame);
+    assertEquals(expected.size(), actual.size(), () -> "box count for " + frame + ": " + response.body());
+    List<JsonNode> unmatched = new ArrayList<>();
+    actual.forEach(unmatched::add);
+    for (JsonNode ref : expected) {
+      JsonNode best = null;
+      double bestIou = 0;
+      for (JsonNode candidate : unmatched) {
+        double iou = Fixtures.iou(box(ref), box(candidate));
+        if (candidate.get("label").asText().equals(ref.get("label").asText()) && iou > bestIou) {
+          best = candidate;
+          bestIou = iou;
+        }
+      }
+      JsonNode match = best;
+      double matchIou = bestIou;
+      assertTrue(match != null && matchIou >= 0.9,
+          () -> frame + ": no box matches " + ref + " (best IoU " + matchIou + ") in " + response.body());
+      assertEquals("rectangle", match.get("type").asText());
+      assertEquals(ref.get("confidence").asDouble(), match.get("confidence").asDouble(), 0.02,
+          () -> frame + ": confidence of " + ref);
+      unmatched.remove(match);
+    }
+  }
+
+  static double[] box(JsonNode shape) {
+    JsonNode p = shape.get("points");
+    return new double[] {p.get(0).asDouble(), p.get(1).asDouble(), p.get(2).asDouble(), p.get(3).asDouble()};
+  }
+}
