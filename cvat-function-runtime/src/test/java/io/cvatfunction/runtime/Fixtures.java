@@ -2,11 +2,14 @@ package io.cvatfunction.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.stream.IntStream;
+import java.util.zip.CRC32;
 
 /** The shapes fixtures: 12 frames, their ground truth and Ultralytics' own predictions. */
 public final class Fixtures {
@@ -56,5 +59,32 @@ public final class Fixtures {
     }
     double inter = w * h;
     return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
+  }
+
+  /** A PNG whose header claims a huge size, followed by a tiny IDAT and IEND. */
+  public static byte[] pngDeclaring(int width, int height) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
+    DataOutputStream h = new DataOutputStream(ihdr);
+    h.writeInt(width);
+    h.writeInt(height);
+    h.write(new byte[] {8, 2, 0, 0, 0});
+    chunk(out, "IHDR", ihdr.toByteArray());
+    chunk(out, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
+    chunk(out, "IEND", new byte[0]);
+    return bytes.toByteArray();
+  }
+
+  private static void chunk(DataOutputStream out, String type, byte[] data) throws IOException {
+    out.writeInt(data.length);
+    byte[] typeBytes = type.getBytes();
+    out.write(typeBytes);
+    out.write(data);
+    CRC32 crc = new CRC32();
+    crc.update(typeBytes);
+    crc.update(data);
+    out.writeInt((int) crc.getValue());
   }
 }

@@ -1,6 +1,7 @@
 package io.cvatfunction.runtime.server;
 
 import io.cvatfunction.runtime.CvatHandler;
+import io.cvatfunction.runtime.cvat.Shape;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.GracefulShutdownHandler;
@@ -45,7 +46,6 @@ public final class FunctionServer implements AutoCloseable {
         .setIoThreads(2)
         // Request threads read bodies and wait for workers; enough that waiting requests are never stuck behind reads.
         .setWorkerThreads(Math.max(32, settings.workers() * 4))
-        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, settings.maxRequestBodySize())
         .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
         .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
         .build();
@@ -72,6 +72,8 @@ public final class FunctionServer implements AutoCloseable {
     long start = System.nanoTime();
     try {
       handler.load(settings.handlerOptions());
+      // So the first request does not pay for Jackson's serializer set-up.
+      Responses.JSON.writeValueAsBytes(List.of(Shape.rectangle("warm-up", 0, 0, 1, 1, 1, List.of())));
       readiness.markReady();
       LOG.atInfo().addKeyValue("loadMs", (System.nanoTime() - start) / 1_000_000).log("ready");
     } catch (Throwable e) {

@@ -3,15 +3,15 @@ package io.cvatfunction.runtime.server;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Sends every log line of the process (ours, DJL's, Undertow's, java.util.logging's) to stdout as one JSON
- * object per line, which is what container log collectors and {@code docker logs} readers expect.
+ * object per line, key-value pairs as top-level fields, which is what container log collectors expect.
  */
 final class JsonLogging {
 
@@ -20,13 +20,9 @@ final class JsonLogging {
   static void install() {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     context.reset();
-    JsonEncoder encoder = new JsonEncoder();
+    LogstashEncoder encoder = new LogstashEncoder();
     encoder.setContext(context);
-    encoder.setWithContext(false);
-    encoder.setWithSequenceNumber(false);
-    encoder.setWithNanoseconds(false);
-    encoder.setWithArguments(false);
-    encoder.setWithMessage(false);
+    encoder.setIncludeContext(false);
     encoder.start();
     ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
     console.setContext(context);

@@ -6,7 +6,6 @@ import io.cvatfunction.runtime.RequestTrace;
 import io.cvatfunction.runtime.RequestTrace.Stage;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
@@ -92,6 +91,7 @@ final class TriggerEndpoint implements HttpHandler {
       throw new Refusal(405, "use POST with a JSON body; " + exchange.getRequestMethod() + " is not supported");
     }
     if (exchange.getRequestContentLength() > settings.maxRequestBodySize()) {
+      exchange.setPersistent(false);
       throw tooBig(exchange.getRequestContentLength());
     }
     if (!readiness.isReady()) {
@@ -124,12 +124,17 @@ final class TriggerEndpoint implements HttpHandler {
     return new Result(json, answer instanceof List<?> list ? list.size() : -1, trace);
   }
 
+  /** Reads at most maxRequestBodySize bytes; a longer (e.g. chunked) body is refused without reading the rest. */
   private byte[] readBody(HttpServerExchange exchange) throws Refusal {
     exchange.startBlocking();
+    long limit = settings.maxRequestBodySize();
     try {
-      return exchange.getInputStream().readAllBytes();
-    } catch (RequestTooBigException e) {
-      throw tooBig(-1);
+      byte[] body = exchange.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+      if (body.length > limit) {
+        exchange.setPersistent(false);
+        throw tooBig(-1);
+      }
+      return body;
     } catch (IOException e) {
       throw new Refusal(400, "the request body could not be read: " + e.getMessage());
     }

@@ -14,7 +14,13 @@ import io.cvatfunction.runtime.image.FrameDecoder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.opencv.core.CvType;
 import org.opencv.core.Mat;
+import org.opencv.core.MatOfByte;
+import org.opencv.core.Scalar;
+import org.opencv.imgcodecs.Imgcodecs;
 
 /**
  * The base class of a YOLO detector: extend it, annotate the subclass with {@link CvatFunction}, and the
@@ -44,10 +50,25 @@ public abstract class YoloDetector implements CvatHandler {
       }
       loaded = new Loaded(model, new FrameDecoder(options.maxImagePixels()), cvatLabels);
       model.warmUp(3);
+      warmUpRequest();
     } catch (Exception | Error e) {
       loaded = null;
       model.close();
       throw e;
+    }
+  }
+
+  /** One request through the whole path (parse, decode, letterbox, forward, decode heads), like CVAT's. */
+  private void warmUpRequest() throws BadRequestException {
+    Mat grey = new Mat(480, 640, CvType.CV_8UC3, new Scalar(114, 114, 114));
+    MatOfByte jpeg = new MatOfByte();
+    try {
+      Imgcodecs.imencode(".jpg", grey, jpeg);
+      String body = "{\"image\": \"" + Base64.getEncoder().encodeToString(jpeg.toArray()) + "\", \"threshold\": 0.5}";
+      handle(body.getBytes(StandardCharsets.UTF_8), new RequestTrace());
+    } finally {
+      grey.release();
+      jpeg.release();
     }
   }
 

@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cvatfunction.runtime.BadRequestException;
 import io.cvatfunction.runtime.Fixtures;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.opencv.core.Mat;
 
@@ -59,7 +56,7 @@ class FrameDecoderTest {
 
   @Test
   void refusesDecompressionBombsBeforeDecoding() throws IOException {
-    byte[] bomb = pngDeclaring(100_000, 100_000);
+    byte[] bomb = Fixtures.pngDeclaring(100_000, 100_000);
     assertMessage(bomb, 413, "100000x100000 = 10000000000 pixels, over this function's limit of 50000000");
     FrameDecoder small = new FrameDecoder(1_000_000);
     BadRequestException e = assertThrows(BadRequestException.class, () -> small.decode(Fixtures.frame("000.jpg")));
@@ -70,32 +67,5 @@ class FrameDecoderTest {
     BadRequestException e = assertThrows(BadRequestException.class, () -> decoder.decode(bytes));
     assertEquals(status, e.status());
     assertTrue(e.getMessage().contains(expected), e.getMessage());
-  }
-
-  /** A PNG whose header claims a huge size, followed by a tiny IDAT and IEND. */
-  static byte[] pngDeclaring(int width, int height) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(bytes);
-    out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-    ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
-    DataOutputStream h = new DataOutputStream(ihdr);
-    h.writeInt(width);
-    h.writeInt(height);
-    h.write(new byte[] {8, 2, 0, 0, 0});
-    chunk(out, "IHDR", ihdr.toByteArray());
-    chunk(out, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
-    chunk(out, "IEND", new byte[0]);
-    return bytes.toByteArray();
-  }
-
-  private static void chunk(DataOutputStream out, String type, byte[] data) throws IOException {
-    out.writeInt(data.length);
-    byte[] typeBytes = type.getBytes();
-    out.write(typeBytes);
-    out.write(data);
-    CRC32 crc = new CRC32();
-    crc.update(typeBytes);
-    crc.update(data);
-    out.writeInt((int) crc.getValue());
   }
 }

@@ -1,0 +1,119 @@
+package io.cvatfunction.runtime.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** Nuclio's processor semantics: readiness, workers, timeouts, limits, and a server no request can stop. */
+class ServerBehaviourTest {
+
+  private static void assertError(HttpResponse<String> response, int status, String text) {
+    assertEquals(status, response.statusCode(), response.body());
+    String error = ServerFixture.json(response).path("error").asText();
+    assertTrue(error.contains(text), () -> "error was: " + error);
+    assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""));
+  }
+
+  private static void assertEcho(ServerFixture fixture, String body) {
+    HttpResponse<String> response = fixture.post(body.getBytes());
+    assertEquals(200, response.statusCode(), response.body());
+    assertEquals(body, ServerFixture.json(response).get(0).get("echo").asText());
+  }
+
+  @Test
+  void readyOnlyAfterTheModelIsLoaded() throws Exception {
+    ScriptedHandler handler = new ScriptedHandler();
+    try (ServerFixture fixture = ServerFixture.started(handler, Map.of())) {
+      assertError(fixture.health("/ready"), 503, "loading the model");
+      assertEquals(200, fixture.health("/live").statusCode());
+      assertError(fixture.post("hello".getBytes()), 503, "not ready");
+      assertError(fixture.send(HttpRequest.newBuilder(fixture.url("/__internal/health")).GET().build()), 503, "loading");
+
+      handler.loadGate.countDown();
+      assertTrue(fixture.server().awaitReady(Duration.ofSeconds(10)));
+      assertEquals(200, fixture.health("/ready").statusCode());
+      assertEquals(200, fixture.send(HttpRequest.newBuilder(fixture.url("/__internal/health")).GET().build()).statusCode());
+      assertEcho(fixture, "hello");
+    }
+  }
+
+  @Test
+  void aFailedLoadKeepsTheFunctionNotReadyWithTheReason() throws Exception {
+    ScriptedHandler handler = new ScriptedHandler();
+    handler.loadFailure = "model file missing";
+    handler.loadGate.countDown();
+    try (ServerFixture fixture = ServerFixture.started(handler, Map.of())) {
+      assertTrue(!fixture.server().awaitReady(Duration.ofSeconds(10)));
+      assertError(fixture.health("/ready"), 503, "the model failed to load: model file missing");
+      assertEquals(200, fixture.health("/live").statusCode());
+      assertError(fixture.post("x".getBytes()), 503, "model file missing");
+    }
+  }
+
+  @Test
+  void failuresInsideTheFunctionAreAnswered() {
+    try (ServerFixture fixture = ServerFixture.ready(ScriptedHandler.loaded())) {
+      assertError(fixture.post("throw".getBytes()), 500, "boom");
+      assertError(fixture.post("error".getBytes()), 500, "pretend the GPU ran out");
+      assertEcho(fixture, "still serving");
+    }
+  }
+
+  @Test
+  void aRequestOverTheEventTimeoutGets408AndTheWorkerRecovers() {
+    try (ServerFixture fixture = ServerFixture.ready(ScriptedHandler.loaded(), Map.of("cvat.eventTimeout", "200ms"))) {
+      long start = System.nanoTime();
+      assertError(fixture.post("sleep:5000".getBytes()), 408, "event timeout of 200 ms");
+      assertTrue((System.nanoTime() - start) / 1e6 < 2_000, "answered at the timeout, not when the work ended");
+      // One worker only: the next request is served at once although the abandoned one still sleeps.
+      assertEcho(fixture, "next");
+    }
+  }
+
+  @Test
+  void requestsBeyondTheWorkersWaitThenGet503() throws Exception {
+    try (ServerFixture fixture = ServerFixture.ready(ScriptedHandler.loaded())) {
+      CompletableFuture<HttpResponse<String>> busy =
+          CompletableFuture.supplyAsync(() -> fixture.post("sleep:1500".getBytes()));
+      Thread.sleep(300);
+      assertError(fixture.post("waiting".getBytes()), 503, "all 1 workers stayed busy for 300 ms");
+      assertEquals(200, busy.get().statusCode());
+      assertEcho(fixture, "after");
+    }
+  }
+
+  @Test
+  void bodiesOverTheLimitGet413() {
+    try (ServerFixture fixture = ServerFixture.ready(ScriptedHandler.loaded())) {
+      byte[] big = new byte[2 * 1024 * 1024];
+      assertError(fixture.post(big), 413, "over this function's maxRequestBodySize of 1048576 bytes");
+      // Chunked, so no Content-Length announces the size.
+      HttpRequest chunked = HttpRequest.newBuilder(fixture.url("/"))
+          .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))).build();
+      assertError(fixture.send(chunked), 413, "maxRequestBodySize");
+      assertEcho(fixture, "small");
+    }
+  }
+
+  @Test
+  void onlyPostRunsTheFunction() {
+    try (ServerFixture fixture = ServerFixture.ready(ScriptedHandler.loaded())) {
+      HttpResponse<String> get = fixture.send(HttpRequest.newBuilder(fixture.url("/")).GET().build());
+      assertError(get, 405, "use POST");
+      assertEquals("POST", get.headers().firstValue("Allow").orElse(""));
+      assertError(fixture.health("/metrics"), 404, "use /ready or /live");
+      HttpResponse<String> anyPath = fixture.post("x".getBytes());
+      assertTrue(anyPath.headers().firstValue("X-Request-Id").isPresent());
+      HttpResponse<String> otherPath = fixture.send(HttpRequest.newBuilder(fixture.url("/some/path"))
+          .POST(HttpRequest.BodyPublishers.ofString("y")).build());
+      assertEquals(200, otherPath.statusCode());
+    }
+  }
+}
