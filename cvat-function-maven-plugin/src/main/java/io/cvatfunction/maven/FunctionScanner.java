@@ -1,18 +1,24 @@
 package io.cvatfunction.maven;
 
+import io.github.classgraph.AnnotationEnumValue;
 import io.github.classgraph.AnnotationInfo;
+import io.github.classgraph.AnnotationParameterValueList;
 import io.github.classgraph.ClassGraph;
 import io.github.classgraph.ClassInfo;
 import io.github.classgraph.ScanResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Finds the CVAT functions of a project by reading its compiled bytecode: classes annotated with the
  * runtime's {@code @CvatFunction}, matched by name, never loaded. So the plugin works with whatever runtime
- * version the project uses.
+ * version the project uses. The runtime jar is scanned too, only so annotation defaults are known.
  */
 public final class FunctionScanner {
 
@@ -22,33 +28,86 @@ public final class FunctionScanner {
   private FunctionScanner() {}
 
   /**
-   * A function class found in the bytecode.
+   * Scans a classes directory (or jar) for functions.
    *
-   * @param className the handler class
-   * @param name the function id ({@code name} member)
+   * @param classes the project's compiled classes; an absent directory has no functions
+   * @param runtimeJar the {@code cvat-function-runtime} jar (or classes) the project compiles against
    */
-  public record Found(String className, String name) {}
-
-  /** Scans a classes directory (or a jar); an absent one has no functions. */
-  public static List<Found> scan(Path classesDirectory) {
-    List<Found> found = new ArrayList<>();
-    if (!Files.exists(classesDirectory)) {
+  public static List<FunctionDescriptor> scan(Path classes, Path runtimeJar) {
+    List<FunctionDescriptor> found = new ArrayList<>();
+    if (!Files.exists(classes)) {
       return found;
     }
     try (ScanResult result = new ClassGraph()
-        .overrideClasspath(classesDirectory.toString())
+        .overrideClasspath(classes.toString(), runtimeJar.toString())
         .enableClassInfo()
         .enableAnnotationInfo()
         .ignoreClassVisibility()
         .scan()) {
+      ClassInfo annotation = result.getClassInfo(ANNOTATION);
+      if (annotation == null || annotation.isExternalClass()) {
+        throw new IllegalArgumentException(runtimeJar + " does not hold " + ANNOTATION
+            + ": depend on io.cvatfunction:cvat-function-runtime");
+      }
       for (ClassInfo type : result.getClassesWithAnnotation(ANNOTATION)) {
-        AnnotationInfo annotation = type.getAnnotationInfo(ANNOTATION);
-        Object name = annotation.getParameterValues().getValue("name");
-        found.add(new Found(type.getName(), name == null ? "" : name.toString()));
+        if (runtimeJar.toFile().equals(type.getClasspathElementFile())) {
+          continue;
+        }
+        found.add(describe(type.getName(), type.getAnnotationInfo(ANNOTATION).getParameterValues(true)));
       }
     }
     found.sort((a, b) -> a.className().compareTo(b.className()));
     return found;
+  }
+
+  private static FunctionDescriptor describe(String className, AnnotationParameterValueList values) {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (AnnotationInfo variable : annotations(values.getValue("env"))) {
+      AnnotationParameterValueList v = variable.getParameterValues(true);
+      env.put(string(v.getValue("name")), string(v.getValue("value")));
+    }
+    List<FunctionDescriptor.LabelOverride> labels = new ArrayList<>();
+    for (AnnotationInfo label : annotations(values.getValue("labels"))) {
+      AnnotationParameterValueList v = label.getParameterValues(true);
+      List<FunctionDescriptor.AttributeSpec> attributes = new ArrayList<>();
+      for (AnnotationInfo attribute : annotations(v.getValue("attributes"))) {
+        AnnotationParameterValueList a = attribute.getParameterValues(true);
+        attributes.add(new FunctionDescriptor.AttributeSpec(string(a.getValue("name")),
+            enumName(a.getValue("inputType")), strings(a.getValue("values")), string(a.getValue("defaultValue"))));
+      }
+      labels.add(new FunctionDescriptor.LabelOverride(string(v.getValue("model")), string(v.getValue("name")),
+          Boolean.TRUE.equals(v.getValue("drop")), attributes));
+    }
+    return new FunctionDescriptor(
+        className,
+        string(values.getValue("name")),
+        string(values.getValue("displayName")),
+        string(values.getValue("description")),
+        enumName(values.getValue("kind")),
+        string(values.getValue("model")),
+        labels,
+        ((Number) values.getValue("gpus")).intValue(),
+        ((Number) values.getValue("workers")).intValue(),
+        string(values.getValue("eventTimeout")),
+        ((Number) values.getValue("workerAvailabilityTimeoutMillis")).longValue(),
+        ((Number) values.getValue("maxRequestBodySize")).longValue(),
+        env);
+  }
+
+  private static String string(Object value) {
+    return value == null ? "" : value.toString();
+  }
+
+  private static String enumName(Object value) {
+    return ((AnnotationEnumValue) value).getValueName().toLowerCase(Locale.ROOT);
+  }
+
+  private static List<String> strings(Object value) {
+    return value == null ? List.of() : Arrays.stream((Object[]) value).map(Object::toString).toList();
+  }
+
+  private static List<AnnotationInfo> annotations(Object value) {
+    return value == null ? List.of() : Arrays.stream((Object[]) value).map(AnnotationInfo.class::cast).toList();
   }
 
   /**
@@ -56,27 +115,36 @@ public final class FunctionScanner {
    *
    * @throws IllegalArgumentException saying what to add or which one to choose
    */
-  public static Found pick(List<Found> functions, String requested, Path classesDirectory) {
+  public static FunctionDescriptor pick(List<FunctionDescriptor> functions, String requested, Path classes) {
     if (requested != null && !requested.isBlank()) {
       return functions.stream()
           .filter(f -> f.className().equals(requested) || f.name().equals(requested))
           .findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("no function '" + requested + "' in " + classesDirectory
+          .orElseThrow(() -> new IllegalArgumentException("no function '" + requested + "' in " + classes
               + "; found: " + describe(functions)));
     }
-    if (functions.isEmpty()) {
-      throw new IllegalArgumentException("no class annotated with @CvatFunction in " + classesDirectory
-          + ": annotate your handler class, e.g. @CvatFunction(name = \"my-detector\", description = \"...\","
-          + " model = \"classpath:models/best.torchscript\") on a class extending YoloDetector");
-    }
+    requireSome(functions, classes);
     if (functions.size() > 1) {
-      throw new IllegalArgumentException("several functions in " + classesDirectory + ": " + describe(functions)
+      throw new IllegalArgumentException("several functions in " + classes + ": " + describe(functions)
           + "; choose one with -Dcvat.run.handler=<class or function name>");
     }
     return functions.get(0);
   }
 
-  private static String describe(List<Found> functions) {
+  /**
+   * Fails when there is no function at all.
+   *
+   * @throws IllegalArgumentException saying what to add
+   */
+  public static void requireSome(List<FunctionDescriptor> functions, Path classes) {
+    if (functions.isEmpty()) {
+      throw new IllegalArgumentException("no class annotated with @CvatFunction in " + classes
+          + ": annotate your handler class, e.g. @CvatFunction(name = \"my-detector\", description = \"...\","
+          + " model = \"classpath:models/best.torchscript\") on a class extending YoloDetector");
+    }
+  }
+
+  private static String describe(List<FunctionDescriptor> functions) {
     if (functions.isEmpty()) {
       return "none";
     }

@@ -112,9 +112,9 @@ public class RunMojo extends AbstractMojo {
     require(device != null && device.matches("auto|cpu|gpu|gpu:\\d+"),
         "cvat.run.device must be auto, cpu, gpu or gpu:N, got '" + device + "'");
     Path classes = Path.of(project.getBuild().getOutputDirectory());
-    FunctionScanner.Found function;
+    FunctionDescriptor function;
     try {
-      function = FunctionScanner.pick(FunctionScanner.scan(classes), handler, classes);
+      function = FunctionScanner.pick(FunctionScanner.scan(classes, RuntimeJar.of(project)), handler, classes);
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException(e.getMessage());
     }

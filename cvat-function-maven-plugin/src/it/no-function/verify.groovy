@@ -1,0 +1,3 @@
+def log = new File(basedir, 'build.log').text
+assert log.contains('no class annotated with @CvatFunction')
+assert log.contains('annotate your handler class')

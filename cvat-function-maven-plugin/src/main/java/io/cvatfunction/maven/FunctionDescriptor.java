@@ -1,0 +1,58 @@
+package io.cvatfunction.maven;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@code @CvatFunction} as read from bytecode: the handler class and every annotation member, defaults
+ * filled in from the runtime's annotation class.
+ *
+ * @param className the handler class
+ * @param name the Nuclio function id
+ * @param displayName the name CVAT shows (the id when empty)
+ * @param description what CVAT shows under the name
+ * @param kind {@code detector}, {@code interactor}, {@code tracker} or {@code reid}
+ * @param model the model reference ({@code classpath:...} or a path)
+ * @param labels label overrides
+ * @param gpus GPUs asked for
+ * @param workers requests served at once
+ * @param eventTimeout a Go duration
+ * @param workerAvailabilityTimeoutMillis wait for a worker before 503
+ * @param maxRequestBodySize bytes
+ * @param env environment variables, in declaration order
+ */
+public record FunctionDescriptor(
+    String className,
+    String name,
+    String displayName,
+    String description,
+    String kind,
+    String model,
+    List<LabelOverride> labels,
+    int gpus,
+    int workers,
+    String eventTimeout,
+    long workerAvailabilityTimeoutMillis,
+    long maxRequestBodySize,
+    Map<String, String> env) {
+
+  /**
+   * A {@code @Label}: renames, drops or adds attributes to one model label.
+   *
+   * @param model the model's label name
+   * @param name the CVAT name (the model's when empty)
+   * @param drop whether the label is left out
+   * @param attributes CVAT attributes
+   */
+  public record LabelOverride(String model, String name, boolean drop, List<AttributeSpec> attributes) {}
+
+  /**
+   * A {@code @Attribute}.
+   *
+   * @param name the attribute's name
+   * @param inputType CVAT's input type ({@code select}, {@code radio}, {@code checkbox}, {@code number}, {@code text})
+   * @param values the allowed values
+   * @param defaultValue the default (the first value when empty)
+   */
+  public record AttributeSpec(String name, String inputType, List<String> values, String defaultValue) {}
+}

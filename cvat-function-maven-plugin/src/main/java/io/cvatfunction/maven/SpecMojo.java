@@ -1,0 +1,70 @@
+package io.cvatfunction.maven;
+
+import io.cvatfunction.maven.lint.Finding;
+import io.cvatfunction.maven.spec.SpecGenerator;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.plugins.annotations.ResolutionScope;
+import org.apache.maven.project.MavenProject;
+
+/**
+ * Writes the function's Nuclio config, {@code target/cvat/function-gpu.yaml} and {@code function.yaml},
+ * from its {@code @CvatFunction} annotation and its model's labels, linted before it is written. A project
+ * with several functions gets one sub-directory per function.
+ */
+@Mojo(name = "spec", defaultPhase = LifecyclePhase.PROCESS_CLASSES,
+    requiresDependencyResolution = ResolutionScope.COMPILE, threadSafe = true)
+public class SpecMojo extends AbstractMojo {
+
+  @Parameter(defaultValue = "${project}", readonly = true, required = true)
+  private MavenProject project;
+
+  /** Where the YAMLs go. */
+  @Parameter(property = "cvat.spec.outputDirectory", defaultValue = "${project.build.directory}/cvat")
+  private File outputDirectory;
+
+  /** {@code metadata.namespace}: the namespace CVAT looks in ({@code nuclio} unless CVAT is configured otherwise). */
+  @Parameter(property = "cvat.spec.namespace", defaultValue = "nuclio")
+  private String namespace;
+
+  /** Skips this goal. */
+  @Parameter(property = "cvat.spec.skip", defaultValue = "false")
+  private boolean skip;
+
+  /** Skips every cvat goal. */
+  @Parameter(property = "cvat.skip", defaultValue = "false")
+  private boolean skipAll;
+
+  @Override
+  public void execute() throws MojoExecutionException, MojoFailureException {
+    if (skip || skipAll) {
+      getLog().info("cvat:spec skipped");
+      return;
+    }
+    if (namespace == null || !namespace.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
+      throw new MojoFailureException("cvat.spec.namespace must be a Kubernetes namespace name, got '" + namespace + "'");
+    }
+    SpecGenerator generator = new SpecGenerator(Path.of(project.getBuild().getOutputDirectory()),
+        RuntimeJar.of(project), project.getBasedir().toPath(), namespace);
+    try {
+      SpecGenerator.Result result = generator.generate(outputDirectory.toPath());
+      for (Finding warning : result.warnings()) {
+        getLog().warn(warning.toString());
+      }
+      for (Path file : result.files()) {
+        getLog().info("Wrote " + file);
+      }
+    } catch (SpecGenerator.SpecException e) {
+      throw new MojoFailureException(e.getMessage());
+    } catch (IOException e) {
+      throw new MojoExecutionException("cannot write the function config: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package io.cvatfunction.maven.spec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cvatfunction.maven.FunctionDescriptor;
+import io.cvatfunction.maven.FunctionDescriptor.AttributeSpec;
+import io.cvatfunction.maven.FunctionDescriptor.LabelOverride;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Builds a Nuclio function config (as CVAT expects it) from a function's annotation and its model's labels,
+ * as ordered maps ready for {@link SpecYaml}. Deploys use a prebuilt image, so there is no
+ * {@code spec.build} and no {@code spec.image}: {@code cvat:deploy} passes the image.
+ */
+public final class FunctionSpec {
+
+  /** The http trigger's key, as in CVAT's own YAMLs. */
+  public static final String TRIGGER = "myHttpTrigger";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private FunctionSpec() {}
+
+  /**
+   * The function config.
+   *
+   * @param namespace {@code metadata.namespace}
+   * @param gpu whether to ask for {@code nvidia.com/gpu} (the {@code function-gpu.yaml} variant)
+   * @throws IllegalArgumentException when the annotation's labels do not fit the model
+   */
+  public static Map<String, Object> build(FunctionDescriptor function, ModelInfo model, String namespace, boolean gpu) {
+    Map<String, Object> annotations = new LinkedHashMap<>();
+    annotations.put("name", function.displayName().isEmpty() ? function.name() : function.displayName());
+    annotations.put("type", function.kind());
+    annotations.put("framework", "pytorch");
+    annotations.put("spec", labelSpec(function, model));
+    if (function.kind().equals("interactor")) {
+      annotations.put("version", "2");
+    }
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("name", function.name());
+    metadata.put("namespace", namespace);
+    metadata.put("annotations", annotations);
+
+    Map<String, Object> trigger = new LinkedHashMap<>();
+    trigger.put("kind", "http");
+    trigger.put("numWorkers", function.workers());
+    trigger.put("workerAvailabilityTimeoutMilliseconds", function.workerAvailabilityTimeoutMillis());
+    trigger.put("attributes", Map.of("maxRequestBodySize", function.maxRequestBodySize()));
+
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("description", function.description());
+    spec.put("runtime", "java");
+    spec.put("handler", function.className());
+    spec.put("eventTimeout", function.eventTimeout());
+    if (!function.env().isEmpty()) {
+      List<Map<String, String>> env = new ArrayList<>();
+      function.env().forEach((name, value) -> env.add(entry(name, value)));
+      spec.put("env", env);
+    }
+    spec.put("triggers", Map.of(TRIGGER, trigger));
+    if (gpu) {
+      spec.put("resources", Map.of("limits", Map.of("nvidia.com/gpu", function.gpus())));
+    }
+    Map<String, Object> restart = new LinkedHashMap<>();
+    restart.put("name", "always");
+    restart.put("maximumRetryCount", 3);
+    spec.put("platform", Map.of("attributes", Map.of("restartPolicy", restart)));
+
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("metadata", metadata);
+    root.put("spec", spec);
+    return root;
+  }
+
+  private static Map<String, String> entry(String name, String value) {
+    Map<String, String> entry = new LinkedHashMap<>();
+    entry.put("name", name);
+    entry.put("value", value);
+    return entry;
+  }
+
+  /** The label list CVAT reads from {@code annotations.spec}: JSON, one label per line. */
+  static String labelSpec(FunctionDescriptor function, ModelInfo model) {
+    Set<String> unknown = new TreeSet<>();
+    for (LabelOverride override : function.labels()) {
+      if (!model.names().contains(override.model())) {
+        unknown.add(override.model());
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException("@CvatFunction(labels) of " + function.className() + " names " + unknown
+          + ", which the model does not have; its labels are " + model.names());
+    }
+    List<String> lines = new ArrayList<>();
+    for (int id = 0; id < model.names().size(); id++) {
+      String modelName = model.names().get(id);
+      LabelOverride override = function.labels().stream()
+          .filter(l -> l.model().equals(modelName)).findFirst().orElse(null);
+      if (override != null && override.drop()) {
+        continue;
+      }
+      Map<String, Object> label = new LinkedHashMap<>();
+      label.put("id", id);
+      label.put("name", override == null || override.name().isEmpty() ? modelName : override.name());
+      label.put("type", model.labelType());
+      if (override != null && !override.attributes().isEmpty()) {
+        label.put("attributes", override.attributes().stream().map(FunctionSpec::attribute).toList());
+      }
+      lines.add("  " + json(label));
+    }
+    if (lines.isEmpty()) {
+      throw new IllegalArgumentException("@CvatFunction(labels) of " + function.className()
+          + " drops every label of the model: keep at least one");
+    }
+    return "[\n" + String.join(",\n", lines) + "\n]\n";
+  }
+
+  private static Map<String, Object> attribute(AttributeSpec attribute) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("name", attribute.name());
+    out.put("input_type", attribute.inputType());
+    out.put("values", attribute.values());
+    String defaultValue = attribute.defaultValue().isEmpty() && !attribute.values().isEmpty()
+        ? attribute.values().get(0) : attribute.defaultValue();
+    if (!defaultValue.isEmpty()) {
+      out.put("default_value", defaultValue);
+    }
+    return out;
+  }
+
+  private static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
