@@ -1,6 +1,9 @@
 package io.cvatfunction.runtime.image;
 
-/** Loads OpenCV's native library (bundled by DJL's OpenCV extension) once per process. */
+/**
+ * Loads OpenCV's native library once per process: from {@code CVAT_OPENCV_LIBRARY} when set (images ship it
+ * pre-extracted), else from the jar of DJL's OpenCV extension, which copies it to a temporary file first.
+ */
 public final class OpenCv {
 
   private OpenCv() {}
@@ -12,7 +15,12 @@ public final class OpenCv {
 
   private static final class Holder {
     static {
-      nu.pattern.OpenCV.loadLocally();
+      String library = System.getenv("CVAT_OPENCV_LIBRARY");
+      if (library != null && !library.isBlank()) {
+        System.load(library);
+      } else {
+        nu.pattern.OpenCV.loadLocally();
+      }
     }
 
     static void touch() {}

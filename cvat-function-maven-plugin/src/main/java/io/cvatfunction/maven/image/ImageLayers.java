@@ -1,0 +1,78 @@
+package io.cvatfunction.maven.image;
+
+import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
+import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The image's layers, most stable first, so a rebuild after a code change re-pushes only the last ones:
+ * native libraries, OpenCV, release dependencies, snapshot dependencies, the model, resources, classes.
+ */
+final class ImageLayers {
+
+  static final AbsoluteUnixPath LIBTORCH = AbsoluteUnixPath.get("/opt/cvat/libtorch");
+  static final AbsoluteUnixPath OPENCV = AbsoluteUnixPath.get("/opt/cvat/opencv");
+  static final AbsoluteUnixPath MODEL_DIR = AbsoluteUnixPath.get("/opt/cvat/model");
+  static final AbsoluteUnixPath LIBS = AbsoluteUnixPath.get("/app/libs");
+  static final AbsoluteUnixPath RESOURCES = AbsoluteUnixPath.get("/app/resources");
+  static final AbsoluteUnixPath CLASSES = AbsoluteUnixPath.get("/app/classes");
+  /** The entrypoint's classpath. */
+  static final String CLASSPATH = RESOURCES + ":" + CLASSES + ":" + LIBS + "/*";
+
+  private ImageLayers() {}
+
+  static List<FileEntriesLayer> of(ImagePlan plan) throws IOException {
+    List<FileEntriesLayer> layers = new ArrayList<>();
+    layers.add(directory("native libraries (" + plan.flavor() + ")", plan.natives().resolve("libtorch"), LIBTORCH));
+    layers.add(directory("opencv", plan.natives().resolve("opencv"), OPENCV));
+    layers.add(jars("dependencies", plan.dependencies()));
+    if (!plan.snapshotDependencies().isEmpty()) {
+      layers.add(jars("snapshot dependencies", plan.snapshotDependencies()));
+    }
+    FileEntriesLayer.Builder model = FileEntriesLayer.builder().setName("model");
+    plan.modelResource().ifPresent(r -> model.addEntry(plan.classes().resolve(r), RESOURCES.resolve(r)));
+    plan.modelFile().ifPresent(f -> model.addEntry(f, MODEL_DIR.resolve(f.getFileName().toString())));
+    layers.add(model.build());
+
+    FileEntriesLayer.Builder resources = FileEntriesLayer.builder().setName("resources");
+    FileEntriesLayer.Builder classes = FileEntriesLayer.builder().setName("classes");
+    Path modelPath = plan.modelResource().map(plan.classes()::resolve).orElse(null);
+    try (Stream<Path> files = Files.walk(plan.classes())) {
+      for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+        String relative = plan.classes().relativize(file).toString().replace('\\', '/');
+        if (file.equals(modelPath)) {
+          continue;
+        }
+        if (relative.endsWith(".class")) {
+          classes.addEntry(file, CLASSES.resolve(relative));
+        } else {
+          resources.addEntry(file, RESOURCES.resolve(relative));
+        }
+      }
+    }
+    layers.add(resources.build());
+    layers.add(classes.build());
+    return layers;
+  }
+
+  private static FileEntriesLayer directory(String name, Path source, AbsoluteUnixPath target) throws IOException {
+    FileEntriesLayer.Builder layer = FileEntriesLayer.builder().setName(name);
+    try (Stream<Path> files = Files.list(source)) {
+      for (Path file : files.sorted().toList()) {
+        layer.addEntry(file, target.resolve(file.getFileName().toString()));
+      }
+    }
+    return layer.build();
+  }
+
+  private static FileEntriesLayer jars(String name, List<Path> jars) {
+    FileEntriesLayer.Builder layer = FileEntriesLayer.builder().setName(name);
+    jars.stream().sorted().forEach(jar -> layer.addEntry(jar, LIBS.resolve(jar.getFileName().toString())));
+    return layer.build();
+  }
+}
