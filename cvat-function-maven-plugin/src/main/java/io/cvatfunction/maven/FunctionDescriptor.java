@@ -20,6 +20,7 @@ import java.util.Map;
  * @param workerAvailabilityTimeoutMillis wait for a worker before 503
  * @param maxRequestBodySize bytes
  * @param env environment variables, in declaration order
+ * @param segments how segment models' instances reach CVAT: {@code mask} or {@code polygon}
  */
 public record FunctionDescriptor(
     String className,
@@ -34,7 +35,8 @@ public record FunctionDescriptor(
     String eventTimeout,
     long workerAvailabilityTimeoutMillis,
     long maxRequestBodySize,
-    Map<String, String> env) {
+    Map<String, String> env,
+    String segments) {
 
   /**
    * A {@code @Label}: renames, drops or adds attributes to one model label.

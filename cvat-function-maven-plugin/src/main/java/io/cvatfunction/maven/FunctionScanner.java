@@ -91,7 +91,8 @@ public final class FunctionScanner {
         string(values.getValue("eventTimeout")),
         ((Number) values.getValue("workerAvailabilityTimeoutMillis")).longValue(),
         ((Number) values.getValue("maxRequestBodySize")).longValue(),
-        env);
+        env,
+        values.getValue("segments") == null ? "mask" : enumName(values.getValue("segments")));
   }
 
   private static String string(Object value) {

@@ -66,6 +66,17 @@ public @interface CvatFunction {
   /** Environment variables for the function's container. */
   Env[] env() default {};
 
+  /** How a segmentation model's instances reach CVAT: masks (with their polygon) or polygons only. */
+  SegmentShape segments() default SegmentShape.MASK;
+
+  /** The CVAT shape type of segmented instances. */
+  enum SegmentShape {
+    /** {@code type: mask}: the mask of the box, plus the outline as {@code points} for "convert to polygons". */
+    MASK,
+    /** {@code type: polygon}: the outline only, for projects labelled with polygons. */
+    POLYGON
+  }
+
   /** One environment variable of the function's container. */
   @Documented
   @Retention(RetentionPolicy.RUNTIME)

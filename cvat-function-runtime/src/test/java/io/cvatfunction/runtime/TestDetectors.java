@@ -26,6 +26,22 @@ public final class TestDetectors {
       workers = 4)
   public static class ShapesYolo26n extends YoloDetector {}
 
+  /** The YOLOv8n segmentation model: CVAT masks. */
+  @CvatFunction(
+      name = "shapes-yolov8n-seg",
+      description = "Circles, squares and triangles (YOLOv8n-seg)",
+      model = "classpath:fixtures/models/shapes-yolov8n-seg.torchscript",
+      workers = 4)
+  public static class ShapesSeg extends YoloDetector {}
+
+  /** The same model answering polygons. */
+  @CvatFunction(
+      name = "shapes-yolov8n-seg-polygons",
+      description = "Circles, squares and triangles as polygons",
+      model = "classpath:fixtures/models/shapes-yolov8n-seg.torchscript",
+      segments = CvatFunction.SegmentShape.POLYGON)
+  public static class ShapesSegPolygons extends YoloDetector {}
+
   /** Renames one label, drops another and adds an attribute, through the annotation and the hooks. */
   @CvatFunction(
       name = "renamed-shapes",

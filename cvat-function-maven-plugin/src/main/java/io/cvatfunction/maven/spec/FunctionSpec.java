@@ -108,7 +108,7 @@ public final class FunctionSpec {
       Map<String, Object> label = new LinkedHashMap<>();
       label.put("id", id);
       label.put("name", override == null || override.name().isEmpty() ? modelName : override.name());
-      label.put("type", model.labelType());
+      label.put("type", model.labelType(function.segments()));
       if (override != null && !override.attributes().isEmpty()) {
         label.put("attributes", override.attributes().stream().map(FunctionSpec::attribute).toList());
       }

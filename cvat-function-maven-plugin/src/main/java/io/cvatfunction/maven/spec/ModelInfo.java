@@ -64,8 +64,14 @@ public record ModelInfo(List<String> names, String task) {
     return new ModelInfo(List.copyOf(list), config.path("task").asText("detect"));
   }
 
-  /** The CVAT label type of this model's labels: {@code mask} for segmentation, else {@code rectangle}. */
-  public String labelType() {
-    return "segment".equals(task) ? "mask" : "rectangle";
+  /**
+   * The CVAT label type of this model's labels: {@code rectangle} for detection; for segmentation
+   * {@code mask}, or {@code polygon} when the function answers polygons.
+   */
+  public String labelType(String segments) {
+    if (!"segment".equals(task)) {
+      return "rectangle";
+    }
+    return "polygon".equals(segments) ? "polygon" : "mask";
   }
 }

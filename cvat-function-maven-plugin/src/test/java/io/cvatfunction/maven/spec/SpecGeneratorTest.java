@@ -81,6 +81,14 @@ class SpecGeneratorTest {
     String yaml = Files.readString(out.resolve("function.yaml"));
     assertTrue(yaml.contains("{\"id\":0,\"name\":\"cell\",\"type\":\"mask\"},\n"), yaml);
     assertTrue(yaml.contains("{\"id\":1,\"name\":\"nucleus\",\"type\":\"mask\"}\n"), yaml);
+
+    CompiledProject polygons = new CompiledProject(dir.resolve("polygons"))
+        .compile(Map.of("com.example.Seg", detector("Seg", "seg", ", gpus = 0, "
+            + "segments = io.cvatfunction.runtime.CvatFunction.SegmentShape.POLYGON")))
+        .withMetadataOnlyModel("models/shapes.torchscript", "{\"task\": \"segment\", \"names\": {\"0\": \"cell\"}}");
+    polygons.generator().generate(dir.resolve("polygons/cvat"));
+    assertTrue(Files.readString(dir.resolve("polygons/cvat/function.yaml"))
+        .contains("{\"id\":0,\"name\":\"cell\",\"type\":\"polygon\"}"));
   }
 
   @Test

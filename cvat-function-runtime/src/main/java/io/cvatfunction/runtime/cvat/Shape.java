@@ -24,6 +24,16 @@ public record Shape(
     List<ShapeAttribute> attributes,
     int[] mask) {
 
+  /** A mask: the 0/1 crop with its bounds ({@code mask}) and the outline ({@code points}). */
+  public static Shape mask(String label, float[] polygon, int[] mask, float confidence, List<ShapeAttribute> attributes) {
+    return new Shape(label, "mask", polygon, confidence, attributes, mask);
+  }
+
+  /** A polygon {@code [x1, y1, x2, y2, ...]}. */
+  public static Shape polygon(String label, float[] polygon, float confidence, List<ShapeAttribute> attributes) {
+    return new Shape(label, "polygon", polygon, confidence, attributes, null);
+  }
+
   /** A rectangle {@code [xtl, ytl, xbr, ybr]} with a confidence and attribute values. */
   public static Shape rectangle(
       String label, float xtl, float ytl, float xbr, float ybr, float confidence, List<ShapeAttribute> attributes) {

@@ -10,5 +10,7 @@ package io.cvatfunction.runtime.yolo;
  * @param y1 top
  * @param x2 right
  * @param y2 bottom
+ * @param mask the instance's mask for segmentation models, else null
  */
-public record Detection(int classId, String label, float score, float x1, float y1, float x2, float y2) {}
+public record Detection(
+    int classId, String label, float score, float x1, float y1, float x2, float y2, InstanceMask mask) {}

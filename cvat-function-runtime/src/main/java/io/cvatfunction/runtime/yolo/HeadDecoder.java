@@ -31,11 +31,14 @@ final class HeadDecoder {
     float[] values = rows.toFloatArray();
     int count = values.length / columns;
 
+    int extra = columns - 4 - classCount;
     float[] boxes = new float[count * 4];
     float[] scores = new float[count];
     int[] classes = new int[count];
+    float[] extras = new float[count * extra];
     for (int i = 0; i < count; i++) {
       int o = i * columns;
+      System.arraycopy(values, o + 4 + classCount, extras, i * extra, extra);
       int bestClass = 0;
       float bestScore = values[o + 4];
       for (int c = 1; c < classCount; c++) {
@@ -54,12 +57,13 @@ final class HeadDecoder {
       classes[i] = bestClass;
     }
     int[] kept = Nms.run(boxes, scores, classes, count, IOU_THRESHOLD, MAX_NMS_CANDIDATES, MAX_DETECTIONS);
-    return Boxes.select(boxes, scores, classes, kept);
+    return new Boxes(boxes, scores, classes, extras, extra).select(kept);
   }
 
   /**
-   * Decodes an NMS-free head {@code (1, k, 6)}: rows {@code x1, y1, x2, y2, score, class}, sorted by
-   * score; rows with score strictly above {@code threshold}, at most {@link #MAX_DETECTIONS}.
+   * Decodes an NMS-free head {@code (1, k, 6 + extra)}: rows {@code x1, y1, x2, y2, score, class} and any
+   * extra values, sorted by score; rows with score strictly above {@code threshold}, at most
+   * {@link #MAX_DETECTIONS}.
    */
   static Boxes decodeEndToEnd(NDArray output, float threshold) {
     NDArray prediction = output.get(0);
@@ -67,42 +71,50 @@ final class HeadDecoder {
     int columns = Math.toIntExact(prediction.getShape().get(1));
     float[] values = rows.toFloatArray();
     int count = Math.min(values.length / columns, MAX_DETECTIONS);
+    int extra = columns - 6;
     float[] boxes = new float[count * 4];
     float[] scores = new float[count];
     int[] classes = new int[count];
+    float[] extras = new float[count * extra];
     for (int i = 0; i < count; i++) {
       int o = i * columns;
       System.arraycopy(values, o, boxes, 4 * i, 4);
       scores[i] = values[o + 4];
       classes[i] = Math.round(values[o + 5]);
+      System.arraycopy(values, o + 6, extras, i * extra, extra);
     }
-    return new Boxes(boxes, scores, classes);
+    return new Boxes(boxes, scores, classes, extras, extra);
   }
 
   /** Whether an output of this shape is an NMS-free head, for exports whose metadata does not say. */
   static boolean looksEndToEnd(Shape shape) {
-    return shape.dimension() == 3 && shape.get(2) == 6 && shape.get(1) <= MAX_DETECTIONS;
+    return shape.dimension() == 3 && shape.get(2) >= 6 && shape.get(2) < shape.get(1) && shape.get(1) <= MAX_DETECTIONS;
   }
 
   /**
-   * Boxes {@code [x1, y1, x2, y2]} with their scores and class ids, highest score first.
+   * Boxes {@code [x1, y1, x2, y2]} with their scores, class ids and extra values (a segmentation model's mask
+   * coefficients), highest score first.
    *
    * @param boxes four floats per box
    * @param scores one per box
    * @param classes one per box
+   * @param extras {@code extraWidth} floats per box
+   * @param extraWidth extra values per box
    */
-  record Boxes(float[] boxes, float[] scores, int[] classes) {
+  record Boxes(float[] boxes, float[] scores, int[] classes, float[] extras, int extraWidth) {
 
-    static Boxes select(float[] boxes, float[] scores, int[] classes, int[] indices) {
+    Boxes select(int[] indices) {
       float[] b = new float[indices.length * 4];
       float[] s = new float[indices.length];
       int[] c = new int[indices.length];
+      float[] e = new float[indices.length * extraWidth];
       for (int i = 0; i < indices.length; i++) {
         System.arraycopy(boxes, 4 * indices[i], b, 4 * i, 4);
         s[i] = scores[indices[i]];
         c[i] = classes[indices[i]];
+        System.arraycopy(extras, extraWidth * indices[i], e, extraWidth * i, extraWidth);
       }
-      return new Boxes(b, s, c);
+      return new Boxes(b, s, c, e, extraWidth);
     }
 
     int count() {

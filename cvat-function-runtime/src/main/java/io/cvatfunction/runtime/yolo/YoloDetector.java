@@ -24,7 +24,8 @@ import org.opencv.imgcodecs.Imgcodecs;
 
 /**
  * The base class of a YOLO detector: extend it, annotate the subclass with {@link CvatFunction}, and the
- * function answers CVAT's detector requests as Ultralytics' {@code predict} would.
+ * function answers CVAT's detector requests as Ultralytics' {@code predict} would: rectangles for detect
+ * models, masks (or polygons, see {@link CvatFunction#segments()}) for segment models.
  *
  * <p>Override {@link #label} to rename or drop labels in code and {@link #attributes} to add CVAT attribute
  * values to each shape. One instance serves all worker threads; subclasses must keep overrides thread-safe.
@@ -33,7 +34,7 @@ public abstract class YoloDetector implements CvatHandler {
 
   private volatile Loaded loaded;
 
-  private record Loaded(YoloModel model, FrameDecoder decoder, String[] cvatLabels) {}
+  private record Loaded(YoloModel model, FrameDecoder decoder, String[] cvatLabels, boolean polygons) {}
 
   @Override
   public void load(HandlerOptions options) throws Exception {
@@ -48,7 +49,8 @@ public abstract class YoloDetector implements CvatHandler {
       for (int i = 0; i < cvatLabels.length; i++) {
         cvatLabels[i] = label(names.get(i));
       }
-      loaded = new Loaded(model, new FrameDecoder(options.maxImagePixels()), cvatLabels);
+      boolean polygons = function != null && function.segments() == CvatFunction.SegmentShape.POLYGON;
+      loaded = new Loaded(model, new FrameDecoder(options.maxImagePixels()), cvatLabels, polygons);
       model.warmUp(3);
       warmUpRequest();
     } catch (Exception | Error e) {
@@ -103,8 +105,16 @@ public abstract class YoloDetector implements CvatHandler {
     List<Shape> shapes = new ArrayList<>(detections.size());
     for (Detection d : detections) {
       String label = state.cvatLabels()[d.classId()];
-      if (label != null) {
+      if (label == null) {
+        continue;
+      }
+      InstanceMask mask = d.mask();
+      if (mask == null) {
         shapes.add(Shape.rectangle(label, d.x1(), d.y1(), d.x2(), d.y2(), d.score(), attributes(d)));
+      } else if (mask.polygon().length >= 6) { // an instance whose mask vanished has nothing to annotate
+        shapes.add(state.polygons()
+            ? Shape.polygon(label, mask.polygon(), d.score(), attributes(d))
+            : Shape.mask(label, mask.polygon(), mask.cvatMask(), d.score(), attributes(d)));
       }
     }
     trace.lap(Stage.POSTPROCESS);

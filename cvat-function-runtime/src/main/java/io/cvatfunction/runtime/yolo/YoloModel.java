@@ -114,16 +114,19 @@ public final class YoloModel implements AutoCloseable {
       HeadDecoder.Boxes boxes = endToEnd
           ? HeadDecoder.decodeEndToEnd(outputs.get(0), threshold)
           : HeadDecoder.decodeRaw(outputs.get(0), metadata.classCount(), threshold);
-      letterBox.mapToFrame(boxes.boxes(), boxes.count(), 4);
+      float[] frameBoxes = boxes.boxes().clone();
+      letterBox.mapToFrame(frameBoxes, boxes.count(), 4);
+      InstanceMask[] masks = metadata.isSegmentation() && outputs.size() > 1
+          ? MaskDecoder.decode(manager, outputs.get(1), boxes, frameBoxes, letterBox)
+          : new InstanceMask[boxes.count()];
       List<Detection> detections = new ArrayList<>(boxes.count());
       for (int i = 0; i < boxes.count(); i++) {
         int classId = boxes.classes()[i];
         if (classId < 0 || classId >= metadata.classCount()) {
           continue;
         }
-        float[] b = boxes.boxes();
         detections.add(new Detection(classId, metadata.names().get(classId), boxes.scores()[i],
-            b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]));
+            frameBoxes[4 * i], frameBoxes[4 * i + 1], frameBoxes[4 * i + 2], frameBoxes[4 * i + 3], masks[i]));
       }
       trace.lap(Stage.POSTPROCESS);
       return detections;

@@ -1,0 +1,183 @@
+package io.cvatfunction.runtime.yolo;
+
+import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.util.NDImageUtils;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.cvatfunction.runtime.image.LetterBox;
+import java.util.ArrayList;
+import java.util.List;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.MatOfPoint;
+import org.opencv.core.MatOfPoint2f;
+import org.opencv.core.Point;
+import org.opencv.core.Rect;
+import org.opencv.core.Scalar;
+import org.opencv.imgproc.Imgproc;
+
+/**
+ * Instance masks as Ultralytics' predict computes them ({@code process_mask}): mask coefficients times
+ * prototypes, cropped to the box, bilinearly upsampled to the model input, thresholded at logit 0 — on the
+ * tensors' device. Then, per instance and only around its box, OpenCV traces the outline in the model input
+ * and scales it to the frame, as Ultralytics' {@code masks.xy}; CVAT's mask is that outline filled.
+ */
+final class MaskDecoder {
+
+  /** Polygon simplification tolerance in frame pixels: removes staircase vertices, keeps the outline. */
+  private static final double POLYGON_EPSILON = 1.0;
+
+  private MaskDecoder() {}
+
+  /**
+   * @param protos the prototype tensor {@code (1, k, mh, mw)}
+   * @param boxes the instances, boxes still in model-input pixels, coefficients in {@code extras}
+   * @param frameBoxes the same boxes in frame pixels
+   */
+  static InstanceMask[] decode(NDManager manager, NDArray protos, HeadDecoder.Boxes boxes, float[] frameBoxes,
+      LetterBox letterBox) {
+    int n = boxes.count();
+    InstanceMask[] masks = new InstanceMask[n];
+    if (n == 0) {
+      return masks;
+    }
+    int inputW = letterBox.dstWidth();
+    int inputH = letterBox.dstHeight();
+    NDArray prototypes = protos.get(0);
+    long k = prototypes.getShape().get(0);
+    long mh = prototypes.getShape().get(1);
+    long mw = prototypes.getShape().get(2);
+    NDArray coefficients = manager.create(boxes.extras(), new Shape(n, boxes.extraWidth())).toDevice(protos.getDevice(), false);
+    NDArray logits = coefficients.matMul(prototypes.reshape(k, mh * mw)).reshape(n, mh, mw);
+
+    // crop_mask: zero outside each box, scaled to the prototype grid.
+    float[] scaled = new float[n * 4];
+    // Rounded to whole prototype cells, as Ultralytics' predict-time crop_mask does.
+    for (int i = 0; i < n; i++) {
+      scaled[4 * i] = Math.round(boxes.boxes()[4 * i] * mw / inputW);
+      scaled[4 * i + 1] = Math.round(boxes.boxes()[4 * i + 1] * mh / inputH);
+      scaled[4 * i + 2] = Math.round(boxes.boxes()[4 * i + 2] * mw / inputW);
+      scaled[4 * i + 3] = Math.round(boxes.boxes()[4 * i + 3] * mh / inputH);
+    }
+    NDArray box = manager.create(scaled, new Shape(n, 4, 1, 1)).toDevice(protos.getDevice(), false);
+    NDArray columns = manager.arange(0f, (float) mw).reshape(1, 1, mw).toDevice(protos.getDevice(), false);
+    NDArray rows = manager.arange(0f, (float) mh).reshape(1, mh, 1).toDevice(protos.getDevice(), false);
+    NDArray inside = columns.gte(box.get(":, 0")).logicalAnd(columns.lt(box.get(":, 2")))
+        .logicalAnd(rows.gte(box.get(":, 1"))).logicalAnd(rows.lt(box.get(":, 3")));
+    NDArray cropped = logits.mul(inside.toType(DataType.FLOAT32, false));
+    NDArray upsampled = NDImageUtils.resize(cropped.expandDims(3), inputW, inputH, Image.Interpolation.BILINEAR);
+    byte[] binary = upsampled.gt(0f).toType(DataType.UINT8, false).toByteArray();
+
+    int plane = inputW * inputH;
+    Mat input = new Mat(inputH, inputW, CvType.CV_8UC1);
+    try {
+      for (int i = 0; i < n; i++) {
+        input.put(0, 0, java.util.Arrays.copyOfRange(binary, i * plane, (i + 1) * plane));
+        masks[i] = toFrame(input, boxes.boxes(), frameBoxes, i, letterBox);
+      }
+    } finally {
+      input.release();
+    }
+    return masks;
+  }
+
+  /**
+   * Maps instance {@code i}'s input-space mask (0/1) to the frame as Ultralytics reports it ({@code masks.xy}):
+   * its outer contours traced in the model input, scaled to the frame ({@code scale_coords}), then filled
+   * inside the instance's box for CVAT's mask.
+   */
+  private static InstanceMask toFrame(Mat input, float[] inputBoxes, float[] frameBoxes, int i, LetterBox letterBox) {
+    int frameW = letterBox.srcWidth();
+    int frameH = letterBox.srcHeight();
+    int left = clamp((int) Math.floor(frameBoxes[4 * i]), frameW - 1);
+    int top = clamp((int) Math.floor(frameBoxes[4 * i + 1]), frameH - 1);
+    int right = Math.max(left, clamp((int) Math.ceil(frameBoxes[4 * i + 2]) - 1, frameW - 1));
+    int bottom = Math.max(top, clamp((int) Math.ceil(frameBoxes[4 * i + 3]) - 1, frameH - 1));
+
+    // Only the box's neighbourhood of the input holds this instance's pixels (crop_mask zeroed the rest).
+    int x0 = clamp((int) Math.floor(inputBoxes[4 * i]) - 2, input.cols() - 1);
+    int y0 = clamp((int) Math.floor(inputBoxes[4 * i + 1]) - 2, input.rows() - 1);
+    int x1 = clamp((int) Math.ceil(inputBoxes[4 * i + 2]) + 2, input.cols());
+    int y1 = clamp((int) Math.ceil(inputBoxes[4 * i + 3]) + 2, input.rows());
+    Mat region = input.submat(new Rect(x0, y0, Math.max(1, x1 - x0), Math.max(1, y1 - y0)));
+    List<MatOfPoint> contours = new ArrayList<>();
+    Mat hierarchy = new Mat();
+    Imgproc.findContours(region, contours, hierarchy, Imgproc.RETR_EXTERNAL, Imgproc.CHAIN_APPROX_SIMPLE, new Point(x0, y0));
+    hierarchy.release();
+    region.release();
+
+    double gain = letterBox.gain();
+    double padX = letterBox.padX();
+    double padY = letterBox.padY();
+    List<Point[]> outlines = new ArrayList<>();
+    MatOfPoint2f largest = null;
+    double largestArea = -1;
+    for (MatOfPoint contour : contours) {
+      Point[] points = contour.toArray();
+      Point[] frame = new Point[points.length];
+      for (int p = 0; p < points.length; p++) {
+        double x = Math.max(0, Math.min(frameW - 1, (points[p].x - padX) / gain));
+        double y = Math.max(0, Math.min(frameH - 1, (points[p].y - padY) / gain));
+        frame[p] = new Point(x, y);
+      }
+      outlines.add(frame);
+      double area = Imgproc.contourArea(contour);
+      if (area > largestArea) {
+        largestArea = area;
+        if (largest != null) {
+          largest.release();
+        }
+        largest = new MatOfPoint2f(frame);
+      }
+      contour.release();
+    }
+    // CVAT's mask is the box's crop, as CVAT's own functions make it; the outline (points) stays whole,
+    // since bilinear upsampling lets Ultralytics' masks reach a few pixels past the box.
+    List<MatOfPoint> inCrop = new ArrayList<>();
+    for (Point[] outline : outlines) {
+      Point[] shifted = new Point[outline.length];
+      for (int p = 0; p < outline.length; p++) {
+        shifted[p] = new Point(Math.round(outline[p].x) - left, Math.round(outline[p].y) - top);
+      }
+      inCrop.add(new MatOfPoint(shifted));
+    }
+    Mat bits = Mat.zeros(bottom - top + 1, right - left + 1, CvType.CV_8UC1);
+    try {
+      if (!inCrop.isEmpty()) {
+        Imgproc.fillPoly(bits, inCrop, new Scalar(1));
+      }
+      byte[] values = new byte[(int) bits.total()];
+      bits.get(0, 0, values);
+      return new InstanceMask(left, top, right, bottom, values, simplify(largest));
+    } finally {
+      bits.release();
+      inCrop.forEach(Mat::release);
+      if (largest != null) {
+        largest.release();
+      }
+    }
+  }
+
+  /** The outline without staircase vertices, in frame pixels. */
+  private static float[] simplify(MatOfPoint2f outline) {
+    if (outline == null) {
+      return new float[0];
+    }
+    MatOfPoint2f simplified = new MatOfPoint2f();
+    Imgproc.approxPolyDP(outline, simplified, POLYGON_EPSILON, true);
+    Point[] points = simplified.toArray();
+    simplified.release();
+    float[] polygon = new float[points.length * 2];
+    for (int p = 0; p < points.length; p++) {
+      polygon[2 * p] = (float) points[p].x;
+      polygon[2 * p + 1] = (float) points[p].y;
+    }
+    return polygon;
+  }
+
+  private static int clamp(int value, int max) {
+    return Math.max(0, Math.min(max, value));
+  }
+}

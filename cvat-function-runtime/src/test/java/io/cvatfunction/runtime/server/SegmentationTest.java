@@ -1,0 +1,164 @@
+package io.cvatfunction.runtime.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cvatfunction.runtime.Fixtures;
+import io.cvatfunction.runtime.TestDetectors;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.opencv.core.Core;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.MatOfPoint;
+import org.opencv.core.Point;
+import org.opencv.core.Scalar;
+import org.opencv.imgproc.Imgproc;
+
+/**
+ * The segmentation model through the real server: every instance Ultralytics finds comes back as a CVAT
+ * mask whose box matches (IoU ≥ 0.9, same label, confidence within 0.02) and whose pixels overlap the
+ * filled reference contour ({@code masks.xy}) with IoU ≥ 0.9.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SegmentationTest {
+
+  private ServerFixture server;
+
+  @BeforeAll
+  void start() {
+    server = ServerFixture.ready(new TestDetectors.ShapesSeg());
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+  }
+
+  static List<String> frames() {
+    return Fixtures.FRAMES;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("frames")
+  void masksMatchUltralytics(String frame) {
+    HttpResponse<String> response = server.detect(Fixtures.frame(frame), 0.5);
+    assertEquals(200, response.statusCode(), response.body());
+    JsonNode actual = ServerFixture.json(response);
+    JsonNode expected = Fixtures.reference("shapes-yolov8n-seg", frame);
+    assertEquals(expected.size(), actual.size(), "instances in " + frame);
+    int[] size = frameSize(frame);
+    List<JsonNode> unmatched = new ArrayList<>();
+    actual.forEach(unmatched::add);
+    for (JsonNode ref : expected) {
+      JsonNode best = null;
+      double bestIou = 0;
+      for (JsonNode shape : unmatched) {
+        assertEquals("mask", shape.get("type").asText());
+        double iou = Fixtures.iou(boxOf(shape), ParityTestBox.of(ref));
+        if (shape.get("label").asText().equals(ref.get("label").asText()) && iou > bestIou) {
+          best = shape;
+          bestIou = iou;
+        }
+      }
+      JsonNode match = best;
+      double boxIou = bestIou;
+      assertTrue(match != null && boxIou >= 0.9, () -> frame + ": no mask box matches " + ref.get("points") + " (" + boxIou + ")");
+      assertEquals(ref.get("confidence").asDouble(), match.get("confidence").asDouble(), 0.02);
+      double maskIou = maskIou(match, ref.get("polygon"), ref, size);
+      assertTrue(maskIou >= 0.9, frame + ": mask IoU " + maskIou + " for " + ref.get("label"));
+      assertTrue(match.get("points").size() >= 6 && match.get("points").size() % 2 == 0, "a polygon outline");
+      unmatched.remove(match);
+    }
+  }
+
+  @Test
+  void polygonsOnRequest() {
+    try (ServerFixture polygons = ServerFixture.ready(new TestDetectors.ShapesSegPolygons())) {
+      JsonNode shapes = ServerFixture.json(polygons.detect(Fixtures.frame("000.jpg"), 0.5));
+      assertEquals(Fixtures.reference("shapes-yolov8n-seg", "000.jpg").size(), shapes.size());
+      shapes.forEach(shape -> {
+        assertEquals("polygon", shape.get("type").asText());
+        assertTrue(shape.path("mask").isMissingNode());
+        assertTrue(shape.get("points").size() >= 6);
+      });
+    }
+  }
+
+  /** The box of a CVAT mask: the last four values of its payload, whose length must fit them. */
+  static double[] boxOf(JsonNode shape) {
+    JsonNode mask = shape.get("mask");
+    int n = mask.size();
+    int xtl = mask.get(n - 4).asInt();
+    int ytl = mask.get(n - 3).asInt();
+    int xbr = mask.get(n - 2).asInt();
+    int ybr = mask.get(n - 1).asInt();
+    assertEquals((long) (xbr - xtl + 1) * (ybr - ytl + 1), n - 4, "the payload holds the box's pixels");
+    return new double[] {xtl, ytl, xbr + 1, ybr + 1};
+  }
+
+  private static double maskIou(JsonNode shape, JsonNode refPolygon, JsonNode refBox, int[] size) {
+    Mat ours = Mat.zeros(size[1], size[0], CvType.CV_8UC1);
+    Mat theirs = Mat.zeros(size[1], size[0], CvType.CV_8UC1);
+    Mat and = new Mat();
+    Mat or = new Mat();
+    try {
+      JsonNode mask = shape.get("mask");
+      int n = mask.size();
+      int xtl = mask.get(n - 4).asInt();
+      int ytl = mask.get(n - 3).asInt();
+      int width = mask.get(n - 2).asInt() - xtl + 1;
+      for (int i = 0; i < n - 4; i++) {
+        if (mask.get(i).asInt() == 1) {
+          ours.put(ytl + i / width, xtl + i % width, 1);
+        }
+      }
+      Point[] points = new Point[refPolygon.size() / 2];
+      for (int p = 0; p < points.length; p++) {
+        // Rounded, not truncated (MatOfPoint holds ints): the same rasterisation as the function's own masks.
+        points[p] = new Point(Math.round(refPolygon.get(2 * p).asDouble()), Math.round(refPolygon.get(2 * p + 1).asDouble()));
+      }
+      Imgproc.fillPoly(theirs, List.of(new MatOfPoint(points)), new Scalar(1));
+      // A CVAT mask holds its box's pixels only; Ultralytics' outline reaches up to a few pixels past the box
+      // (its masks are upsampled after the box crop), so the reference is compared inside its box.
+      Mat box = Mat.zeros(size[1], size[0], CvType.CV_8UC1);
+      double[] b = ParityTestBox.of(refBox);
+      Imgproc.rectangle(box, new Point(Math.floor(b[0]), Math.floor(b[1])), new Point(Math.ceil(b[2]) - 1, Math.ceil(b[3]) - 1),
+          new Scalar(1), -1);
+      Core.bitwise_and(theirs, box, theirs);
+      box.release();
+      Core.bitwise_and(ours, theirs, and);
+      Core.bitwise_or(ours, theirs, or);
+      return (double) Core.countNonZero(and) / Core.countNonZero(or);
+    } finally {
+      ours.release();
+      theirs.release();
+      and.release();
+      or.release();
+    }
+  }
+
+  private static int[] frameSize(String frame) {
+    Mat decoded = org.opencv.imgcodecs.Imgcodecs.imdecode(new org.opencv.core.MatOfByte(Fixtures.frame(frame)),
+        org.opencv.imgcodecs.Imgcodecs.IMREAD_UNCHANGED);
+    int[] size = {decoded.cols(), decoded.rows()};
+    decoded.release();
+    return size;
+  }
+
+  /** The box of a reference entry. */
+  private static final class ParityTestBox {
+    static double[] of(JsonNode ref) {
+      JsonNode p = ref.get("points");
+      return new double[] {p.get(0).asDouble(), p.get(1).asDouble(), p.get(2).asDouble(), p.get(3).asDouble()};
+    }
+  }
+}
