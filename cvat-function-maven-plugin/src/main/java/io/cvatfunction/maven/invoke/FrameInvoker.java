@@ -1,0 +1,212 @@
+package io.cvatfunction.maven.invoke;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Sends one frame to a CVAT detector function, as CVAT does: {@code POST {"image": <base64>, "threshold": t}},
+ * and reads the shapes it answers. Works against {@code cvat:run}'s server and a deployed Nuclio function alike.
+ */
+public final class FrameInvoker {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClient client;
+  private final Duration timeout;
+
+  /** @param timeout how long to wait for the answer (CVAT waits 120 s) */
+  public FrameInvoker(Duration timeout) {
+    this.timeout = timeout;
+    this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  /**
+   * What the function answered.
+   *
+   * @param shapes the shapes, in the function's order
+   * @param latency from sending the request to reading the whole answer
+   */
+  public record Answer(List<DetectedShape> shapes, Duration latency) {}
+
+  /**
+   * Checks a function URL.
+   *
+   * @throws InvokeException when it is not an absolute http(s) URL with a host
+   */
+  public static URI url(String url) throws InvokeException {
+    String hint = "; give the function's URL, e.g. -Dcvat.invoke.url=http://localhost:8080 (what cvat:run serves)";
+    if (url == null || url.isBlank()) {
+      throw new InvokeException("no function URL" + hint);
+    }
+    URI uri;
+    try {
+      uri = new URI(url.trim());
+    } catch (URISyntaxException e) {
+      throw new InvokeException("cvat.invoke.url '" + url + "' is not a URL (" + e.getReason() + ")" + hint);
+    }
+    if (uri.getScheme() == null || !uri.getScheme().matches("(?i)https?") || uri.getHost() == null) {
+      throw new InvokeException("cvat.invoke.url '" + url + "' is not an http:// or https:// URL with a host" + hint);
+    }
+    return uri.getPath() == null || uri.getPath().isEmpty() ? uri.resolve("/") : uri;
+  }
+
+  /**
+   * Reads a frame file.
+   *
+   * @throws InvokeException when it is missing or not a JPEG or PNG (the formats CVAT sends)
+   */
+  public static byte[] frame(Path file) throws InvokeException {
+    if (file == null) {
+      throw new InvokeException("no frame: give one with -Dcvat.invoke.image=frame.jpg");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new InvokeException("cvat.invoke.image: " + file + " does not exist");
+    }
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new InvokeException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    if (!isJpeg(bytes) && !isPng(bytes)) {
+      throw new InvokeException("cvat.invoke.image: " + file + " is not a JPEG or PNG file (CVAT sends frames as "
+          + "JPEG or PNG); convert it first");
+    }
+    return bytes;
+  }
+
+  static boolean isJpeg(byte[] bytes) {
+    return bytes.length > 3 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8 && (bytes[2] & 0xff) == 0xff;
+  }
+
+  static boolean isPng(byte[] bytes) {
+    byte[] signature = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    if (bytes.length < signature.length) {
+      return false;
+    }
+    for (int i = 0; i < signature.length; i++) {
+      if (bytes[i] != signature[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Checks a threshold given as text.
+   *
+   * @throws InvokeException when it is not a number in [0, 1]
+   */
+  public static double threshold(String value) throws InvokeException {
+    double threshold;
+    try {
+      threshold = Double.parseDouble(value.trim());
+    } catch (NumberFormatException | NullPointerException e) {
+      throw new InvokeException("cvat.invoke.threshold must be a number in [0, 1], got '" + value + "'");
+    }
+    if (!(threshold >= 0 && threshold <= 1)) {
+      throw new InvokeException("cvat.invoke.threshold must be in [0, 1] (a confidence), got " + value);
+    }
+    return threshold;
+  }
+
+  /**
+   * Sends the frame and reads the shapes.
+   *
+   * @throws InvokeException when the function cannot be reached, answers an error (its {@code {"error"}} message
+   *     is quoted) or answers something that is not a list of shapes
+   */
+  public Answer invoke(URI url, byte[] frame, double threshold) throws InvokeException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("image", Base64.getEncoder().encodeToString(frame));
+    body.put("threshold", threshold);
+    HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+    long start = System.nanoTime();
+    HttpResponse<String> response;
+    try {
+      response = client.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (HttpTimeoutException e) {
+      throw new InvokeException("no answer from " + url + " within " + timeout.toSeconds()
+          + " s (cvat.invoke.timeout): the function may still be loading its model, or be stuck", e);
+    } catch (ConnectException e) {
+      throw new InvokeException("cannot reach " + url + " (connection refused): is the function running? Serve it "
+          + "with mvn cvat:run or deploy it with cvat:deploy, and check the URL", e);
+    } catch (IOException e) {
+      throw new InvokeException("cannot send the frame to " + url + ": " + e, e);
+    }
+    Duration latency = Duration.ofNanos(System.nanoTime() - start);
+    if (response.statusCode() != 200) {
+      throw new InvokeException("the function at " + url + " answered " + response.statusCode() + ": "
+          + errorMessage(response.body()));
+    }
+    return new Answer(shapes(url, response.body()), latency);
+  }
+
+  private static String errorMessage(String body) {
+    try {
+      JsonNode json = JSON.readTree(body);
+      if (json != null && json.hasNonNull("error")) {
+        return json.get("error").asText();
+      }
+    } catch (JsonProcessingException notJson) {
+      // a proxy or a non-cvat-function server: quote what it said
+    }
+    String text = body == null ? "" : body.strip();
+    return text.isEmpty() ? "(empty body)" : text.length() > 300 ? text.substring(0, 300) + "..." : text;
+  }
+
+  static List<DetectedShape> shapes(URI url, String body) throws InvokeException {
+    String notShapes = "the function at " + url + " answered 200 but not a JSON array of CVAT shapes: ";
+    JsonNode root;
+    try {
+      root = JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new InvokeException(notShapes + errorMessage(body));
+    }
+    if (root == null || !root.isArray()) {
+      throw new InvokeException(notShapes + errorMessage(body));
+    }
+    List<DetectedShape> shapes = new ArrayList<>();
+    for (JsonNode shape : root) {
+      JsonNode points = shape.path("points");
+      if (!shape.path("label").isTextual() || !points.isArray()) {
+        throw new InvokeException(notShapes + "a shape without a label or points: " + shape);
+      }
+      double[] coordinates = new double[points.size()];
+      for (int i = 0; i < coordinates.length; i++) {
+        coordinates[i] = points.get(i).asDouble();
+      }
+      JsonNode confidence = shape.path("confidence");
+      JsonNode mask = shape.path("mask");
+      double[] maskBox = null;
+      if (mask.isArray() && mask.size() >= 4) {
+        int n = mask.size();
+        maskBox = new double[] {mask.get(n - 4).asDouble(), mask.get(n - 3).asDouble(), mask.get(n - 2).asDouble(),
+            mask.get(n - 1).asDouble()};
+      }
+      shapes.add(new DetectedShape(shape.path("label").asText(), shape.path("type").asText("rectangle"), coordinates,
+          confidence.isNumber() || confidence.isTextual() && confidence.asText().matches("[0-9.eE+-]+")
+              ? confidence.asDouble() : null,
+          maskBox));
+    }
+    return shapes;
+  }
+}
