@@ -28,7 +28,8 @@ import java.util.concurrent.Executors;
  * each stage (from the server's {@code Server-Timing} header), and the forward pass alone on the same
  * model, so the overhead ratio (request ÷ forward) can be read off.
  *
- * <p>System properties: {@code bench.model} ({@code shapes-yolov8n} or {@code shapes-yolo26n}),
+ * <p>System properties: {@code bench.model} ({@code shapes-yolov8n}, {@code shapes-yolo26n} or
+ * {@code shapes-yolov8n-seg}),
  * {@code bench.requests} (per phase, default 40), {@code bench.clients} (default 8), {@code bench.frame}
  * (a fixture frame, default {@code 000.jpg}), {@code cvat.device} (default {@code cpu}).
  */
@@ -44,6 +45,10 @@ public final class RequestBenchmark {
   @CvatFunction(name = "bench-26", description = "benchmark", model = "classpath:fixtures/models/shapes-yolo26n.torchscript")
   public static class E2e extends Exposed {}
 
+  /** The segmentation model. */
+  @CvatFunction(name = "bench-seg", description = "benchmark", model = "classpath:fixtures/models/shapes-yolov8n-seg.torchscript")
+  public static class Seg extends Exposed {}
+
   /** Exposes the loaded model to time the forward pass alone. */
   public abstract static class Exposed extends YoloDetector {
     YoloModel yolo() {
@@ -56,7 +61,12 @@ public final class RequestBenchmark {
     int requests = Integer.getInteger("bench.requests", 40);
     int clients = Integer.getInteger("bench.clients", 8);
     String frameName = System.getProperty("bench.frame", "000.jpg");
-    Exposed detector = modelName.equals("shapes-yolo26n") ? new E2e() : new V8();
+    Exposed detector = switch (modelName) {
+      case "shapes-yolo26n" -> new E2e();
+      case "shapes-yolov8n-seg" -> new Seg();
+      case "shapes-yolov8n" -> new V8();
+      default -> throw new IllegalArgumentException("bench.model must be shapes-yolov8n, shapes-yolo26n or shapes-yolov8n-seg");
+    };
 
     Map<String, String> settings = Map.of("cvat.host", "127.0.0.1", "cvat.port", "0", "cvat.healthPort", "0",
         "cvat.device", System.getProperty("cvat.device", "cpu"), "cvat.workers", Integer.toString(clients));

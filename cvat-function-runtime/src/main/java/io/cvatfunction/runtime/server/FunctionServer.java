@@ -149,8 +149,14 @@ public final class FunctionServer implements AutoCloseable {
     for (String name : List.of("TERM", "INT")) {
       Signal.handle(new Signal(name), signal -> {
         LOG.info("SIG{} received: finishing in-flight requests", name);
-        server.close();
-        System.exit(0);
+        // Signal handlers run on a daemon thread: once close() stops Undertow's threads the JVM would end in
+        // the middle of close(). A non-daemon thread keeps it alive until close() is done and exit(0) runs.
+        Thread stopper = new Thread(() -> {
+          server.close();
+          System.exit(0);
+        }, "shutdown");
+        stopper.setDaemon(false);
+        stopper.start();
       });
     }
   }

@@ -4,11 +4,14 @@ import io.cvatfunction.runtime.BadRequestException;
 import io.cvatfunction.runtime.CvatHandler;
 import io.cvatfunction.runtime.RequestTrace;
 import io.cvatfunction.runtime.RequestTrace.Stage;
+import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +32,8 @@ final class TriggerEndpoint implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger("io.cvatfunction.request");
   private static final HttpString REQUEST_ID = new HttpString("X-Request-Id");
   private static final HttpString SERVER_TIMING = new HttpString("Server-Timing");
+  private static final AttachmentKey<byte[]> BODY = AttachmentKey.create(byte[].class);
+  private static final AttachmentKey<IOException> BODY_FAILURE = AttachmentKey.create(IOException.class);
 
   private final CvatHandler handler;
   private final Readiness readiness;
@@ -48,7 +53,12 @@ final class TriggerEndpoint implements HttpHandler {
   @Override
   public void handleRequest(HttpServerExchange exchange) {
     if (exchange.isInIoThread()) {
-      exchange.dispatch(this);
+      if (exchange.getRequestMethod().equals(Methods.POST)
+          && exchange.getRequestContentLength() <= settings.maxRequestBodySize()) {
+        receiveBody(exchange);
+      } else {
+        exchange.dispatch(this);
+      }
       return;
     }
     if (exchange.getRequestPath().equals("/__internal/health") && exchange.getRequestMethod().equals(Methods.GET)) {
@@ -97,7 +107,7 @@ final class TriggerEndpoint implements HttpHandler {
     if (!readiness.isReady()) {
       throw new Refusal(503, "the function is not ready: " + readiness.notReadyReason());
     }
-    byte[] body = readBody(exchange);
+    byte[] body = receivedBody(exchange);
     try {
       return workers.run(() -> run(body));
     } catch (WorkerPool.NoWorkerAvailable e) {
@@ -124,20 +134,48 @@ final class TriggerEndpoint implements HttpHandler {
     return new Result(json, answer instanceof List<?> list ? list.size() : -1, trace);
   }
 
-  /** Reads at most maxRequestBodySize bytes; a longer (e.g. chunked) body is refused without reading the rest. */
-  private byte[] readBody(HttpServerExchange exchange) throws Refusal {
-    exchange.startBlocking();
-    long limit = settings.maxRequestBodySize();
-    try {
-      byte[] body = exchange.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-      if (body.length > limit) {
-        exchange.setPersistent(false);
-        throw tooBig(-1);
+  /**
+   * Reads the body on the I/O thread without blocking, then dispatches the request to a request thread. A
+   * client that stalls mid-upload so holds only its connection: were bodies read on request threads, as many
+   * stalled uploads as there are threads would leave none for anyone else. At most maxRequestBodySize bytes
+   * are read; a longer (e.g. chunked) body is refused without reading the rest.
+   */
+  private void receiveBody(HttpServerExchange exchange) {
+    long limit = Math.min(settings.maxRequestBodySize(), Integer.MAX_VALUE - 8);
+    long announced = exchange.getRequestContentLength();
+    ByteArrayOutputStream body = new ByteArrayOutputStream(announced > 0 ? (int) Math.min(announced, limit) : 8192);
+    Receiver receiver = exchange.getRequestReceiver();
+    receiver.receivePartialBytes((ex, chunk, last) -> {
+      if (body.size() + (long) chunk.length > limit) {
+        receiver.pause();
+        ex.putAttachment(BODY_FAILURE, new Receiver.RequestToLargeException());
+        ex.dispatch(this);
+        return;
       }
-      return body;
-    } catch (IOException e) {
-      throw new Refusal(400, "the request body could not be read: " + e.getMessage());
+      body.write(chunk, 0, chunk.length);
+      if (last) {
+        ex.putAttachment(BODY, body.toByteArray());
+        ex.dispatch(this);
+      }
+    }, (ex, failure) -> {
+      ex.putAttachment(BODY_FAILURE, failure);
+      ex.dispatch(this);
+    });
+  }
+
+  /** The body {@link #receiveBody} read, or why it could not. */
+  private byte[] receivedBody(HttpServerExchange exchange) throws Refusal {
+    IOException failure = exchange.getAttachment(BODY_FAILURE);
+    if (failure != null) {
+      exchange.setPersistent(false);
+      throw failure instanceof Receiver.RequestToLargeException ? tooBig(-1)
+          : new Refusal(400, "the request body could not be read: " + failure.getMessage());
     }
+    byte[] body = exchange.getAttachment(BODY);
+    if (body == null) {
+      throw new IllegalStateException("the request body was not received");
+    }
+    return body;
   }
 
   private Refusal tooBig(long size) {
