@@ -11,7 +11,6 @@ import java.io.File;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -25,7 +24,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * its URL. Made for CI: no prompts, a failing step fails the build with nuctl's own message, one summary line.
  */
 @Mojo(name = "deploy", defaultPhase = LifecyclePhase.DEPLOY, threadSafe = true)
-public class DeployMojo extends AbstractMojo {
+public class DeployMojo extends CvatMojo {
 
   /** Where {@code cvat:spec} and {@code cvat:image} wrote the function YAMLs and {@code image.json}. */
   @Parameter(property = "cvat.deploy.directory", defaultValue = "${project.build.directory}/cvat")
@@ -91,16 +90,19 @@ public class DeployMojo extends AbstractMojo {
   @Parameter(property = "cvat.deploy.skip", defaultValue = "false")
   private boolean skip;
 
-  /** Skips every cvat goal. */
-  @Parameter(property = "cvat.skip", defaultValue = "false")
-  private boolean skipAll;
 
   @Override
-  public void execute() throws MojoExecutionException, MojoFailureException {
-    if (skip || skipAll) {
-      getLog().info("cvat:deploy skipped");
-      return;
-    }
+  String goal() {
+    return "deploy";
+  }
+
+  @Override
+  boolean skipGoal() {
+    return skip;
+  }
+
+  @Override
+  void run() throws MojoExecutionException, MojoFailureException {
     DeployLog log = new DeployLog() {
       @Override
       public void info(String message) {

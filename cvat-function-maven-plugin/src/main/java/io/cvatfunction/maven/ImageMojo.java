@@ -20,7 +20,6 @@ import java.util.Locale;
 import java.util.Optional;
 import org.apache.maven.artifact.Artifact;
 import org.apache.maven.execution.MavenSession;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Component;
@@ -48,7 +47,7 @@ import org.eclipse.aether.resolution.ArtifactResolutionException;
  */
 @Mojo(name = "image", defaultPhase = LifecyclePhase.PACKAGE,
     requiresDependencyResolution = ResolutionScope.RUNTIME, threadSafe = true)
-public class ImageMojo extends AbstractMojo {
+public class ImageMojo extends CvatMojo {
 
   @Parameter(defaultValue = "${project}", readonly = true, required = true)
   private MavenProject project;
@@ -110,16 +109,19 @@ public class ImageMojo extends AbstractMojo {
   @Parameter(property = "cvat.image.skip", defaultValue = "false")
   private boolean skip;
 
-  /** Skips every cvat goal. */
-  @Parameter(property = "cvat.skip", defaultValue = "false")
-  private boolean skipAll;
 
   @Override
-  public void execute() throws MojoExecutionException, MojoFailureException {
-    if (skip || skipAll) {
-      getLog().info("cvat:image skipped");
-      return;
-    }
+  String goal() {
+    return "image";
+  }
+
+  @Override
+  boolean skipGoal() {
+    return skip;
+  }
+
+  @Override
+  void run() throws MojoExecutionException, MojoFailureException {
     ImagePlan plan = plan();
     ImageBuilder builder = new ImageBuilder(this::credentials, this::log);
     try {

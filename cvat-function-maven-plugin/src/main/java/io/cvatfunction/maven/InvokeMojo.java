@@ -16,7 +16,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -30,7 +29,7 @@ import org.apache.maven.project.MavenProject;
  * {@code cvat:run} serves; with a URL no project is needed.
  */
 @Mojo(name = "invoke", requiresProject = false, threadSafe = true)
-public class InvokeMojo extends AbstractMojo {
+public class InvokeMojo extends CvatMojo {
 
   @Parameter(defaultValue = "${project}", readonly = true)
   private MavenProject project;
@@ -79,16 +78,19 @@ public class InvokeMojo extends AbstractMojo {
   @Parameter(property = "cvat.invoke.skip", defaultValue = "false")
   private boolean skip;
 
-  /** Skips every cvat goal. */
-  @Parameter(property = "cvat.skip", defaultValue = "false")
-  private boolean skipAll;
 
   @Override
-  public void execute() throws MojoExecutionException, MojoFailureException {
-    if (skip || skipAll) {
-      getLog().info("cvat:invoke skipped");
-      return;
-    }
+  String goal() {
+    return "invoke";
+  }
+
+  @Override
+  boolean skipGoal() {
+    return skip;
+  }
+
+  @Override
+  void run() throws MojoExecutionException, MojoFailureException {
     try {
       if (timeout <= 0) {
         throw new InvokeException("cvat.invoke.timeout must be a positive number of seconds, got " + timeout);

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -25,7 +24,7 @@ import org.apache.maven.project.MavenProject;
  * listing every problem with file and line; warnings are printed only.
  */
 @Mojo(name = "lint", requiresProject = false, threadSafe = true)
-public class LintMojo extends AbstractMojo {
+public class LintMojo extends CvatMojo {
 
   @Parameter(defaultValue = "${project}", readonly = true)
   private MavenProject project;
@@ -38,16 +37,19 @@ public class LintMojo extends AbstractMojo {
   @Parameter(property = "cvat.lint.skip", defaultValue = "false")
   private boolean skip;
 
-  /** Skips every cvat goal. */
-  @Parameter(property = "cvat.skip", defaultValue = "false")
-  private boolean skipAll;
 
   @Override
-  public void execute() throws MojoExecutionException, MojoFailureException {
-    if (skip || skipAll) {
-      getLog().info("cvat:lint skipped");
-      return;
-    }
+  String goal() {
+    return "lint";
+  }
+
+  @Override
+  boolean skipGoal() {
+    return skip;
+  }
+
+  @Override
+  void run() throws MojoExecutionException, MojoFailureException {
     List<Path> targets = targets();
     int errors = 0;
     int warnings = 0;

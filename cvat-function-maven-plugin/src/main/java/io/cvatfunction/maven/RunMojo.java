@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Execute;
@@ -22,7 +21,7 @@ import org.apache.maven.project.MavenProject;
  */
 @Mojo(name = "run", requiresDependencyResolution = ResolutionScope.RUNTIME, threadSafe = true)
 @Execute(phase = LifecyclePhase.PROCESS_CLASSES)
-public class RunMojo extends AbstractMojo {
+public class RunMojo extends CvatMojo {
 
   @Parameter(defaultValue = "${project}", readonly = true, required = true)
   private MavenProject project;
@@ -55,16 +54,19 @@ public class RunMojo extends AbstractMojo {
   @Parameter(property = "cvat.run.skip", defaultValue = "false")
   private boolean skip;
 
-  /** Skips every cvat goal. */
-  @Parameter(property = "cvat.skip", defaultValue = "false")
-  private boolean skipAll;
 
   @Override
-  public void execute() throws MojoExecutionException, MojoFailureException {
-    if (skip || skipAll) {
-      getLog().info("cvat:run skipped");
-      return;
-    }
+  String goal() {
+    return "run";
+  }
+
+  @Override
+  boolean skipGoal() {
+    return skip;
+  }
+
+  @Override
+  void run() throws MojoExecutionException, MojoFailureException {
     FunctionProcess.Options options = options();
     FunctionProcess server;
     try {

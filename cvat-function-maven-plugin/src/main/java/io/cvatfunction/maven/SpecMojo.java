@@ -5,7 +5,6 @@ import io.cvatfunction.maven.spec.SpecGenerator;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -21,7 +20,7 @@ import org.apache.maven.project.MavenProject;
  */
 @Mojo(name = "spec", defaultPhase = LifecyclePhase.PROCESS_CLASSES,
     requiresDependencyResolution = ResolutionScope.COMPILE, threadSafe = true)
-public class SpecMojo extends AbstractMojo {
+public class SpecMojo extends CvatMojo {
 
   @Parameter(defaultValue = "${project}", readonly = true, required = true)
   private MavenProject project;
@@ -38,16 +37,19 @@ public class SpecMojo extends AbstractMojo {
   @Parameter(property = "cvat.spec.skip", defaultValue = "false")
   private boolean skip;
 
-  /** Skips every cvat goal. */
-  @Parameter(property = "cvat.skip", defaultValue = "false")
-  private boolean skipAll;
 
   @Override
-  public void execute() throws MojoExecutionException, MojoFailureException {
-    if (skip || skipAll) {
-      getLog().info("cvat:spec skipped");
-      return;
-    }
+  String goal() {
+    return "spec";
+  }
+
+  @Override
+  boolean skipGoal() {
+    return skip;
+  }
+
+  @Override
+  void run() throws MojoExecutionException, MojoFailureException {
     if (namespace == null || !namespace.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
       throw new MojoFailureException("cvat.spec.namespace must be a Kubernetes namespace name, got '" + namespace + "'");
     }

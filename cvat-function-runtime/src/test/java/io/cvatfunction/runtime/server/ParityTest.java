@@ -1,13 +1,10 @@
 package io.cvatfunction.runtime.server;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.cvatfunction.runtime.Fixtures;
+import io.cvatfunction.runtime.ReferenceMatch;
 import io.cvatfunction.runtime.TestDetectors;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,35 +57,7 @@ class ParityTest {
 
   /** Checks an answer already received for {@code frame} at threshold 0.5 (for clients other than the fixture's). */
   static void assertMatches(String model, String frame, HttpResponse<String> response) {
-    assertEquals(200, response.statusCode(), response.body());
-    JsonNode actual = ServerFixture.json(response);
-    JsonNode expected = Fixtures.reference(model, frame);
-    assertEquals(expected.size(), actual.size(), () -> "box count for " + frame + ": " + response.body());
-    List<JsonNode> unmatched = new ArrayList<>();
-    actual.forEach(unmatched::add);
-    for (JsonNode ref : expected) {
-      JsonNode best = null;
-      double bestIou = 0;
-      for (JsonNode candidate : unmatched) {
-        double iou = Fixtures.iou(box(ref), box(candidate));
-        if (candidate.get("label").asText().equals(ref.get("label").asText()) && iou > bestIou) {
-          best = candidate;
-          bestIou = iou;
-        }
-      }
-      JsonNode match = best;
-      double matchIou = bestIou;
-      assertTrue(match != null && matchIou >= 0.9,
-          () -> frame + ": no box matches " + ref + " (best IoU " + matchIou + ") in " + response.body());
-      assertEquals("rectangle", match.get("type").asText());
-      assertEquals(ref.get("confidence").asDouble(), match.get("confidence").asDouble(), 0.02,
-          () -> frame + ": confidence of " + ref);
-      unmatched.remove(match);
-    }
+    ReferenceMatch.assertMatches(model, frame, response.statusCode(), response.body());
   }
 
-  static double[] box(JsonNode shape) {
-    JsonNode p = shape.get("points");
-    return new double[] {p.get(0).asDouble(), p.get(1).asDouble(), p.get(2).asDouble(), p.get(3).asDouble()};
-  }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cvatfunction.runtime.Fixtures;
+import io.cvatfunction.runtime.ReferenceMatch;
 import io.cvatfunction.runtime.TestDetectors;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ class SegmentationTest {
       double bestIou = 0;
       for (JsonNode shape : unmatched) {
         assertEquals("mask", shape.get("type").asText());
-        double iou = Fixtures.iou(boxOf(shape), ParityTestBox.of(ref));
+        double iou = Fixtures.iou(boxOf(shape), ReferenceMatch.box(ref));
         if (shape.get("label").asText().equals(ref.get("label").asText()) && iou > bestIou) {
           best = shape;
           bestIou = iou;
@@ -130,7 +131,7 @@ class SegmentationTest {
       // A CVAT mask holds its box's pixels only; Ultralytics' outline reaches up to a few pixels past the box
       // (its masks are upsampled after the box crop), so the reference is compared inside its box.
       Mat box = Mat.zeros(size[1], size[0], CvType.CV_8UC1);
-      double[] b = ParityTestBox.of(refBox);
+      double[] b = ReferenceMatch.box(refBox);
       Imgproc.rectangle(box, new Point(Math.floor(b[0]), Math.floor(b[1])), new Point(Math.ceil(b[2]) - 1, Math.ceil(b[3]) - 1),
           new Scalar(1), -1);
       Core.bitwise_and(theirs, box, theirs);
@@ -154,11 +155,4 @@ class SegmentationTest {
     return size;
   }
 
-  /** The box of a reference entry. */
-  private static final class ParityTestBox {
-    static double[] of(JsonNode ref) {
-      JsonNode p = ref.get("points");
-      return new double[] {p.get(0).asDouble(), p.get(1).asDouble(), p.get(2).asDouble(), p.get(3).asDouble()};
-    }
-  }
 }
