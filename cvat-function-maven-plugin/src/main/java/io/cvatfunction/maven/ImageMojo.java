@@ -193,8 +193,15 @@ public class ImageMojo extends CvatMojo {
     Optional<Path> modelFile = Optional.empty();
     if (function.model().startsWith("classpath:")) {
       modelResource = Optional.of(function.model().substring("classpath:".length()).replaceFirst("^/+", ""));
+      if (!Files.isRegularFile(classes.resolve(modelResource.get()))) {
+        throw new MojoFailureException("the model " + function.model() + " is not in " + classes + ": put it under "
+            + "src/main/resources/" + modelResource.get() + " (yolo export model=best.pt format=torchscript)");
+      }
     } else if (!function.model().isBlank()) {
       modelFile = Optional.of(project.getBasedir().toPath().resolve(function.model()));
+      if (!Files.isRegularFile(modelFile.get())) {
+        throw new MojoFailureException("the model file " + modelFile.get() + " does not exist: fix @CvatFunction(model)");
+      }
     }
     return new ImagePlan(function.name(), function.className(), base, kind, name, tarFile.toPath(), dockerExecutable,
         flavor, pytorchVersion, natives, releases, snapshots, classes, modelResource, modelFile,

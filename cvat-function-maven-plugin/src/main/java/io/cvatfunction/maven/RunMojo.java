@@ -88,8 +88,9 @@ public class RunMojo extends CvatMojo {
           + "/ready); loading the model...");
       if (server.awaitReady(Duration.ofMinutes(5))) {
         getLog().info("Ready. Try it:");
-        getLog().info("  curl -s -X POST " + url + " -H 'Content-Type: application/json' \\");
-        getLog().info("    -d \"{\\\"image\\\": \\\"$(base64 -w0 frame.jpg)\\\", \\\"threshold\\\": 0.5}\"");
+        getLog().info("  mvn cvat:invoke -Dcvat.invoke.url=" + url + " -Dcvat.invoke.image=frame.jpg");
+        getLog().info("  or: (printf '{\"image\": \"'; base64 -w0 frame.jpg; printf '\"}') | curl -s -X POST " + url
+            + " -H 'Content-Type: application/json' --data-binary @-");
         getLog().info("Press Ctrl+C to stop.");
       }
       int status = server.waitFor();

@@ -1,0 +1,75 @@
+// Checks shared by the archetype ITs' verify.groovy scripts (loaded with GroovyShell.parse, called as methods).
+import groovy.xml.XmlSlurper
+
+/** This repository's root: the directory above the archetype module, found from the generated project. */
+File repositoryRoot(File projectDir) {
+  for (File dir = projectDir.canonicalFile; dir != null; dir = dir.parentFile) {
+    File pom = new File(dir, 'pom.xml')
+    if (pom.isFile() && new XmlSlurper().parse(pom).artifactId.text() == 'cvat-function-archetype') {
+      return dir.parentFile
+    }
+  }
+  throw new AssertionError("no cvat-function-archetype module above ${projectDir}")
+}
+
+/** What archetype:generate wrote, with every template property and build-time version resolved. */
+void checkGenerated(File projectDir, String packagePath, String className, String functionName) {
+  def expectedFiles = ['pom.xml', 'README.md', '.gitignore', 'mvnw', 'mvnw.cmd', '.mvn/wrapper/maven-wrapper.properties',
+      '.github/workflows/deploy.yml', "src/main/java/${packagePath}/${className}.java",
+      "src/test/java/${packagePath}/${className}Test.java", 'src/test/resources/logback-test.xml',
+      'src/test/resources/frames/README.md']
+  expectedFiles.each { assert new File(projectDir, it.toString()).isFile() : "${it} was not generated" }
+  assert new File(projectDir, 'mvnw').canExecute() : 'mvnw is not executable'
+
+  // Nothing left for Velocity or for the archetype's own build-time filtering.
+  ['pom.xml', 'README.md', "src/main/java/${packagePath}/${className}.java",
+   "src/test/java/${packagePath}/${className}Test.java"].each { name ->
+    String text = new File(projectDir, name.toString()).text
+    ['${artifactId}', '${groupId}', '${package}', '${className}', '${functionName}', '${description}',
+     '$xmlDescription', '$javaDescription', '#set', '@project.version@', '.version@'].each { token ->
+      assert !text.contains(token) : "${name} still contains ${token}"
+    }
+  }
+
+  String source = new File(projectDir, "src/main/java/${packagePath}/${className}.java").text
+  assert source.contains("package ${packagePath.replace('/', '.')};")
+  assert source.contains("name = \"${functionName}\",")
+  assert source.contains('model = "classpath:models/best.torchscript")')
+  assert source.contains("public class ${className} extends YoloDetector {}")
+  String readme = new File(projectDir, 'README.md').text
+  assert readme.contains('yolo export model=best.pt format=torchscript imgsz=640')
+  assert readme.contains("src/main/java/${packagePath}/${className}.java")
+
+  // The runtime and plugin at this archetype's version; every plugin at the version this repository pins.
+  File root = repositoryRoot(projectDir)
+  def rootPom = new XmlSlurper().parse(new File(root, 'pom.xml'))
+  def pom = new XmlSlurper().parse(new File(projectDir, 'pom.xml'))
+  assert pom.parent.size() == 0 : 'the generated project must stand alone, without a parent'
+  assert pom.properties.'cvat.function.version'.text() == rootPom.version.text()
+  assert pom.properties.'junit.version'.text() == rootPom.properties.'junit.version'.text()
+  assert pom.properties.'maven.compiler.release'.text() == '17'
+  assert pom.properties.'project.build.sourceEncoding'.text() == 'UTF-8'
+  def pinned = rootPom.build.pluginManagement.plugins.plugin.collectEntries { [(it.artifactId.text()): it.version.text()] }
+  def generated = pom.build.pluginManagement.plugins.plugin
+  assert generated.size() > 0
+  generated.each { plugin ->
+    String artifactId = plugin.artifactId.text()
+    assert pinned.containsKey(artifactId) : "${artifactId} is pinned in the generated pom but not in ${root}/pom.xml"
+    assert plugin.version.text() == pinned[artifactId] :
+        "${artifactId} is ${plugin.version.text()} in the generated pom but ${pinned[artifactId]} in ${root}/pom.xml: " +
+        "update generated.${artifactId}.version in cvat-function-archetype/pom.xml"
+  }
+  def cvat = pom.build.plugins.plugin.find { it.artifactId.text() == 'cvat-function-maven-plugin' }
+  assert cvat.version.text() == '${cvat.function.version}'
+  assert cvat.executions.execution.goals.goal*.text() == ['spec']
+}
+
+/** The first build, before any model is there: it passes, and says why the test and cvat:spec did not run. */
+void checkBuiltWithoutModel(File projectDir, String className) {
+  String log = new File(projectDir, 'build.log').text
+  assert log.contains('BUILD SUCCESS')
+  assert log.contains('cvat:spec skipped')
+  assert log.contains("No model yet, ${className}Test is skipped (and cvat:spec too): put your best.torchscript in " +
+      'src/main/resources/models to run this test: yolo export model=best.pt format=torchscript imgsz=640')
+  assert !new File(projectDir, 'target/cvat').exists()
+}
