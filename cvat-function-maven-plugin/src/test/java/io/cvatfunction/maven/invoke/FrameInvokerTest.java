@@ -182,6 +182,7 @@ class FrameInvokerTest {
     List<Integer> statuses = new ArrayList<>(List.of(200, 502));
     HttpServer other = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     other.createContext("/", exchange -> {
+      exchange.getRequestBody().readAllBytes(); // answering before the upload ends would reset the connection
       byte[] body = bodies.remove(0).getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(statuses.remove(0), body.length);
       exchange.getResponseBody().write(body);
