@@ -109,6 +109,7 @@ public final class FunctionServer implements AutoCloseable {
       return;
     }
     closed = true;
+    readiness.markStopping();
     trigger.shutdown();
     try {
       trigger.awaitShutdown(settings.eventTimeout().toMillis() + 1_000);

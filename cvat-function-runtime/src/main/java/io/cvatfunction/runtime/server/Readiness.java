@@ -25,6 +25,12 @@ final class Readiness {
     settled.countDown();
   }
 
+  /** Shutting down: not ready any more, so a load balancer stops sending while in-flight requests finish. */
+  void markStopping() {
+    notReadyReason = "the function is shutting down";
+    ready = false;
+  }
+
   void markFailed(String reason) {
     notReadyReason = reason;
     settled.countDown();

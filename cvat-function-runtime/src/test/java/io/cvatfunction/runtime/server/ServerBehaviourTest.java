@@ -103,6 +103,19 @@ class ServerBehaviourTest {
   }
 
   @Test
+  void whileShuttingDownReadyIs503AndInFlightRequestsFinish() throws Exception {
+    ServerFixture fixture = ServerFixture.ready(ScriptedHandler.loaded());
+    CompletableFuture<HttpResponse<String>> inFlight =
+        CompletableFuture.supplyAsync(() -> fixture.post("sleep:1500".getBytes()));
+    Thread.sleep(300);
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(fixture::close);
+    Thread.sleep(300);
+    assertError(fixture.health("/ready"), 503, "shutting down");
+    assertEquals(200, inFlight.get().statusCode(), "the request in flight is answered");
+    closing.get();
+  }
+
+  @Test
   void onlyPostRunsTheFunction() {
     try (ServerFixture fixture = ServerFixture.ready(ScriptedHandler.loaded())) {
       HttpResponse<String> get = fixture.send(HttpRequest.newBuilder(fixture.url("/")).GET().build());
