@@ -156,7 +156,7 @@ public final class RequestBenchmark {
       List<Double> values = sequential.stream().map(s -> s.stages().getOrDefault(stage, 0.0)).toList();
       System.out.printf("    %-12s %7.2f ms%n", stage, percentile(values, 50));
     }
-    double server = percentile(sequential.stream().map(s -> s.stages().values().stream().mapToDouble(d -> d).sum()).toList(), 50);
+    double server = percentile(sequential.stream().map(s -> s.stages().values().stream().reduce(0.0, Double::sum)).toList(), 50);
     System.out.printf("    %-12s %7.2f ms (HTTP, base64 transfer and client)%n", "outside", median - server);
     System.out.printf("  forward pass alone: median %.1f ms -> request / forward = %.2fx%n",
         forwardMedian, median / forwardMedian);

@@ -90,7 +90,6 @@ public class DeployMojo extends CvatMojo {
   @Parameter(property = "cvat.deploy.skip", defaultValue = "false")
   private boolean skip;
 
-
   @Override
   String goal() {
     return "deploy";

@@ -109,7 +109,6 @@ public class ImageMojo extends CvatMojo {
   @Parameter(property = "cvat.image.skip", defaultValue = "false")
   private boolean skip;
 
-
   @Override
   String goal() {
     return "image";

@@ -78,7 +78,6 @@ public class InvokeMojo extends CvatMojo {
   @Parameter(property = "cvat.invoke.skip", defaultValue = "false")
   private boolean skip;
 
-
   @Override
   String goal() {
     return "invoke";

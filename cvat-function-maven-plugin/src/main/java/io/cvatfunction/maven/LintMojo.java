@@ -37,7 +37,6 @@ public class LintMojo extends CvatMojo {
   @Parameter(property = "cvat.lint.skip", defaultValue = "false")
   private boolean skip;
 
-
   @Override
   String goal() {
     return "lint";

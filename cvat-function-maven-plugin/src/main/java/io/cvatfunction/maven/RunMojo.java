@@ -54,7 +54,6 @@ public class RunMojo extends CvatMojo {
   @Parameter(property = "cvat.run.skip", defaultValue = "false")
   private boolean skip;
 
-
   @Override
   String goal() {
     return "run";

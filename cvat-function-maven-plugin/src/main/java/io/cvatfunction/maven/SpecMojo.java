@@ -37,7 +37,6 @@ public class SpecMojo extends CvatMojo {
   @Parameter(property = "cvat.spec.skip", defaultValue = "false")
   private boolean skip;
 
-
   @Override
   String goal() {
     return "spec";
