@@ -35,19 +35,9 @@ class DeployerTest {
 
   private Path cvat;
   private FakeNuctlHome fake;
-  private final List<String> infos = new ArrayList<>();
-  private final List<String> warnings = new ArrayList<>();
-  private final DeployLog log = new DeployLog() {
-    @Override
-    public void info(String message) {
-      infos.add(message);
-    }
-
-    @Override
-    public void warn(String message) {
-      warnings.add(message);
-    }
-  };
+  private final RecordingLog log = new RecordingLog();
+  private final List<String> infos = log.infos;
+  private final List<String> warnings = log.warnings;
 
   /** The settings under test, changed per test before {@link #deploy()}. */
   private String platform = "local";

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,18 +19,7 @@ class FunctionConfigTest {
   @TempDir
   Path dir;
 
-  private final List<String> infos = new ArrayList<>();
-  private final DeployLog log = new DeployLog() {
-    @Override
-    public void info(String message) {
-      infos.add(message);
-    }
-
-    @Override
-    public void warn(String message) {
-      infos.add(message);
-    }
-  };
+  private final RecordingLog log = new RecordingLog();
 
   private String sampleGpuYaml() throws IOException {
     try (InputStream in = FunctionConfigTest.class.getResourceAsStream("/deploy/function-gpu.yaml")) {
@@ -53,7 +41,7 @@ class FunctionConfigTest {
     FunctionConfig function = FunctionConfig.locate(dir, true, null, log).get(0);
     assertEquals("function.yaml", function.file().getFileName().toString());
     assertFalse(function.gpu());
-    assertTrue(infos.get(0).contains("deploying function.yaml"), infos.toString());
+    assertTrue(log.all().get(0).contains("deploying function.yaml"), log.all().toString());
   }
 
   @Test

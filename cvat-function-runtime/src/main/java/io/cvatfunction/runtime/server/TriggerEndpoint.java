@@ -48,7 +48,7 @@ final class TriggerEndpoint implements HttpHandler {
     this.settings = settings;
   }
 
-  private record Result(byte[] body, int shapes, RequestTrace trace) {}
+  private record Result(byte[] body, int shapes, Map<Stage, Double> stages) {}
 
   @Override
   public void handleRequest(HttpServerExchange exchange) {
@@ -74,7 +74,7 @@ final class TriggerEndpoint implements HttpHandler {
     try {
       result = serve(exchange);
       status = 200;
-      exchange.getResponseHeaders().put(SERVER_TIMING, serverTiming(result.trace()));
+      exchange.getResponseHeaders().put(SERVER_TIMING, serverTiming(result.stages()));
       Responses.json(exchange, status, result.body());
     } catch (Refusal refusal) {
       status = refusal.status;
@@ -131,7 +131,7 @@ final class TriggerEndpoint implements HttpHandler {
     Object answer = handler.handle(body, trace);
     byte[] json = Responses.JSON.writeValueAsBytes(answer);
     trace.lap(Stage.JSON);
-    return new Result(json, answer instanceof List<?> list ? list.size() : -1, trace);
+    return new Result(json, answer instanceof List<?> list ? list.size() : -1, trace.millis());
   }
 
   /**
@@ -143,8 +143,20 @@ final class TriggerEndpoint implements HttpHandler {
   private void receiveBody(HttpServerExchange exchange) {
     long limit = Math.min(settings.maxRequestBodySize(), Integer.MAX_VALUE - 8);
     long announced = exchange.getRequestContentLength();
-    ByteArrayOutputStream body = new ByteArrayOutputStream(announced > 0 ? (int) Math.min(announced, limit) : 8192);
     Receiver receiver = exchange.getRequestReceiver();
+    if (announced >= 0) {
+      // The usual case (CVAT sends a Content-Length, already checked against the limit): Undertow reads
+      // straight into one array of the announced size, without an intermediate buffer.
+      receiver.receiveFullBytes((ex, body) -> {
+        ex.putAttachment(BODY, body);
+        ex.dispatch(this);
+      }, (ex, failure) -> {
+        ex.putAttachment(BODY_FAILURE, failure);
+        ex.dispatch(this);
+      });
+      return;
+    }
+    ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
     receiver.receivePartialBytes((ex, chunk, last) -> {
       if (body.size() + (long) chunk.length > limit) {
         receiver.pause();
@@ -189,9 +201,9 @@ final class TriggerEndpoint implements HttpHandler {
     return given != null && given.length() <= 128 ? given : Long.toString(ids.incrementAndGet());
   }
 
-  private static String serverTiming(RequestTrace trace) {
+  private static String serverTiming(Map<Stage, Double> stages) {
     StringJoiner header = new StringJoiner(", ");
-    trace.millis().forEach((stage, ms) ->
+    stages.forEach((stage, ms) ->
         header.add(stage.name().toLowerCase(java.util.Locale.ROOT) + ";dur=" + String.format("%.3f", ms)));
     return header.toString();
   }
@@ -207,8 +219,7 @@ final class TriggerEndpoint implements HttpHandler {
       if (result.shapes() >= 0) {
         event = event.addKeyValue("shapes", result.shapes());
       }
-      Map<Stage, Double> stages = result.trace().millis();
-      for (Map.Entry<Stage, Double> stage : stages.entrySet()) {
+      for (Map.Entry<Stage, Double> stage : result.stages().entrySet()) {
         event = event.addKeyValue(stage.getKey().name().toLowerCase(java.util.Locale.ROOT) + "Ms",
             Math.round(stage.getValue() * 100) / 100.0);
       }

@@ -74,7 +74,7 @@ final class MaskDecoder {
     Mat input = new Mat(inputH, inputW, CvType.CV_8UC1);
     try {
       for (int i = 0; i < n; i++) {
-        input.put(0, 0, java.util.Arrays.copyOfRange(binary, i * plane, (i + 1) * plane));
+        input.put(0, 0, binary, i * plane, plane);
         masks[i] = toFrame(input, boxes.boxes(), frameBoxes, i, letterBox);
       }
     } finally {
