@@ -7,31 +7,34 @@ import io.cvatfunction.runtime.server.ProcessorConfig;
 import io.cvatfunction.runtime.server.ServerSettings;
 import io.cvatfunction.runtime.yolo.YoloDetector;
 import io.cvatfunction.runtime.yolo.YoloModel;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * Sends a 1920×1080 JPEG frame to the real function server through HTTP on loopback and reports, from one
- * run: per-request latency (median, p90, p99) for one client and for concurrent clients, the median of
- * each stage (from the server's {@code Server-Timing} header), and the forward pass alone on the same
- * model, so the overhead ratio (request ÷ forward) can be read off.
+ * Sends a 1920×1080 JPEG frame to the real function server through HTTP on loopback, from keep-alive clients
+ * whose own cost is negligible ({@link KeepAliveClient}), and reports from one run: start to ready, then for
+ * each number of concurrent clients the client-side latency (median, p90, p99), the throughput and the median
+ * of each server stage (from the {@code Server-Timing} header); the forward pass alone on the same model; and,
+ * where {@code nvidia-smi} exists, the GPU memory after warm-up and after a sustained load.
  *
  * <p>System properties: {@code bench.model} ({@code shapes-yolov8n}, {@code shapes-yolo26n} or
- * {@code shapes-yolov8n-seg}),
- * {@code bench.requests} (per phase, default 40), {@code bench.clients} (default 8), {@code bench.frame}
- * (a fixture frame, default {@code 000.jpg}), {@code cvat.device} (default {@code cpu}).
+ * {@code shapes-yolov8n-seg}), {@code bench.clients} (the phases, default {@code 1,8,16}), {@code bench.requests}
+ * (per phase, at least 25 per client; default 200), {@code bench.frame} (a fixture frame, default
+ * {@code 000.jpg}), {@code bench.loadSeconds} (a sustained load with the most clients after the phases, default
+ * 0), {@code bench.workers} (the function's workers, default the most clients), {@code cvat.device} (default
+ * {@code cpu}), {@code cvat.decoder} (default {@code auto}).
  */
 public final class RequestBenchmark {
 
@@ -58,18 +61,23 @@ public final class RequestBenchmark {
 
   public static void main(String[] args) throws Exception {
     String modelName = System.getProperty("bench.model", "shapes-yolov8n");
-    int requests = Integer.getInteger("bench.requests", 40);
-    int clients = Integer.getInteger("bench.clients", 8);
+    int[] phases = Arrays.stream(System.getProperty("bench.clients", "1,8,16").split(","))
+        .mapToInt(v -> Integer.parseInt(v.trim())).toArray();
+    int requests = Integer.getInteger("bench.requests", 200);
     String frameName = System.getProperty("bench.frame", "000.jpg");
+    int loadSeconds = Integer.getInteger("bench.loadSeconds", 0);
+    String device = System.getProperty("cvat.device", "cpu");
     Exposed detector = switch (modelName) {
       case "shapes-yolo26n" -> new E2e();
       case "shapes-yolov8n-seg" -> new Seg();
       case "shapes-yolov8n" -> new V8();
       default -> throw new IllegalArgumentException("bench.model must be shapes-yolov8n, shapes-yolo26n or shapes-yolov8n-seg");
     };
-
+    int mostClients = Arrays.stream(phases).max().orElse(1);
     Map<String, String> settings = Map.of("cvat.host", "127.0.0.1", "cvat.port", "0", "cvat.healthPort", "0",
-        "cvat.device", System.getProperty("cvat.device", "cpu"), "cvat.workers", Integer.toString(clients));
+        "cvat.device", device, "cvat.decoder", System.getProperty("cvat.decoder", "auto"),
+        "cvat.workers", Integer.toString(Integer.getInteger("bench.workers", mostClients)));
+
     long start = System.nanoTime();
     ServerSettings resolved = ServerSettings.resolve(detector.getClass(), ProcessorConfig.empty(), settings::get);
     try (FunctionServer server = FunctionServer.start(detector, resolved)) {
@@ -78,58 +86,102 @@ public final class RequestBenchmark {
       }
       double readyMs = (System.nanoTime() - start) / 1e6;
       byte[] frame = Fixtures.frame(frameName);
-      byte[] body = ("{\"image\": \"" + Base64.getEncoder().encodeToString(frame) + "\", \"threshold\": 0.5}").getBytes();
-      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", "application/json").build();
-
-      Sample first = send(client, request);
-      for (int i = 0; i < 5; i++) {
-        send(client, request);
+      byte[] body = ("{\"image\": \"" + Base64.getEncoder().encodeToString(frame) + "\", \"threshold\": 0.5}")
+          .getBytes(StandardCharsets.US_ASCII);
+      System.out.printf("%nmodel %s, frame %s (%d bytes), device %s, decoder %s, %s workers%n", modelName, frameName,
+          frame.length, device, settings.get("cvat.decoder"), settings.get("cvat.workers"));
+      System.out.printf("start -> ready (in-process: libraries, model, warm-up): %.0f ms%n", readyMs);
+      try (KeepAliveClient client = new KeepAliveClient(server.port(), body)) {
+        System.out.printf("first request after ready: %.1f ms%n", check(client.send()).millis());
+        for (int i = 0; i < 30; i++) {
+          check(client.send());
+        }
       }
-      List<Sample> sequential = new ArrayList<>();
-      for (int i = 0; i < requests; i++) {
-        sequential.add(send(client, request));
+      gpuMemory("after warm-up");
+      for (int clients : phases) {
+        report(clients, run(server.port(), body, clients, Math.max(requests, 25 * clients), 0));
       }
       List<Double> forward = new ArrayList<>();
-      for (int i = 0; i < requests; i++) {
+      for (int i = 0; i < 100; i++) {
         forward.add(detector.yolo().timeForward() / 1e6);
       }
-      ExecutorService pool = Executors.newFixedThreadPool(clients);
-      List<CompletableFuture<Sample>> concurrent = new ArrayList<>();
-      long concurrentStart = System.nanoTime();
-      for (int i = 0; i < requests * 2; i++) {
-        concurrent.add(CompletableFuture.supplyAsync(() -> send(client, request), pool));
+      System.out.printf("%nforward pass alone (grey input, batch 1): median %.2f ms%n", percentile(forward, 50));
+      if (loadSeconds > 0) {
+        Phase load = run(server.port(), body, mostClients, Integer.MAX_VALUE, loadSeconds);
+        System.out.printf("%nsustained load, %d clients for %d s:", mostClients, loadSeconds);
+        report(mostClients, load);
+        gpuMemory("after the sustained load");
       }
-      List<Sample> loaded = concurrent.stream().map(CompletableFuture::join).toList();
-      double concurrentSeconds = (System.nanoTime() - concurrentStart) / 1e9;
-      pool.shutdown();
-
-      report(modelName, frameName, readyMs, first, sequential, forward, loaded, clients, concurrentSeconds);
     }
     System.exit(0);
   }
 
-  private record Sample(double totalMs, Map<String, Double> stages, int status) {}
+  private record Phase(List<KeepAliveClient.Answer> answers, double seconds) {}
 
-  private static Sample send(HttpClient client, HttpRequest request) {
-    try {
-      long start = System.nanoTime();
-      HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-      double total = (System.nanoTime() - start) / 1e6;
-      Map<String, Double> stages = new LinkedHashMap<>();
-      for (String part : response.headers().firstValue("Server-Timing").orElse("").split(",\\s*")) {
-        String[] kv = part.split(";dur=");
-        if (kv.length == 2) {
-          stages.put(kv[0], Double.parseDouble(kv[1]));
+  /** {@code clients} connections send {@code total} requests between them, or for {@code seconds} when > 0. */
+  private static Phase run(int port, byte[] body, int clients, int total, int seconds) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    List<Future<List<KeepAliveClient.Answer>>> futures = new ArrayList<>();
+    long start = System.nanoTime();
+    long deadline = seconds > 0 ? start + seconds * 1_000_000_000L : Long.MAX_VALUE;
+    for (int c = 0; c < clients; c++) {
+      int share = total == Integer.MAX_VALUE ? Integer.MAX_VALUE : total / clients + (c < total % clients ? 1 : 0);
+      futures.add(pool.submit(() -> {
+        List<KeepAliveClient.Answer> answers = new ArrayList<>();
+        try (KeepAliveClient client = new KeepAliveClient(port, body)) {
+          for (int i = 0; i < share && System.nanoTime() < deadline; i++) {
+            answers.add(check(client.send()));
+          }
         }
-      }
-      if (response.statusCode() != 200) {
-        throw new IllegalStateException("status " + response.statusCode() + ": " + new String(response.body()));
-      }
-      return new Sample(total, stages, response.statusCode());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+        return answers;
+      }));
+    }
+    List<KeepAliveClient.Answer> all = new ArrayList<>();
+    for (Future<List<KeepAliveClient.Answer>> future : futures) {
+      all.addAll(future.get());
+    }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    pool.shutdown();
+    return new Phase(all, elapsed);
+  }
+
+  private static KeepAliveClient.Answer check(KeepAliveClient.Answer answer) {
+    if (answer.status() != 200) {
+      throw new IllegalStateException("status " + answer.status() + ": " + new String(answer.body(), StandardCharsets.UTF_8));
+    }
+    return answer;
+  }
+
+  private static void report(int clients, Phase phase) {
+    List<Double> totals = phase.answers().stream().map(KeepAliveClient.Answer::millis).toList();
+    System.out.printf("%n%2d client%s: p50 %.2f ms, p90 %.2f, p99 %.2f; %.1f req/s (%d requests, all 200)%n",
+        clients, clients == 1 ? " " : "s", percentile(totals, 50), percentile(totals, 90), percentile(totals, 99),
+        phase.answers().size() / phase.seconds(), phase.answers().size());
+    Set<String> stages = new LinkedHashSet<>();
+    phase.answers().forEach(a -> stages.addAll(a.stages().keySet()));
+    StringBuilder split = new StringBuilder("    server stages (medians, ms):");
+    for (String stage : stages) {
+      split.append(String.format(" %s %.2f", stage,
+          percentile(phase.answers().stream().map(a -> a.stages().getOrDefault(stage, 0.0)).toList(), 50)));
+    }
+    double server = percentile(phase.answers().stream()
+        .map(a -> a.stages().values().stream().mapToDouble(Double::doubleValue).sum()).toList(), 50);
+    split.append(String.format("; sum %.2f, outside the stages %.2f", server, percentile(totals, 50) - server));
+    System.out.println(split);
+  }
+
+  /** Prints this process's GPU memory as nvidia-smi reports it, when there is one. */
+  private static void gpuMemory(String when) {
+    try {
+      Process smi = new ProcessBuilder("nvidia-smi", "--query-compute-apps=pid,used_memory", "--format=csv,noheader")
+          .redirectErrorStream(true).start();
+      String pid = Long.toString(ProcessHandle.current().pid());
+      String mine = new String(smi.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+          .filter(line -> line.startsWith(pid + ",")).findFirst().orElse("not listed");
+      smi.waitFor();
+      System.out.printf("GPU memory %s: %s%n", when, mine);
+    } catch (IOException | InterruptedException noGpu) {
+      // no nvidia-smi: a CPU run
     }
   }
 
@@ -138,31 +190,5 @@ public final class RequestBenchmark {
     Collections.sort(sorted);
     int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
     return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-  }
-
-  private static void report(String model, String frame, double readyMs, Sample first, List<Sample> sequential,
-      List<Double> forward, List<Sample> loaded, int clients, double concurrentSeconds) {
-    List<Double> totals = sequential.stream().map(Sample::totalMs).toList();
-    double median = percentile(totals, 50);
-    double forwardMedian = percentile(forward, 50);
-    System.out.printf("%nmodel %s, frame %s (1920x1080 JPEG), device %s, %d requests per phase%n",
-        model, frame, System.getProperty("cvat.device", "cpu"), sequential.size());
-    System.out.printf("start -> ready (in-process, libraries cached): %.0f ms; first request %.1f ms%n",
-        readyMs, first.totalMs());
-    System.out.printf("%n1 client:  median %.1f ms, p90 %.1f, p99 %.1f, throughput %.1f req/s%n",
-        median, percentile(totals, 90), percentile(totals, 99), 1000.0 / median);
-    System.out.println("  stage medians (server side):");
-    for (String stage : sequential.get(0).stages().keySet()) {
-      List<Double> values = sequential.stream().map(s -> s.stages().getOrDefault(stage, 0.0)).toList();
-      System.out.printf("    %-12s %7.2f ms%n", stage, percentile(values, 50));
-    }
-    double server = percentile(sequential.stream().map(s -> s.stages().values().stream().reduce(0.0, Double::sum)).toList(), 50);
-    System.out.printf("    %-12s %7.2f ms (HTTP, base64 transfer and client)%n", "outside", median - server);
-    System.out.printf("  forward pass alone: median %.1f ms -> request / forward = %.2fx%n",
-        forwardMedian, median / forwardMedian);
-    List<Double> loadedTotals = loaded.stream().map(Sample::totalMs).toList();
-    System.out.printf("%n%d clients: median %.1f ms, p90 %.1f, p99 %.1f, throughput %.1f req/s (%d requests, 0 errors)%n",
-        clients, percentile(loadedTotals, 50), percentile(loadedTotals, 90), percentile(loadedTotals, 99),
-        loaded.size() / concurrentSeconds, loaded.size());
   }
 }

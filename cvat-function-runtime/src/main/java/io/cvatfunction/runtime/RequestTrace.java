@@ -12,6 +12,10 @@ public final class RequestTrace {
 
   /** The stages of a detector request, in order. */
   public enum Stage {
+    /** Reading the body from the connection, after the headers. */
+    RECEIVE,
+    /** Waiting for a worker. */
+    QUEUE,
     /** JSON parsing and base64 decoding of the body. */
     BODY,
     /** JPEG/PNG decoding. */

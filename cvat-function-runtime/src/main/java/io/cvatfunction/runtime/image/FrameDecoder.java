@@ -57,6 +57,23 @@ public final class FrameDecoder {
     }
   }
 
+  /** Whether the bytes start as a JPEG file does. */
+  public static boolean isJpeg(byte[] encoded) {
+    return encoded.length >= 3 && (encoded[0] & 0xff) == 0xff && (encoded[1] & 0xff) == 0xd8 && (encoded[2] & 0xff) == 0xff;
+  }
+
+  /** Refuses (413) a frame of {@code width × height} over the pixel limit, or an empty one (400). */
+  public void checkPixels(long width, long height) throws BadRequestException {
+    if (width <= 0 || height <= 0) {
+      throw new BadRequestException("\"image\" declares an empty size " + width + "x" + height);
+    }
+    if (width * height > maxPixels) {
+      throw new BadRequestException(413, "\"image\" is " + width + "x" + height + " = " + width * height
+          + " pixels, over this function's limit of " + maxPixels
+          + " (raise it with CVAT_MAX_IMAGE_PIXELS if such frames are expected)");
+    }
+  }
+
   /** Reads the width and height from the header only, so a decompression bomb is refused before decoding. */
   private void checkSize(byte[] encoded, Format format) throws BadRequestException {
     long width;
@@ -74,14 +91,7 @@ public final class FrameDecoder {
     } catch (IOException | RuntimeException e) {
       throw new BadRequestException("\"image\" has an unreadable " + format.label + " header: the file is corrupt");
     }
-    if (width <= 0 || height <= 0) {
-      throw new BadRequestException("\"image\" declares an empty size " + width + "x" + height);
-    }
-    if (width * height > maxPixels) {
-      throw new BadRequestException(413, "\"image\" is " + width + "x" + height + " = " + width * height
-          + " pixels, over this function's limit of " + maxPixels
-          + " (raise it with CVAT_MAX_IMAGE_PIXELS if such frames are expected)");
-    }
+    checkPixels(width, height);
   }
 
   /** The formats CVAT sends. */

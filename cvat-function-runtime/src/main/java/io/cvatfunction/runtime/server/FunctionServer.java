@@ -43,7 +43,8 @@ public final class FunctionServer implements AutoCloseable {
     this.undertow = Undertow.builder()
         .addHttpListener(settings.port(), settings.host(), trigger)
         .addHttpListener(settings.healthPort(), settings.host(), new HealthEndpoint(readiness))
-        .setIoThreads(2)
+        // I/O threads read request bodies (megabytes of base64 each): one per core, as Undertow's default.
+        .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
         // Request threads read bodies and wait for workers; enough that waiting requests are never stuck behind reads.
         .setWorkerThreads(Math.max(32, settings.workers() * 4))
         .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)

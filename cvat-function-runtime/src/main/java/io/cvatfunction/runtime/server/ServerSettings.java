@@ -59,7 +59,8 @@ public record ServerSettings(
         setting(lookup, "cvat.device").orElse("auto"),
         setting(lookup, "cvat.model"),
         setting(lookup, "cvat.maxImagePixels").map(v -> Long.parseLong(v.trim()))
-            .orElse(HandlerOptions.DEFAULT_MAX_IMAGE_PIXELS));
+            .orElse(HandlerOptions.DEFAULT_MAX_IMAGE_PIXELS),
+        setting(lookup, "cvat.decoder").orElse("auto"));
     return new ServerSettings(
         setting(lookup, "cvat.host").orElse("0.0.0.0"),
         setting(lookup, "cvat.port").map(v -> parseInt("cvat.port", v)).orElse(8080),

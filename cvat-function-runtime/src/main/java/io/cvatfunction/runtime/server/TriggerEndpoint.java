@@ -34,6 +34,7 @@ final class TriggerEndpoint implements HttpHandler {
   private static final HttpString SERVER_TIMING = new HttpString("Server-Timing");
   private static final AttachmentKey<byte[]> BODY = AttachmentKey.create(byte[].class);
   private static final AttachmentKey<IOException> BODY_FAILURE = AttachmentKey.create(IOException.class);
+  private static final AttachmentKey<RequestTrace> TRACE = AttachmentKey.create(RequestTrace.class);
 
   private final CvatHandler handler;
   private final Readiness readiness;
@@ -53,6 +54,7 @@ final class TriggerEndpoint implements HttpHandler {
   @Override
   public void handleRequest(HttpServerExchange exchange) {
     if (exchange.isInIoThread()) {
+      exchange.putAttachment(TRACE, new RequestTrace());
       if (exchange.getRequestMethod().equals(Methods.POST)
           && exchange.getRequestContentLength() <= settings.maxRequestBodySize()) {
         receiveBody(exchange);
@@ -108,8 +110,9 @@ final class TriggerEndpoint implements HttpHandler {
       throw new Refusal(503, "the function is not ready: " + readiness.notReadyReason());
     }
     byte[] body = receivedBody(exchange);
+    RequestTrace trace = exchange.getAttachment(TRACE);
     try {
-      return workers.run(() -> run(body));
+      return workers.run(() -> run(body, trace));
     } catch (WorkerPool.NoWorkerAvailable e) {
       throw new Refusal(503, "all " + settings.workers() + " workers stayed busy for "
           + settings.workerAvailabilityTimeout().toMillis() + " ms: retry later or deploy more workers");
@@ -126,8 +129,8 @@ final class TriggerEndpoint implements HttpHandler {
     }
   }
 
-  private Result run(byte[] body) throws Exception {
-    RequestTrace trace = new RequestTrace();
+  private Result run(byte[] body, RequestTrace trace) throws Exception {
+    trace.lap(Stage.QUEUE);
     Object answer = handler.handle(body, trace);
     byte[] json = Responses.JSON.writeValueAsBytes(answer);
     trace.lap(Stage.JSON);
@@ -148,6 +151,7 @@ final class TriggerEndpoint implements HttpHandler {
       // The usual case (CVAT sends a Content-Length, already checked against the limit): Undertow reads
       // straight into one array of the announced size, without an intermediate buffer.
       receiver.receiveFullBytes((ex, body) -> {
+        ex.getAttachment(TRACE).lap(Stage.RECEIVE);
         ex.putAttachment(BODY, body);
         ex.dispatch(this);
       }, (ex, failure) -> {
@@ -166,6 +170,7 @@ final class TriggerEndpoint implements HttpHandler {
       }
       body.write(chunk, 0, chunk.length);
       if (last) {
+        ex.getAttachment(TRACE).lap(Stage.RECEIVE);
         ex.putAttachment(BODY, body.toByteArray());
         ex.dispatch(this);
       }

@@ -1,5 +1,6 @@
 package io.cvatfunction.runtime.yolo;
 
+import ai.djl.ndarray.NDManager;
 import io.cvatfunction.runtime.BadRequestException;
 import io.cvatfunction.runtime.CvatFunction;
 import io.cvatfunction.runtime.CvatHandler;
@@ -11,6 +12,8 @@ import io.cvatfunction.runtime.cvat.DetectorRequest;
 import io.cvatfunction.runtime.cvat.Shape;
 import io.cvatfunction.runtime.cvat.ShapeAttribute;
 import io.cvatfunction.runtime.image.FrameDecoder;
+import io.cvatfunction.runtime.image.FramePreprocessor;
+import io.cvatfunction.runtime.image.FramePreprocessor.ModelInput;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +37,7 @@ public abstract class YoloDetector implements CvatHandler {
 
   private volatile Loaded loaded;
 
-  private record Loaded(YoloModel model, FrameDecoder decoder, String[] cvatLabels, boolean polygons) {}
+  private record Loaded(YoloModel model, FramePreprocessor frames, String[] cvatLabels, boolean polygons) {}
 
   @Override
   public void load(HandlerOptions options) throws Exception {
@@ -43,6 +46,7 @@ public abstract class YoloDetector implements CvatHandler {
         .orElseGet(() -> function == null ? null : function.model());
     Path file = ModelSource.resolve(reference, getClass().getClassLoader());
     YoloModel model = YoloModel.load(file, Devices.select(options.device()));
+    FramePreprocessor frames = null;
     try {
       List<String> names = model.metadata().names();
       String[] cvatLabels = new String[names.size()];
@@ -50,11 +54,18 @@ public abstract class YoloDetector implements CvatHandler {
         cvatLabels[i] = label(names.get(i));
       }
       boolean polygons = function != null && function.segments() == CvatFunction.SegmentShape.POLYGON;
-      loaded = new Loaded(model, new FrameDecoder(options.maxImagePixels()), cvatLabels, polygons);
+      try (NDManager manager = model.newRequestManager()) {
+        frames = FramePreprocessor.create(new FrameDecoder(options.maxImagePixels()), model.metadata().inputWidth(),
+            model.metadata().inputHeight(), options.decoder(), manager);
+      }
+      loaded = new Loaded(model, frames, cvatLabels, polygons);
       model.warmUp(3);
       warmUpRequest();
     } catch (Exception | Error e) {
       loaded = null;
+      if (frames != null) {
+        frames.close();
+      }
       model.close();
       throw e;
     }
@@ -62,7 +73,8 @@ public abstract class YoloDetector implements CvatHandler {
 
   /** One request through the whole path (parse, decode, letterbox, forward, decode heads), like CVAT's. */
   private void warmUpRequest() throws BadRequestException {
-    Mat grey = new Mat(480, 640, CvType.CV_8UC3, new Scalar(114, 114, 114));
+    // 1080p, CVAT's most common frame: the resize runs, its GPU kernels load and nvJPEG sizes its buffers.
+    Mat grey = new Mat(1080, 1920, CvType.CV_8UC3, new Scalar(114, 114, 114));
     MatOfByte jpeg = new MatOfByte();
     try {
       Imgcodecs.imencode(".jpg", grey, jpeg);
@@ -94,13 +106,10 @@ public abstract class YoloDetector implements CvatHandler {
 
   private List<Shape> detect(byte[] encodedFrame, float threshold, RequestTrace trace) throws BadRequestException {
     Loaded state = state();
-    Mat frame = state.decoder().decode(encodedFrame);
     List<Detection> detections;
-    try {
-      trace.lap(Stage.DECODE);
-      detections = state.model().predict(frame, threshold, trace);
-    } finally {
-      frame.release();
+    try (NDManager request = state.model().newRequestManager()) {
+      ModelInput input = state.frames().prepare(encodedFrame, request, trace);
+      detections = state.model().predict(input, threshold, trace);
     }
     List<Shape> shapes = new ArrayList<>(detections.size());
     for (Detection d : detections) {
@@ -160,6 +169,7 @@ public abstract class YoloDetector implements CvatHandler {
     Loaded state = loaded;
     loaded = null;
     if (state != null) {
+      state.frames().close();
       state.model().close();
     }
   }

@@ -29,7 +29,10 @@ public final class ServerFixture implements AutoCloseable {
     this.server = server;
   }
 
-  /** Starts {@code handler} on the CPU with its annotation's settings and waits until it is ready. */
+  /**
+   * Starts {@code handler} with its annotation's settings and waits until it is ready. It runs on the CPU unless
+   * the system property {@code cvat.device} says otherwise: the GPU run of the parity tests sets {@code gpu}.
+   */
   public static ServerFixture ready(CvatHandler handler) {
     return ready(handler, Map.of());
   }
@@ -49,7 +52,8 @@ public final class ServerFixture implements AutoCloseable {
   /** Starts without waiting for readiness. */
   public static ServerFixture started(CvatHandler handler, Map<String, String> overrides) {
     Map<String, String> settings = new java.util.HashMap<>(Map.of(
-        "cvat.host", "127.0.0.1", "cvat.port", "0", "cvat.healthPort", "0", "cvat.device", "cpu"));
+        "cvat.host", "127.0.0.1", "cvat.port", "0", "cvat.healthPort", "0",
+        "cvat.device", System.getProperty("cvat.device", "cpu")));
     settings.putAll(overrides);
     ServerSettings resolved = ServerSettings.resolve(handler.getClass(), ProcessorConfig.empty(), settings::get);
     return new ServerFixture(FunctionServer.start(handler, resolved));

@@ -1,0 +1,161 @@
+package io.cvatfunction.runtime.image;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.sun.jna.Pointer;
+import io.cvatfunction.runtime.BadRequestException;
+import io.cvatfunction.runtime.RequestTrace;
+import io.cvatfunction.runtime.RequestTrace.Stage;
+import java.nio.ByteBuffer;
+import org.opencv.core.Core;
+import org.opencv.core.Mat;
+import org.opencv.core.Scalar;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a frame file into the model's input on the model's device, as Ultralytics' predict does: decode,
+ * letterbox, BGR to RGB, HWC to CHW, /255. On a GPU, JPEG frames take the GPU path (nvJPEG, then
+ * {@link TensorLetterBox}); everything else — other formats, JPEGs nvJPEG leaves to the CPU, CPU models — is
+ * decoded and letterboxed by OpenCV and uploaded as uint8.
+ */
+public final class FramePreprocessor implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FramePreprocessor.class);
+  private static final Scalar PAD = new Scalar(114, 114, 114);
+
+  /** The model's input, and the letterbox that maps its coordinates back to the frame. */
+  public record ModelInput(NDArray batch, LetterBox letterBox) {}
+
+  static {
+    OpenCv.load();
+  }
+
+  private final FrameDecoder cpuDecoder;
+  private final GpuJpegDecoder gpuDecoder;
+  private final int inputWidth;
+  private final int inputHeight;
+
+  private FramePreprocessor(FrameDecoder cpuDecoder, GpuJpegDecoder gpuDecoder, int inputWidth, int inputHeight) {
+    this.cpuDecoder = cpuDecoder;
+    this.gpuDecoder = gpuDecoder;
+    this.inputWidth = inputWidth;
+    this.inputHeight = inputHeight;
+  }
+
+  /**
+   * A preprocessor for a model input of {@code inputWidth × inputHeight}. With {@code decoder} {@code auto} and a
+   * model on a GPU, JPEG frames are decoded there by nvJPEG when it works; the log says which decoder serves.
+   *
+   * @param decoder {@code auto} or {@code cpu}
+   * @param manager a manager on the model's device (for nvJPEG's test frame)
+   */
+  public static FramePreprocessor create(FrameDecoder cpuDecoder, int inputWidth, int inputHeight, String decoder,
+      NDManager manager) {
+    String choice = decoder == null ? "auto" : decoder.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!choice.equals("auto") && !choice.equals("cpu")) {
+      throw new IllegalArgumentException("unknown decoder '" + decoder + "': use auto (nvJPEG on the model's GPU)"
+          + " or cpu (OpenCV)");
+    }
+    Device device = manager.getDevice();
+    GpuJpegDecoder gpu = null;
+    if (choice.equals("cpu") || !device.isGpu()) {
+      LOG.info("Frames are decoded on the CPU by OpenCV ({})", choice.equals("cpu") ? "cvat.decoder=cpu" : "CPU model");
+    } else {
+      try {
+        gpu = GpuJpegDecoder.open(device, cpuDecoder, manager);
+        LOG.info("JPEG frames are decoded on {} by nvJPEG {}; other formats on the CPU by OpenCV", device, gpu.version());
+      } catch (GpuJpegDecoder.UnavailableException e) {
+        LOG.warn("Frames are decoded on the CPU by OpenCV, not on {}: {}", device, e.getMessage());
+      }
+    }
+    return new FramePreprocessor(cpuDecoder, gpu, inputWidth, inputHeight);
+  }
+
+  /** Whether JPEG frames are decoded on the GPU. */
+  public boolean decodesOnGpu() {
+    return gpuDecoder != null;
+  }
+
+  /**
+   * The model input for one frame file, in {@code manager} (on the model's device).
+   *
+   * @throws BadRequestException when the bytes are not a usable frame
+   */
+  public ModelInput prepare(byte[] encoded, NDManager manager, RequestTrace trace) throws BadRequestException {
+    if (gpuDecoder != null && FrameDecoder.isJpeg(encoded)) {
+      // The full-size planes and their float temporaries are freed as soon as the input exists: kept to the end
+      // of the request, they made GPU memory grow with concurrency (1.2 to 5.4 GiB under 8 workers).
+      try (NDScope frame = new NDScope()) {
+        NDArray rgb = gpuDecoder.decode(encoded, manager);
+        if (rgb != null) {
+          trace.lap(Stage.DECODE);
+          LetterBox box = letterBox((int) rgb.getShape().get(2), (int) rgb.getShape().get(1));
+          NDArray batch = TensorLetterBox.apply(rgb, box);
+          NDScope.unregister(batch);
+          rgb.close(); // made in the decoder's own scopes, so not in this one
+          trace.lap(Stage.LETTERBOX);
+          return new ModelInput(batch, box);
+        }
+      }
+    }
+    Mat bgr = cpuDecoder.decode(encoded);
+    try {
+      trace.lap(Stage.DECODE);
+      LetterBox box = letterBox(bgr.cols(), bgr.rows());
+      Mat padded = letterbox(bgr, box);
+      try {
+        NDArray batch = upload(manager, padded);
+        trace.lap(Stage.LETTERBOX);
+        return new ModelInput(batch, box);
+      } finally {
+        padded.release();
+      }
+    } finally {
+      bgr.release();
+    }
+  }
+
+  private LetterBox letterBox(int width, int height) {
+    return LetterBox.of(width, height, inputWidth, inputHeight);
+  }
+
+  private static Mat letterbox(Mat bgr, LetterBox box) {
+    Mat resized = bgr;
+    if (box.resizedWidth() != bgr.cols() || box.resizedHeight() != bgr.rows()) {
+      resized = new Mat();
+      Imgproc.resize(bgr, resized, new Size(box.resizedWidth(), box.resizedHeight()), 0, 0, Imgproc.INTER_LINEAR);
+    }
+    Mat padded = new Mat();
+    Core.copyMakeBorder(resized, padded, box.top(), box.bottom(), box.left(), box.right(), Core.BORDER_CONSTANT, PAD);
+    if (resized != bgr) {
+      resized.release();
+    }
+    return padded;
+  }
+
+  /**
+   * Uploads letterboxed uint8 HWC BGR pixels (a quarter of the bytes of float32) and does the rest on the
+   * model's device: float, BGR to RGB, HWC to CHW, /255, batch of one.
+   */
+  static NDArray upload(NDManager manager, Mat input) {
+    long bytes = input.total() * input.channels();
+    // A direct view of OpenCV's buffer: DJL copies it into the tensor without another copy in the JVM.
+    ByteBuffer pixels = new Pointer(input.dataAddr()).getByteBuffer(0, bytes);
+    NDArray hwc = manager.create(pixels, new Shape(input.rows(), input.cols(), 3), DataType.UINT8);
+    return hwc.toType(DataType.FLOAT32, false).flip(2).transpose(2, 0, 1).div(255f).expandDims(0);
+  }
+
+  @Override
+  public void close() {
+    if (gpuDecoder != null) {
+      gpuDecoder.close();
+    }
+  }
+}
