@@ -40,6 +40,17 @@ final class HeaderBytes {
     return order == ByteOrder.BIG_ENDIAN ? first << 16 | second : second << 16 | first;
   }
 
+  /** Where the next byte of this value is, at {@code from} or after; a file without one is cut short. */
+  long indexOf(int value, long from) throws BadRequestException {
+    byte wanted = (byte) value;
+    for (int i = (int) Math.max(0, from); i < bytes.length; i++) {
+      if (bytes[i] == wanted) {
+        return i;
+      }
+    }
+    throw truncated();
+  }
+
   /** Whether the file starts with these byte values. */
   boolean startsWith(int... values) {
     if (bytes.length < values.length) {

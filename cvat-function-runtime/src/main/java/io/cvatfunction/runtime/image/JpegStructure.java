@@ -63,10 +63,14 @@ final class JpegStructure {
 
   /** The next 0xFF that starts a marker, skipping fill bytes and stray bytes as libjpeg does (with a warning). */
   private static long nextMarker(HeaderBytes in, long at) throws BadRequestException {
-    while (in.u8(at) != 0xff || in.u8(at + 1) == 0xff || in.u8(at + 1) == 0x00) {
+    while (true) {
+      at = in.indexOf(0xff, at);
+      int next = in.u8(at + 1);
+      if (next != 0xff && next != 0x00) {
+        return at;
+      }
       at++;
     }
-    return at;
   }
 
   /** Where the entropy-coded data that follows a scan header ends: at a marker other than RSTn or a stuffed 0xFF00. */
