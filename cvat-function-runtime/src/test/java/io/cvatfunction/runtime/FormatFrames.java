@@ -10,6 +10,9 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriter;
@@ -45,6 +48,30 @@ public final class FormatFrames {
     Imgproc.resize(full, small, new Size(WIDTH, HEIGHT), 0, 0, Imgproc.INTER_AREA);
     full.release();
     return small;
+  }
+
+  /** The lossless files other than PNG, by name: each holds exactly {@link #pixels()}. */
+  public static Map<String, Supplier<byte[]>> lossless() {
+    Map<String, Supplier<byte[]>> files = new LinkedHashMap<>();
+    files.put("BMP", FormatFrames::bmp);
+    files.put("top-down BMP", FormatFrames::bmpTopDown);
+    files.put("little-endian TIFF", FormatFrames::tiff);
+    files.put("big-endian TIFF", FormatFrames::tiffBigEndian);
+    files.put("lossless WebP", FormatFrames::webpLossless);
+    files.put("extended WebP", FormatFrames::webpExtended);
+    return files;
+  }
+
+  /** The lossy files, by name: the JPEG variants and lossy WebP. */
+  public static Map<String, Supplier<byte[]>> lossy() {
+    Map<String, Supplier<byte[]>> files = new LinkedHashMap<>();
+    files.put("JPEG", FormatFrames::jpeg);
+    files.put("JPEG with bytes after its end marker", FormatFrames::jpegWithTrailer);
+    files.put("JPEG with restart markers", FormatFrames::jpegWithRestarts);
+    files.put("progressive JPEG", FormatFrames::jpegProgressive);
+    files.put("CMYK JPEG", FormatFrames::jpegCmyk);
+    files.put("lossy WebP", FormatFrames::webpLossy);
+    return files;
   }
 
   /** PNG, as libpng writes it. */

@@ -10,6 +10,8 @@ import io.cvatfunction.runtime.TestDetectors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -48,24 +50,17 @@ class FrameFormatsTest {
   }
 
   static Stream<Arguments> lossless() {
-    return Stream.of(
-        Arguments.of("BMP", (Supplier<byte[]>) FormatFrames::bmp),
-        Arguments.of("top-down BMP", (Supplier<byte[]>) FormatFrames::bmpTopDown),
-        Arguments.of("little-endian TIFF", (Supplier<byte[]>) FormatFrames::tiff),
-        Arguments.of("big-endian TIFF", (Supplier<byte[]>) FormatFrames::tiffBigEndian),
-        Arguments.of("lossless WebP", (Supplier<byte[]>) FormatFrames::webpLossless),
-        Arguments.of("extended WebP", (Supplier<byte[]>) FormatFrames::webpExtended));
+    return arguments(FormatFrames.lossless());
   }
 
   static Stream<Arguments> lossy() {
-    return Stream.of(
-        Arguments.of("JPEG", (Supplier<byte[]>) FormatFrames::jpeg),
-        Arguments.of("JPEG with bytes after its end marker", (Supplier<byte[]>) FormatFrames::jpegWithTrailer),
-        Arguments.of("JPEG with restart markers", (Supplier<byte[]>) FormatFrames::jpegWithRestarts),
-        Arguments.of("progressive JPEG", (Supplier<byte[]>) FormatFrames::jpegProgressive),
-        Arguments.of("CMYK JPEG", (Supplier<byte[]>) FormatFrames::jpegCmyk),
-        Arguments.of("lossy WebP", (Supplier<byte[]>) FormatFrames::webpLossy),
-        Arguments.of("fixture 000.jpg", (Supplier<byte[]>) () -> Fixtures.frame("000.jpg")));
+    Map<String, Supplier<byte[]>> files = new LinkedHashMap<>(FormatFrames.lossy());
+    files.put("fixture 000.jpg", () -> Fixtures.frame("000.jpg"));
+    return arguments(files);
+  }
+
+  private static Stream<Arguments> arguments(Map<String, Supplier<byte[]>> files) {
+    return files.entrySet().stream().map(file -> Arguments.of(file.getKey(), file.getValue()));
   }
 
   @ParameterizedTest(name = "{0}")

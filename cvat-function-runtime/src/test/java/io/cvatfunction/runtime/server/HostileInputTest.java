@@ -492,11 +492,10 @@ class HostileInputTest {
     // The other formats CVAT stores: cut short, declaring huge sizes, and flipped. Their own random source keeps
     // the cases above as they were.
     Random others = new Random(SEED + 1);
-    Map<String, byte[]> otherFormats = new TreeMap<>(Map.of("bmp", FormatFrames.bmp(),
-        "tiff", FormatFrames.tiff(), "big-endian tiff", FormatFrames.tiffBigEndian(),
-        "lossy webp", FormatFrames.webpLossy(), "lossless webp", FormatFrames.webpLossless(),
-        "extended webp", FormatFrames.webpExtended()));
-    otherFormats.forEach((which, image) -> {
+    Map<String, Supplier<byte[]>> otherFormats = new TreeMap<>(FormatFrames.lossless());
+    otherFormats.put("lossy WebP", FormatFrames::webpLossy);
+    otherFormats.forEach((which, file) -> {
+      byte[] image = file.get();
       int n = image.length;
       for (int cut : List.of(2, 4, 12, 16, 20, 26, 30, 40, 100, n / 2, n - 100, n - 1)) {
         all.add(new Attack("truncated-other", which + " cut at " + cut,
