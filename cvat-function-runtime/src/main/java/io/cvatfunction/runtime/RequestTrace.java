@@ -18,7 +18,7 @@ public final class RequestTrace {
     QUEUE,
     /** JSON parsing and base64 decoding of the body. */
     BODY,
-    /** JPEG/PNG decoding. */
+    /** Frame decoding (JPEG, PNG, BMP, TIFF, WebP). */
     DECODE,
     /** Letterbox resize and padding, and the upload as a tensor. */
     LETTERBOX,

@@ -20,7 +20,7 @@ public record DetectorRequest(byte[] image, float threshold) {
   /** The threshold used when a request has none (CVAT leaves it out when the user sets none). */
   public static final float DEFAULT_THRESHOLD = 0.5f;
 
-  private static final String EXAMPLE = "send {\"image\": \"<base64 of a JPEG or PNG>\", \"threshold\": 0.5}";
+  private static final String EXAMPLE = "send {\"image\": \"<base64 of the frame file>\", \"threshold\": 0.5}";
 
   // Streams the body: the base64 image is decoded straight from the parser's buffer, never held as a String.
   private static final JsonFactory JSON = JsonFactory.builder()
@@ -82,7 +82,7 @@ public record DetectorRequest(byte[] image, float threshold) {
           + "): encode the frame's bytes with standard base64, without a data: prefix");
     }
     if (image.length == 0) {
-      throw new BadRequestException("\"image\" is empty: it must hold the base64 of a JPEG or PNG frame");
+      throw new BadRequestException("\"image\" is empty: it must hold the base64 of the frame file");
     }
     return image;
   }

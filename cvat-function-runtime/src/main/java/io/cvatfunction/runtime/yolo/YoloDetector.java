@@ -94,7 +94,7 @@ public abstract class YoloDetector implements CvatHandler {
   }
 
   /**
-   * Finds objects in an encoded JPEG or PNG frame and returns them as CVAT shapes.
+   * Finds objects in an encoded frame (JPEG, PNG, BMP, TIFF or WebP) and returns them as CVAT shapes.
    *
    * @param encodedFrame the frame file's bytes
    * @param threshold keep detections scoring strictly above this

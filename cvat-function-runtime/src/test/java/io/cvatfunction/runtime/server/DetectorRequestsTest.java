@@ -54,7 +54,7 @@ class DetectorRequestsTest {
       "{\"image\": {\"data\": \"AQID\"}}|400|\"image\" must be a base64 string, not an object",
       "{\"image\": \"%%%\"}|400|\"image\" is not valid base64",
       "{\"image\": \"\"}|400|\"image\" is empty",
-      "{\"image\": \"SGVsbG8gd29ybGQ=\"}|400|neither a JPEG nor a PNG",
+      "{\"image\": \"SGVsbG8gd29ybGQ=\"}|400|is not a JPEG, PNG, BMP, TIFF or WebP file",
       "{\"image\": \"TRUNCATED_JPEG\"}|400|truncated JPEG",
       "{\"image\": \"TRUNCATED_PNG\"}|400|truncated PNG",
       "{\"image\": \"FRAME\", \"threshold\": \"high\"}|400|\"threshold\" must be a number in [0, 1], not a string",

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cvatfunction.runtime.Fixtures;
+import io.cvatfunction.runtime.FormatFrames;
 import io.cvatfunction.runtime.TestDetectors;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -18,6 +19,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -385,7 +388,7 @@ class HostileInputTest {
     return out.toByteArray();
   }
 
-  /** Whether the server would take these bytes for a JPEG or a PNG (its rule, by the first bytes). */
+  /** Whether these bytes still start like a JPEG or a PNG (by their magic bytes, as the server sniffs them). */
   private static boolean sniffsAsImage(byte[] bytes) {
     boolean jpeg = bytes.length >= 3 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8
         && (bytes[2] & 0xff) == 0xff;
@@ -484,6 +487,36 @@ class HostileInputTest {
         all.add(new Attack("truncated-png", which + " cut in IEND's CRC at " + at,
             () -> detectorBody(Arrays.copyOf(png, at)), OK_OR_BAD));
       }
+    }
+
+    // The other formats CVAT stores: cut short, declaring huge sizes, and flipped. Their own random source keeps
+    // the cases above as they were.
+    Random others = new Random(SEED + 1);
+    Map<String, Supplier<byte[]>> otherFormats = new TreeMap<>(FormatFrames.lossless());
+    otherFormats.put("lossy WebP", FormatFrames::webpLossy);
+    otherFormats.forEach((which, file) -> {
+      byte[] image = file.get();
+      int n = image.length;
+      for (int cut : List.of(2, 4, 12, 16, 20, 26, 30, 40, 100, n / 2, n - 100, n - 1)) {
+        all.add(new Attack("truncated-other", which + " cut at " + cut,
+            () -> detectorBody(Arrays.copyOf(image, cut)), BAD));
+      }
+      for (int i = 0; i < 8; i++) {
+        long seed = others.nextLong();
+        boolean header = i % 2 == 0;
+        all.add(new Attack("bitflip-other", which + " " + (header ? "header" : "data") + " seed " + seed,
+            () -> detectorBody(header ? flip(image, seed, 0, 64) : flip(image, seed, 64, n)), ANY_VERDICT));
+      }
+    });
+    byte[] bmpBomb = FormatFrames.bmp();
+    ByteBuffer.wrap(bmpBomb).order(ByteOrder.LITTLE_ENDIAN).putInt(18, 100_000).putInt(22, -100_000);
+    byte[] tiffBomb = FormatFrames.tiffBigEndian();
+    ByteBuffer.wrap(tiffBomb).putShort(18, (short) 65_535).putShort(30, (short) 65_535); // ImageWidth, ImageLength
+    byte[] webpBomb = FormatFrames.webpExtended();
+    Arrays.fill(webpBomb, 24, 30, (byte) 0xff); // a 2^24 x 2^24 canvas
+    for (Map.Entry<String, byte[]> bomb : Map.of("bmp", bmpBomb, "tiff", tiffBomb, "webp", webpBomb).entrySet()) {
+      all.add(new Attack("huge-dimensions", bomb.getKey() + " over the limit", () -> detectorBody(bomb.getValue()),
+          TOO_BIG));
     }
 
     // Bit flips in the headers and in the compressed data; those that still decode run the model.

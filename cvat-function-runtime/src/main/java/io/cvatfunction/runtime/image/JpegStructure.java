@@ -1,0 +1,97 @@
+package io.cvatfunction.runtime.image;
+
+import static java.nio.ByteOrder.BIG_ENDIAN;
+
+import io.cvatfunction.runtime.BadRequestException;
+
+/**
+ * Walks a JPEG's marker segments and entropy-coded scans from SOI to EOI, as libjpeg reads them: the size comes
+ * from the first frame header (SOFn: baseline, progressive, lossless, arithmetic), and the file is complete only
+ * if the walk reaches EOI. libjpeg itself decodes a cut file with a mere warning, filling the rest with grey;
+ * bytes after EOI (metadata that cameras and editors append) are not its business, nor ours.
+ */
+final class JpegStructure {
+
+  private static final int SOS = 0xda;
+  private static final int EOI = 0xd9;
+  // libjpeg's JPEG_MAX_DIMENSION: it refuses larger sides while reading the header.
+  private static final int MAX_SIDE = 65_500;
+
+  private JpegStructure() {}
+
+  static FrameHeader read(HeaderBytes in) throws BadRequestException {
+    FrameHeader frame = null;
+    long at = 2; // after SOI
+    while (true) {
+      at = nextMarker(in, at);
+      int marker = in.u8(at + 1);
+      at += 2;
+      if (marker == EOI) {
+        if (frame == null) {
+          throw in.corrupt("it ends before a frame header (SOFn)");
+        }
+        return frame;
+      }
+      if (standalone(marker)) {
+        continue;
+      }
+      int length = in.u16(at, BIG_ENDIAN);
+      if (length < 2) {
+        throw in.corrupt("a segment of length " + length);
+      }
+      if (frame == null && startsFrame(marker)) {
+        frame = frameHeader(in, at);
+      }
+      at += length;
+      if (marker == SOS) {
+        if (frame == null) {
+          throw in.corrupt("a scan before the frame header (SOFn)");
+        }
+        at = endOfScan(in, at);
+      }
+    }
+  }
+
+  private static FrameHeader frameHeader(HeaderBytes in, long segment) throws BadRequestException {
+    int height = in.u16(segment + 3, BIG_ENDIAN);
+    int width = in.u16(segment + 5, BIG_ENDIAN);
+    if (width > MAX_SIDE || height > MAX_SIDE) {
+      throw in.corrupt(width + "x" + height + " has a side over libjpeg's limit of " + MAX_SIDE);
+    }
+    return new FrameHeader(FrameFormat.JPEG, width, height);
+  }
+
+  /** The next 0xFF that starts a marker, skipping fill bytes and stray bytes as libjpeg does (with a warning). */
+  private static long nextMarker(HeaderBytes in, long at) throws BadRequestException {
+    while (true) {
+      at = in.indexOf(0xff, at);
+      int next = in.u8(at + 1);
+      if (next != 0xff && next != 0x00) {
+        return at;
+      }
+      at++;
+    }
+  }
+
+  /** Where the entropy-coded data that follows a scan header ends: at a marker other than RSTn or a stuffed 0xFF00. */
+  private static long endOfScan(HeaderBytes in, long at) throws BadRequestException {
+    while (true) {
+      at = nextMarker(in, at);
+      int marker = in.u8(at + 1);
+      if (marker < 0xd0 || marker > 0xd7) {
+        return at;
+      }
+      at += 2;
+    }
+  }
+
+  /** TEM and RSTn carry no length. */
+  private static boolean standalone(int marker) {
+    return marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7);
+  }
+
+  /** SOF0–SOF15 except DHT (C4), JPG (C8) and DAC (CC). */
+  private static boolean startsFrame(int marker) {
+    return marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
+  }
+}

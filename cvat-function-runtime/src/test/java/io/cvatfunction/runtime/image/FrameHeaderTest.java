@@ -1,0 +1,178 @@
+package io.cvatfunction.runtime.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cvatfunction.runtime.BadRequestException;
+import io.cvatfunction.runtime.Fixtures;
+import io.cvatfunction.runtime.FormatFrames;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** The header readers: the size each format declares, read without decoding, and files they refuse. */
+class FrameHeaderTest {
+
+  private static FrameHeader header(byte[] bytes) throws BadRequestException {
+    return FrameHeader.read(bytes);
+  }
+
+  private static void assertRefused(byte[] bytes, String expected) {
+    BadRequestException e = assertThrows(BadRequestException.class, () -> FrameHeader.read(bytes));
+    assertEquals(400, e.status());
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+
+  /** The offset of the first marker {@code 0xFF code} after SOI. */
+  private static int marker(byte[] jpeg, int code) {
+    for (int i = 2; i + 1 < jpeg.length; i++) {
+      if ((jpeg[i] & 0xff) == 0xff && (jpeg[i + 1] & 0xff) == code) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("no marker " + Integer.toHexString(code));
+  }
+
+  private static byte[] concat(byte[] first, byte[] second) {
+    byte[] both = Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, both, first.length, second.length);
+    return both;
+  }
+
+  @Test
+  void jpegSizeComesFromTheFirstFrameHeaderOfAnyKind() throws BadRequestException {
+    byte[] baseline = FormatFrames.jpeg();
+    byte[] progressive = FormatFrames.jpegProgressive();
+    assertTrue(marker(baseline, 0xc0) > 0 && marker(progressive, 0xc2) > 0, "SOF0 and SOF2 (progressive)");
+    assertTrue(Arrays.stream(new int[] {0xc0, 0xc1}).noneMatch(code -> {
+      try {
+        return marker(progressive, code) > 0;
+      } catch (IllegalArgumentException none) {
+        return false;
+      }
+    }), "the progressive file has no baseline frame header");
+    FrameHeader expected = new FrameHeader(FrameFormat.JPEG, 960, 540);
+    assertEquals(expected, header(baseline));
+    assertEquals(expected, header(progressive));
+    assertEquals(expected, header(FormatFrames.jpegCmyk()));
+    assertEquals(expected, header(FormatFrames.jpegWithTrailer()));
+    byte[] restarts = FormatFrames.jpegWithRestarts();
+    assertTrue(marker(restarts, 0xd0) > marker(restarts, 0xda), "restart markers inside the scan");
+    assertEquals(expected, header(restarts));
+    assertEquals(new FrameHeader(FrameFormat.JPEG, 1920, 1080), header(Fixtures.frame("000.jpg")));
+    assertEquals(new FrameHeader(FrameFormat.JPEG, 1080, 1920), header(Fixtures.frame("009.jpg")));
+  }
+
+  @Test
+  void jpegIsCompleteOnlyWhenItsWalkReachesTheEndMarker() throws BadRequestException {
+    byte[] jpeg = FormatFrames.jpeg();
+    int scan = marker(jpeg, 0xda);
+    for (int cut : new int[] {3, 20, scan, scan + 10, jpeg.length / 2, jpeg.length - 2, jpeg.length - 1}) {
+      assertRefused(Arrays.copyOf(jpeg, cut), "is a truncated JPEG (its end marker is missing)");
+    }
+    // Bytes after the end marker, a second JPEG among them, are fine.
+    assertEquals(new FrameHeader(FrameFormat.JPEG, 960, 540), header(concat(jpeg, FormatFrames.jpeg())));
+  }
+
+  @Test
+  void jpegWithoutAFrameHeaderOrOverLibjpegsSideLimitIsRefused() {
+    byte[] jpeg = FormatFrames.jpeg();
+    byte[] noFrame = jpeg.clone();
+    noFrame[marker(jpeg, 0xc0) + 1] = (byte) 0xfe; // SOF0 becomes a comment (COM)
+    assertRefused(noFrame, "a scan before the frame header (SOFn)");
+    byte[] onlyMarkers = {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xfe, 0, 4, 'h', 'i', (byte) 0xff, (byte) 0xd9};
+    assertRefused(onlyMarkers, "it ends before a frame header (SOFn)");
+    byte[] wide = jpeg.clone();
+    int sof = marker(jpeg, 0xc0);
+    wide[sof + 7] = (byte) 0xff; // width 65535
+    wide[sof + 8] = (byte) 0xff;
+    assertRefused(wide, "65535x540 has a side over libjpeg's limit of 65500");
+  }
+
+  @Test
+  void pngSizeComesFromIhdrAndItsChunksMustReachIend() throws Exception {
+    byte[] png = FormatFrames.png();
+    assertEquals(new FrameHeader(FrameFormat.PNG, 960, 540), header(png));
+    assertEquals(new FrameHeader(FrameFormat.PNG, 960, 540), header(concat(png, "trailing".getBytes())));
+    assertEquals(new FrameHeader(FrameFormat.PNG, 100_000, 70_000), header(Fixtures.pngDeclaring(100_000, 70_000)));
+    assertEquals(new FrameHeader(FrameFormat.PNG, -1, 100), header(Fixtures.pngDeclaring(-1, 100)),
+        "over 2^31 - 1 shows as negative, refused as an empty size");
+    for (int cut : new int[] {9, 20, 40, png.length / 2, png.length - 12, png.length - 1}) {
+      assertRefused(Arrays.copyOf(png, cut), "is a truncated PNG (its IEND chunk is missing)");
+    }
+    byte[] noIhdr = png.clone();
+    noIhdr[12] = 'X';
+    assertRefused(noIhdr, "the first chunk is not a 13-byte IHDR");
+  }
+
+  @Test
+  void bmpSizeFromEveryHeaderKindAndTopDownRows() throws BadRequestException {
+    assertEquals(new FrameHeader(FrameFormat.BMP, 960, 540), header(FormatFrames.bmp()));
+    byte[] topDown = FormatFrames.bmpTopDown();
+    assertEquals(-540, ByteBuffer.wrap(topDown).order(ByteOrder.LITTLE_ENDIAN).getInt(22));
+    assertEquals(new FrameHeader(FrameFormat.BMP, 960, 540), header(topDown));
+    ByteBuffer core = ByteBuffer.allocate(26).order(ByteOrder.LITTLE_ENDIAN); // an OS/2 core header
+    core.put((byte) 'B').put((byte) 'M').putInt(26).putInt(0).putInt(26).putInt(12);
+    core.putShort((short) 40_000).putShort((short) 30_000).putShort((short) 1).putShort((short) 24);
+    assertEquals(new FrameHeader(FrameFormat.BMP, 40_000, 30_000), header(core.array()));
+
+    byte[] odd = FormatFrames.bmp();
+    odd[14] = 20;
+    assertRefused(odd, "its DIB header size 20 is none of 12, 40, 52, 56, 64, 108 or 124");
+    byte[] planes = FormatFrames.bmp();
+    planes[26] = 2;
+    assertRefused(planes, "2 planes of 24 bits per pixel");
+    assertRefused(Arrays.copyOf(FormatFrames.bmp(), 24), "is a truncated BMP (its header is cut short)");
+  }
+
+  @Test
+  void tiffSizeFromTheFirstDirectoryInBothByteOrders() throws BadRequestException {
+    byte[] little = FormatFrames.tiff();
+    byte[] big = FormatFrames.tiffBigEndian();
+    assertEquals("II", new String(little, 0, 2));
+    assertEquals("MM", new String(big, 0, 2));
+    assertEquals(new FrameHeader(FrameFormat.TIFF, 960, 540), header(little));
+    assertEquals(new FrameHeader(FrameFormat.TIFF, 960, 540), header(big));
+
+    byte[] noWidth = big.clone();
+    noWidth[11] = 1; // the first entry's tag 256 (ImageWidth) becomes 257
+    assertRefused(noWidth, "its first directory has no ImageWidth or no ImageLength");
+    byte[] rational = big.clone();
+    rational[13] = 5; // ImageWidth's type SHORT becomes RATIONAL
+    assertRefused(rational, "tag 256 has type 5, neither SHORT nor LONG");
+    byte[] farDirectory = big.clone();
+    farDirectory[4] = 0x7f; // the first directory 2 GB away
+    assertRefused(farDirectory, "is a truncated TIFF (its header is cut short)");
+  }
+
+  @Test
+  void webpSizeFromVp8Vp8lAndVp8x() throws BadRequestException {
+    byte[] lossy = FormatFrames.webpLossy();
+    byte[] lossless = FormatFrames.webpLossless();
+    byte[] extended = FormatFrames.webpExtended();
+    assertEquals("VP8 ", new String(lossy, 12, 4));
+    assertEquals("VP8L", new String(lossless, 12, 4));
+    assertEquals("VP8X", new String(extended, 12, 4));
+    for (byte[] webp : new byte[][] {lossy, lossless, extended}) {
+      assertEquals(new FrameHeader(FrameFormat.WEBP, 960, 540), header(webp));
+    }
+    byte[] noStartCode = lossy.clone();
+    noStartCode[23] = 0;
+    assertRefused(noStartCode, "its VP8 frame has no key-frame start code");
+    byte[] animation = extended.clone();
+    System.arraycopy("ANIM".getBytes(), 0, animation, 12, 4);
+    assertRefused(animation, "its first chunk is none of VP8, VP8L or VP8X");
+  }
+
+  @Test
+  void otherFilesAreRefusedNamingTheFormatsAccepted() {
+    assertRefused("GIF89a....".getBytes(), "\"image\" is not a JPEG, PNG, BMP, TIFF or WebP file (its first bytes are"
+        + " 47 49 46 38): CVAT functions take the frame file's bytes, base64-encoded");
+    assertRefused(new byte[] {(byte) 0xff, (byte) 0xd8}, "is not a JPEG, PNG, BMP, TIFF or WebP file");
+    assertRefused("RIFF\0\0\0\0WAVEfmt ".getBytes(), "is not a JPEG, PNG, BMP, TIFF or WebP file");
+    assertTrue(FrameDecoder.isJpeg(FormatFrames.jpegCmyk()));
+    assertTrue(!FrameDecoder.isJpeg(FormatFrames.png()) && !FrameDecoder.isJpeg(new byte[] {(byte) 0xff, (byte) 0xd8}));
+  }
+}
