@@ -167,10 +167,12 @@ class ImageIT {
             name: shapes-detector
           spec:
             handler: io.cvatfunction.samples.shapes.ShapesDetector
-            eventTimeout: 20s
+            eventTimeout: ""
             triggers:
               myHttpTrigger:
+                class: ""
                 kind: http
+                name: myHttpTrigger
                 numWorkers: 3
                 attributes:
                   maxRequestBodySize: 33554432
@@ -187,6 +189,7 @@ class ImageIT {
       assertTrue(healthy, "the HEALTHCHECK passes once the function is ready; log:\n" + Files.readString(log));
       System.out.printf("container start -> healthy: %.1f s%n", (System.nanoTime() - start) / 1e9);
       assertTrue(Files.readString(log).contains("\"workers\":3"), "numWorkers comes from processor.yaml");
+      assertTrue(Files.readString(log).contains("\"eventTimeoutMs\":30000"), "Nuclio's blank eventTimeout: the default");
 
       HttpClient client = HttpClient.newHttpClient();
       for (String frame : Fixtures.FRAMES) {
