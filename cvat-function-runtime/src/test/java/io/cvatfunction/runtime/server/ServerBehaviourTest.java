@@ -102,6 +102,21 @@ class ServerBehaviourTest {
     }
   }
 
+  /** Python's requests and http.client, as CVAT uses them: the whole body goes out before the answer is read. */
+  @Test
+  void aClientThatWritesAllOf40MiBBeforeReadingGetsThe413() throws Exception {
+    try (ServerFixture fixture = ServerFixture.ready(ScriptedHandler.loaded())) {
+      byte[] body = new byte[40 << 20];
+      for (boolean chunked : new boolean[] {false, true}) {
+        WriteFirstClient.Answer answer = WriteFirstClient.post(fixture.server().port(), body, chunked, "");
+        assertEquals(413, answer.status(), answer.body());
+        assertEquals("application/json", answer.contentType());
+        assertTrue(answer.body().contains("over this function's maxRequestBodySize of 1048576 bytes"), answer.body());
+      }
+      assertEcho(fixture, "small");
+    }
+  }
+
   @Test
   void whileShuttingDownReadyIs503AndInFlightRequestsFinish() throws Exception {
     ServerFixture fixture = ServerFixture.ready(ScriptedHandler.loaded());
