@@ -72,7 +72,7 @@ class ServerBehaviourTest {
       long start = System.nanoTime();
       assertError(fixture.post("sleep:5000".getBytes()), 408, "event timeout of 200 ms");
       assertTrue((System.nanoTime() - start) / 1e6 < 2_000, "answered at the timeout, not when the work ended");
-      // One worker only: the next request is served at once although the abandoned one still sleeps.
+      // One worker only: the next request is served at once, as the abandoned one's sleep was interrupted.
       assertEcho(fixture, "next");
     }
   }
