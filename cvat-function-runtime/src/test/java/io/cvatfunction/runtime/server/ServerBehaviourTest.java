@@ -1,6 +1,7 @@
 package io.cvatfunction.runtime.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -9,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Nuclio's processor semantics: readiness, workers, timeouts, limits, and a server no request can stop. */
@@ -79,11 +81,13 @@ class ServerBehaviourTest {
 
   @Test
   void requestsBeyondTheWorkersWaitThenGet503() throws Exception {
-    try (ServerFixture fixture = ServerFixture.ready(ScriptedHandler.loaded())) {
+    ScriptedHandler handler = ScriptedHandler.loaded();
+    try (ServerFixture fixture = ServerFixture.ready(handler)) {
       CompletableFuture<HttpResponse<String>> busy =
-          CompletableFuture.supplyAsync(() -> fixture.post("sleep:1500".getBytes()));
-      Thread.sleep(300);
+          CompletableFuture.supplyAsync(() -> fixture.post("hold".getBytes()));
+      assertTrue(handler.holding.await(10, TimeUnit.SECONDS), "the first request holds the only worker");
       assertError(fixture.post("waiting".getBytes()), 503, "all 1 workers stayed busy for 300 ms");
+      handler.release.countDown();
       assertEquals(200, busy.get().statusCode());
       assertEcho(fixture, "after");
     }
@@ -119,13 +123,20 @@ class ServerBehaviourTest {
 
   @Test
   void whileShuttingDownReadyIs503AndInFlightRequestsFinish() throws Exception {
-    ServerFixture fixture = ServerFixture.ready(ScriptedHandler.loaded());
+    ScriptedHandler handler = ScriptedHandler.loaded();
+    ServerFixture fixture = ServerFixture.ready(handler);
     CompletableFuture<HttpResponse<String>> inFlight =
-        CompletableFuture.supplyAsync(() -> fixture.post("sleep:1500".getBytes()));
-    Thread.sleep(300);
+        CompletableFuture.supplyAsync(() -> fixture.post("hold".getBytes()));
+    assertTrue(handler.holding.await(10, TimeUnit.SECONDS), "the request is in flight");
     CompletableFuture<Void> closing = CompletableFuture.runAsync(fixture::close);
-    Thread.sleep(300);
-    assertError(fixture.health("/ready"), 503, "shutting down");
+    // close() cannot end while the request is held, so /ready must turn 503 and stay so; asked until it does.
+    HttpResponse<String> ready = fixture.health("/ready");
+    for (int asked = 1; ready.statusCode() == 200 && asked < 1_000; asked++) {
+      ready = fixture.health("/ready");
+    }
+    assertError(ready, 503, "shutting down");
+    assertFalse(closing.isDone(), "close() waits for the request in flight");
+    handler.release.countDown();
     assertEquals(200, inFlight.get().statusCode(), "the request in flight is answered");
     closing.get();
   }
