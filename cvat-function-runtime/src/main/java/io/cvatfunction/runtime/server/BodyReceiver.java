@@ -51,7 +51,8 @@ final class BodyReceiver {
 
   /** With the default bound and deadline for refused bodies. */
   static BodyReceiver withLimit(long limit) {
-    return new BodyReceiver(limit, limit + DISCARD_BEYOND_LIMIT, DISCARD_DEADLINE);
+    long discardLimit = limit <= Long.MAX_VALUE - DISCARD_BEYOND_LIMIT ? limit + DISCARD_BEYOND_LIMIT : Long.MAX_VALUE;
+    return new BodyReceiver(limit, discardLimit, DISCARD_DEADLINE);
   }
 
   /** Reads the body of {@code exchange}, then dispatches it to {@code next}. Call on the I/O thread. */
