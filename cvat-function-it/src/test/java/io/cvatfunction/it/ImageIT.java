@@ -31,12 +31,14 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * cvat:image for real: the sample built by Maven into Debian's docker-registry on loopback and into a tar,
  * inspected with skopeo, unpacked with umoci and run under chroot with a Nuclio processor.yaml until its
  * HEALTHCHECK passes, then asked about the fixture frames. Figures (build times, layer sizes) are printed.
  */
+@ExtendWith(SystemTools.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ImageIT {
@@ -46,6 +48,7 @@ class ImageIT {
       "snapshot dependencies", "model", "classes");
 
   private Path repository;
+  private Path localRepository;
   private Path module;
   private Path work;
   private Path base;
@@ -57,6 +60,9 @@ class ImageIT {
   void start() throws Exception {
     repository = Path.of(System.getProperty("cvat.it.repository", "..")).toAbsolutePath().normalize();
     module = repository.resolve("cvat-function-it");
+    // The builds below use the artifacts this build installed, wherever its local repository is.
+    localRepository = Path.of(System.getProperty("cvat.it.localRepository",
+        Path.of(System.getProperty("user.home"), ".m2", "repository").toString()));
     work = module.resolve("target/it-work");
     Commands.run(List.of("rm", "-rf", work.toString()));
     base = TestBase.archive(module);
@@ -81,7 +87,8 @@ class ImageIT {
   /** Runs the project's build with cvat:image; returns the seconds it took. */
   private double image(Path project, String log, String... properties) throws Exception {
     List<String> command = new ArrayList<>(List.of(repository.resolve("mvnw").toString(), "-B", "-ntp",
-        "-f", project.resolve("pom.xml").toString(), "package", "cvat:image", "-DskipTests",
+        "-f", project.resolve("pom.xml").toString(), "-Dmaven.repo.local=" + localRepository,
+        "package", "cvat:image", "-DskipTests",
         "-Dcvat.image.base=tar://" + base, "-Dcvat.image.insecure=true"));
     command.addAll(List.of(properties));
     long start = System.nanoTime();
@@ -167,10 +174,12 @@ class ImageIT {
             name: shapes-detector
           spec:
             handler: io.cvatfunction.samples.shapes.ShapesDetector
-            eventTimeout: 20s
+            eventTimeout: ""
             triggers:
               myHttpTrigger:
+                class: ""
                 kind: http
+                name: myHttpTrigger
                 numWorkers: 3
                 attributes:
                   maxRequestBodySize: 33554432
@@ -187,6 +196,7 @@ class ImageIT {
       assertTrue(healthy, "the HEALTHCHECK passes once the function is ready; log:\n" + Files.readString(log));
       System.out.printf("container start -> healthy: %.1f s%n", (System.nanoTime() - start) / 1e9);
       assertTrue(Files.readString(log).contains("\"workers\":3"), "numWorkers comes from processor.yaml");
+      assertTrue(Files.readString(log).contains("\"eventTimeoutMs\":30000"), "Nuclio's blank eventTimeout: the default");
 
       HttpClient client = HttpClient.newHttpClient();
       for (String frame : Fixtures.FRAMES) {
@@ -280,7 +290,7 @@ class ImageIT {
       assertTrue(files.stream().anyMatch(f -> f.startsWith(prefix)), prefix + " in " + files);
     }
     // The JNI glue is the cu121 build from DJL's jni jar, not the CPU one.
-    Path jniJar = Path.of(System.getProperty("user.home"), ".m2/repository/ai/djl/pytorch/pytorch-jni/2.3.1-0.29.0/pytorch-jni-2.3.1-0.29.0.jar");
+    Path jniJar = localRepository.resolve("ai/djl/pytorch/pytorch-jni/2.3.1-0.29.0/pytorch-jni-2.3.1-0.29.0.jar");
     try (ZipFile zip = new ZipFile(jniJar.toFile());
         InputStream cuda = zip.getInputStream(zip.getEntry("jnilib/linux-x86_64/cu121/libdjl_torch.so"))) {
       assertEquals(sha256(cuda.readAllBytes()), sha256(Files.readAllBytes(dir.resolve("libdjl_torch.so"))));

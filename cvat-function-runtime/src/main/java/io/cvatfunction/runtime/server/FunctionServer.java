@@ -5,6 +5,7 @@ import io.cvatfunction.runtime.cvat.Shape;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.GracefulShutdownHandler;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -130,19 +131,19 @@ public final class FunctionServer implements AutoCloseable {
    */
   public static void main(String[] args) throws Exception {
     JsonLogging.install();
-    ProcessorConfig nuclio = ProcessorConfig.read(Optional.ofNullable(ServerSettings.systemLookup().apply("cvat.processorConfig"))
-        .map(Path::of).orElse(ProcessorConfig.NUCLIO_PATH));
-    String handlerName = args.length > 0 ? args[0]
-        : Optional.ofNullable(ServerSettings.systemLookup().apply("cvat.handler"))
-            .or(nuclio::handler)
-            .orElse(null);
     CvatHandler handler;
     ServerSettings settings;
     try {
+      ProcessorConfig nuclio = ProcessorConfig.read(Optional.ofNullable(ServerSettings.systemLookup().apply("cvat.processorConfig"))
+          .map(Path::of).orElse(ProcessorConfig.NUCLIO_PATH));
+      String handlerName = args.length > 0 ? args[0]
+          : Optional.ofNullable(ServerSettings.systemLookup().apply("cvat.handler"))
+              .or(nuclio::handler)
+              .orElse(null);
       Class<?> handlerClass = handlerClass(handlerName);
       settings = ServerSettings.resolve(handlerClass, nuclio, ServerSettings.systemLookup());
       handler = (CvatHandler) handlerClass.getDeclaredConstructor().newInstance();
-    } catch (IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException e) {
       LOG.error("cannot start: {}", e.getMessage());
       System.exit(2);
       return;

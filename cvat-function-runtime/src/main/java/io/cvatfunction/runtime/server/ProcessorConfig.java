@@ -15,7 +15,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * What the server takes from the function config Nuclio mounts at
  * {@code /etc/nuclio/config/processor/processor.yaml}: the HTTP trigger's workers, availability timeout
- * and body limit, and {@code spec.eventTimeout}. Absent values stay empty so defaults apply.
+ * and body limit, and {@code spec.eventTimeout}. Absent or blank values stay empty so defaults apply.
  *
  * @param workers {@code numWorkers} (or the deprecated {@code maxWorkers}) of the HTTP trigger
  * @param workerAvailabilityTimeout {@code workerAvailabilityTimeoutMilliseconds}
@@ -55,15 +55,21 @@ public record ProcessorConfig(
     Map<?, ?> spec = map(map(root).get("spec"));
     Map<?, ?> http = httpTrigger(map(spec.get("triggers")));
     Map<?, ?> attributes = map(http.get("attributes"));
-    Object workers = http.get("numWorkers") != null ? http.get("numWorkers") : http.get("maxWorkers");
     return new ProcessorConfig(
-        Optional.ofNullable(workers).map(w -> positiveInt(w, "numWorkers")),
-        Optional.ofNullable(http.get("workerAvailabilityTimeoutMilliseconds"))
+        value(http, "numWorkers").or(() -> value(http, "maxWorkers")).map(w -> positiveInt(w, "numWorkers")),
+        value(http, "workerAvailabilityTimeoutMilliseconds")
             .map(ms -> Duration.ofMillis(positiveInt(ms, "workerAvailabilityTimeoutMilliseconds"))),
-        Optional.ofNullable(attributes.get("maxRequestBodySize"))
-            .map(size -> (long) positiveInt(size, "maxRequestBodySize")),
-        Optional.ofNullable(spec.get("eventTimeout")).map(t -> GoDuration.parse(String.valueOf(t))),
-        Optional.ofNullable(spec.get("handler")).map(String::valueOf));
+        value(attributes, "maxRequestBodySize").map(size -> (long) positiveInt(size, "maxRequestBodySize")),
+        value(spec, "eventTimeout").map(GoDuration::parse),
+        value(spec, "handler"));
+  }
+
+  /**
+   * A field's value as text, empty when it is missing, null or blank: Nuclio writes fields the function does
+   * not set as {@code ""} (it always writes {@code eventTimeout}), and those mean "use the default".
+   */
+  private static Optional<String> value(Map<?, ?> map, String field) {
+    return Optional.ofNullable(map.get(field)).map(v -> String.valueOf(v).trim()).filter(v -> !v.isEmpty());
   }
 
   private static Map<?, ?> httpTrigger(Map<?, ?> triggers) {
@@ -79,11 +85,11 @@ public record ProcessorConfig(
     return value instanceof Map<?, ?> m ? m : Map.of();
   }
 
-  private static int positiveInt(Object value, String field) {
+  private static int positiveInt(String value, String field) {
     int number;
     try {
-      number = value instanceof Number n ? Math.toIntExact(n.longValue()) : Integer.parseInt(String.valueOf(value).trim());
-    } catch (ArithmeticException | NumberFormatException e) {
+      number = Integer.parseInt(value);
+    } catch (NumberFormatException e) {
       throw new IllegalArgumentException(field + " must be a positive integer, got " + value, e);
     }
     if (number <= 0) {

@@ -11,7 +11,6 @@ import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +31,14 @@ final class TriggerEndpoint implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger("io.cvatfunction.request");
   private static final HttpString REQUEST_ID = new HttpString("X-Request-Id");
   private static final HttpString SERVER_TIMING = new HttpString("Server-Timing");
-  private static final AttachmentKey<byte[]> BODY = AttachmentKey.create(byte[].class);
-  private static final AttachmentKey<IOException> BODY_FAILURE = AttachmentKey.create(IOException.class);
+  /** Started when the headers have arrived, so the stage times cover the body's upload and the wait for a worker. */
   private static final AttachmentKey<RequestTrace> TRACE = AttachmentKey.create(RequestTrace.class);
 
   private final CvatHandler handler;
   private final Readiness readiness;
   private final WorkerPool workers;
   private final ServerSettings settings;
+  private final BodyReceiver bodies;
   private final AtomicLong ids = new AtomicLong();
 
   TriggerEndpoint(CvatHandler handler, Readiness readiness, WorkerPool workers, ServerSettings settings) {
@@ -47,6 +46,7 @@ final class TriggerEndpoint implements HttpHandler {
     this.readiness = readiness;
     this.workers = workers;
     this.settings = settings;
+    this.bodies = BodyReceiver.withLimit(settings.maxRequestBodySize());
   }
 
   private record Result(byte[] body, int shapes, Map<Stage, Double> stages) {}
@@ -55,9 +55,8 @@ final class TriggerEndpoint implements HttpHandler {
   public void handleRequest(HttpServerExchange exchange) {
     if (exchange.isInIoThread()) {
       exchange.putAttachment(TRACE, new RequestTrace());
-      if (exchange.getRequestMethod().equals(Methods.POST)
-          && exchange.getRequestContentLength() <= settings.maxRequestBodySize()) {
-        receiveBody(exchange);
+      if (exchange.getRequestMethod().equals(Methods.POST)) {
+        bodies.receive(exchange, this);
       } else {
         exchange.dispatch(this);
       }
@@ -111,6 +110,7 @@ final class TriggerEndpoint implements HttpHandler {
     }
     byte[] body = receivedBody(exchange);
     RequestTrace trace = exchange.getAttachment(TRACE);
+    trace.lap(Stage.RECEIVE);
     try {
       return workers.run(() -> run(body, trace));
     } catch (WorkerPool.NoWorkerAvailable e) {
@@ -137,58 +137,15 @@ final class TriggerEndpoint implements HttpHandler {
     return new Result(json, answer instanceof List<?> list ? list.size() : -1, trace.millis());
   }
 
-  /**
-   * Reads the body on the I/O thread without blocking, then dispatches the request to a request thread. A
-   * client that stalls mid-upload so holds only its connection: were bodies read on request threads, as many
-   * stalled uploads as there are threads would leave none for anyone else. At most maxRequestBodySize bytes
-   * are read; a longer (e.g. chunked) body is refused without reading the rest.
-   */
-  private void receiveBody(HttpServerExchange exchange) {
-    long limit = Math.min(settings.maxRequestBodySize(), Integer.MAX_VALUE - 8);
-    long announced = exchange.getRequestContentLength();
-    Receiver receiver = exchange.getRequestReceiver();
-    if (announced >= 0) {
-      // The usual case (CVAT sends a Content-Length, already checked against the limit): Undertow reads
-      // straight into one array of the announced size, without an intermediate buffer.
-      receiver.receiveFullBytes((ex, body) -> {
-        ex.getAttachment(TRACE).lap(Stage.RECEIVE);
-        ex.putAttachment(BODY, body);
-        ex.dispatch(this);
-      }, (ex, failure) -> {
-        ex.putAttachment(BODY_FAILURE, failure);
-        ex.dispatch(this);
-      });
-      return;
-    }
-    ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
-    receiver.receivePartialBytes((ex, chunk, last) -> {
-      if (body.size() + (long) chunk.length > limit) {
-        receiver.pause();
-        ex.putAttachment(BODY_FAILURE, new Receiver.RequestToLargeException());
-        ex.dispatch(this);
-        return;
-      }
-      body.write(chunk, 0, chunk.length);
-      if (last) {
-        ex.getAttachment(TRACE).lap(Stage.RECEIVE);
-        ex.putAttachment(BODY, body.toByteArray());
-        ex.dispatch(this);
-      }
-    }, (ex, failure) -> {
-      ex.putAttachment(BODY_FAILURE, failure);
-      ex.dispatch(this);
-    });
-  }
-
-  /** The body {@link #receiveBody} read, or why it could not. */
+  /** The body {@link BodyReceiver} read, or why it could not. */
   private byte[] receivedBody(HttpServerExchange exchange) throws Refusal {
-    IOException failure = exchange.getAttachment(BODY_FAILURE);
+    IOException failure = exchange.getAttachment(BodyReceiver.FAILURE);
     if (failure != null) {
       exchange.setPersistent(false);
       throw failure instanceof Receiver.RequestToLargeException ? tooBig(-1)
           : new Refusal(400, "the request body could not be read: " + failure.getMessage());
     }
-    byte[] body = exchange.getAttachment(BODY);
+    byte[] body = exchange.getAttachment(BodyReceiver.BODY);
     if (body == null) {
       throw new IllegalStateException("the request body was not received");
     }

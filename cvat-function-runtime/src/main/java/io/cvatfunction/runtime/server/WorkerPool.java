@@ -6,15 +6,19 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs requests the way Nuclio's processor schedules events: at most {@code workers} at once; a request
- * that finds no free worker within the availability timeout is refused; one that runs past the event
- * timeout is abandoned and its worker slot freed at once, so the function keeps serving.
+ * Runs requests the way Nuclio's processor schedules events: at most {@code workers} at once; a request that
+ * finds no free worker within the availability timeout is refused; one that runs past the event timeout is
+ * answered at once and its work interrupted. A forward pass inside native code cannot be interrupted, so its
+ * worker stays taken until the pass ends: however many requests time out, no more than {@code workers} passes
+ * ever run at once (Nuclio restarts the worker's process instead; here the loaded model is kept).
  */
 final class WorkerPool implements AutoCloseable {
 
@@ -28,18 +32,18 @@ final class WorkerPool implements AutoCloseable {
     private static final long serialVersionUID = 1L;
   }
 
-  private final Semaphore slots;
+  private final Semaphore workers;
   private final ExecutorService threads;
   private final Duration availabilityTimeout;
   private final Duration eventTimeout;
 
   WorkerPool(int workers, Duration availabilityTimeout, Duration eventTimeout) {
-    this.slots = new Semaphore(workers, true);
+    this.workers = new Semaphore(workers, true);
     this.availabilityTimeout = availabilityTimeout;
     this.eventTimeout = eventTimeout;
     AtomicInteger ids = new AtomicInteger();
-    // Cached: an abandoned request keeps its thread until it ends, and a fresh thread takes its slot.
-    this.threads = Executors.newCachedThreadPool(task -> {
+    // One thread per worker is enough: a task is submitted only once it holds a worker.
+    this.threads = Executors.newFixedThreadPool(workers, task -> {
       Thread thread = new Thread(task, "function-worker-" + ids.incrementAndGet());
       thread.setDaemon(true);
       return thread;
@@ -49,19 +53,35 @@ final class WorkerPool implements AutoCloseable {
   /** Runs {@code task} on a worker and waits for its result. */
   <T> T run(Callable<T> task)
       throws NoWorkerAvailable, EventTimedOut, ExecutionException, InterruptedException {
-    if (!slots.tryAcquire(availabilityTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+    if (!workers.tryAcquire(availabilityTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
       throw new NoWorkerAvailable();
     }
+    // Whoever claims the task frees its worker: the task when it ends, or a timeout that came before it began.
+    AtomicBoolean claimed = new AtomicBoolean();
+    Future<T> future;
     try {
-      Future<T> future = threads.submit(task);
-      try {
-        return future.get(eventTimeout.toNanos(), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        future.cancel(true);
-        throw new EventTimedOut();
+      future = threads.submit(() -> {
+        if (!claimed.compareAndSet(false, true)) {
+          return null;
+        }
+        try {
+          return task.call();
+        } finally {
+          workers.release();
+        }
+      });
+    } catch (RejectedExecutionException e) { // closed
+      workers.release();
+      throw e;
+    }
+    try {
+      return future.get(eventTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      if (claimed.compareAndSet(false, true)) {
+        workers.release();
       }
-    } finally {
-      slots.release();
+      throw new EventTimedOut();
     }
   }
 

@@ -46,6 +46,79 @@ class ProcessorConfigTest {
     assertEquals(Optional.of("com.example.Shapes"), config.handler());
   }
 
+  /**
+   * The shape of the processor.yaml Nuclio's local platform mounts: the whole function config, marshalled from
+   * Go, so a field the function leaves unset that has no {@code omitempty} is written as {@code ""}
+   * ({@code eventTimeout} always is).
+   */
+  @Test
+  void readsTheConfigAsNuclioWritesIt() throws IOException {
+    Path file = dir.resolve("processor.yaml");
+    Files.writeString(file, """
+        metadata:
+          name: shapes-detector
+          namespace: nuclio
+          labels:
+            nuclio.io/project-name: cvat
+          annotations:
+            framework: pytorch
+            name: Shapes detector
+            spec: '[{"id": 0, "name": "circle", "type": "rectangle"}]'
+            type: detector
+        spec:
+          description: Finds circles, squares and triangles
+          handler: io.cvatfunction.samples.shapes.ShapesDetector
+          runtime: java
+          image: localhost:5000/shapes-detector@sha256:0123
+          resources:
+            limits:
+              nvidia.com/gpu: "1"
+          targetCPU: 75
+          triggers:
+            myHttpTrigger:
+              class: ""
+              kind: http
+              name: myHttpTrigger
+              numWorkers: 2
+              attributes:
+                maxRequestBodySize: 33554432
+          build:
+            codeEntryType: image
+            timestamp: 1764460800
+          runRegistry: ""
+          platform: {}
+          readinessTimeoutSeconds: 300
+          securityContext: {}
+          eventTimeout: ""
+        """);
+    ProcessorConfig config = ProcessorConfig.read(file);
+    assertEquals(Optional.of(2), config.workers());
+    assertEquals(Optional.empty(), config.workerAvailabilityTimeout());
+    assertEquals(Optional.of(33_554_432L), config.maxRequestBodySize());
+    assertEquals(Optional.empty(), config.eventTimeout(), "blank: the annotation's event timeout applies");
+    assertEquals(Optional.of("io.cvatfunction.samples.shapes.ShapesDetector"), config.handler());
+    assertEquals(Duration.ofSeconds(12), ServerSettings.resolve(Annotated.class, config, name -> null).eventTimeout());
+  }
+
+  @Test
+  void blankMeansAbsentForEveryField() throws IOException {
+    Path file = dir.resolve("blank.yaml");
+    Files.writeString(file, """
+        spec:
+          handler: ""
+          eventTimeout: " "
+          triggers:
+            http:
+              kind: http
+              numWorkers: ""
+              maxWorkers:
+              workerAvailabilityTimeoutMilliseconds: ~
+              attributes:
+                maxRequestBodySize: ""
+        """);
+    assertEquals(ProcessorConfig.empty(), ProcessorConfig.read(file));
+  }
+
   @Test
   void fallsBackToDeprecatedMaxWorkers() {
     ProcessorConfig config = ProcessorConfig.from(Map.of("spec", Map.of("triggers",

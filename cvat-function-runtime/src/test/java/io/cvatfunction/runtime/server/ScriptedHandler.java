@@ -10,14 +10,17 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * A handler whose behaviour the request body picks: {@code sleep:MS}, {@code throw}, {@code error};
- * anything else is echoed. Its load can wait on a latch or fail.
+ * A handler whose behaviour the request body picks: {@code sleep:MS}, {@code hold} (signals {@link #holding},
+ * then waits for {@link #release}), {@code throw}, {@code error}; anything else is echoed. Its load can wait on
+ * a latch or fail.
  */
 @CvatFunction(name = "scripted", description = "test handler", model = "none", workers = 1,
     workerAvailabilityTimeoutMillis = 300, maxRequestBodySize = 1024 * 1024)
 public class ScriptedHandler implements CvatHandler {
 
   final CountDownLatch loadGate = new CountDownLatch(1);
+  final CountDownLatch holding = new CountDownLatch(1);
+  final CountDownLatch release = new CountDownLatch(1);
   volatile String loadFailure;
 
   static ScriptedHandler loaded() {
@@ -39,6 +42,9 @@ public class ScriptedHandler implements CvatHandler {
     String command = new String(body, StandardCharsets.UTF_8);
     if (command.startsWith("sleep:")) {
       Thread.sleep(Long.parseLong(command.substring(6)));
+    } else if (command.equals("hold")) {
+      holding.countDown();
+      release.await();
     } else if (command.equals("throw")) {
       throw new IllegalStateException("boom");
     } else if (command.equals("error")) {

@@ -1,6 +1,7 @@
 package io.cvatfunction.runtime.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -9,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Nuclio's processor semantics: readiness, workers, timeouts, limits, and a server no request can stop. */
@@ -72,18 +74,20 @@ class ServerBehaviourTest {
       long start = System.nanoTime();
       assertError(fixture.post("sleep:5000".getBytes()), 408, "event timeout of 200 ms");
       assertTrue((System.nanoTime() - start) / 1e6 < 2_000, "answered at the timeout, not when the work ended");
-      // One worker only: the next request is served at once although the abandoned one still sleeps.
+      // One worker only: the next request is served at once, as the abandoned one's sleep was interrupted.
       assertEcho(fixture, "next");
     }
   }
 
   @Test
   void requestsBeyondTheWorkersWaitThenGet503() throws Exception {
-    try (ServerFixture fixture = ServerFixture.ready(ScriptedHandler.loaded())) {
+    ScriptedHandler handler = ScriptedHandler.loaded();
+    try (ServerFixture fixture = ServerFixture.ready(handler)) {
       CompletableFuture<HttpResponse<String>> busy =
-          CompletableFuture.supplyAsync(() -> fixture.post("sleep:1500".getBytes()));
-      Thread.sleep(300);
+          CompletableFuture.supplyAsync(() -> fixture.post("hold".getBytes()));
+      assertTrue(handler.holding.await(10, TimeUnit.SECONDS), "the first request holds the only worker");
       assertError(fixture.post("waiting".getBytes()), 503, "all 1 workers stayed busy for 300 ms");
+      handler.release.countDown();
       assertEquals(200, busy.get().statusCode());
       assertEcho(fixture, "after");
     }
@@ -102,15 +106,37 @@ class ServerBehaviourTest {
     }
   }
 
+  /** Python's requests and http.client, as CVAT uses them: the whole body goes out before the answer is read. */
+  @Test
+  void aClientThatWritesAllOf40MiBBeforeReadingGetsThe413() throws Exception {
+    try (ServerFixture fixture = ServerFixture.ready(ScriptedHandler.loaded())) {
+      byte[] body = new byte[40 << 20];
+      for (boolean chunked : new boolean[] {false, true}) {
+        WriteFirstClient.Answer answer = WriteFirstClient.post(fixture.server().port(), body, chunked, "");
+        assertEquals(413, answer.status(), answer.body());
+        assertEquals("application/json", answer.contentType());
+        assertTrue(answer.body().contains("over this function's maxRequestBodySize of 1048576 bytes"), answer.body());
+      }
+      assertEcho(fixture, "small");
+    }
+  }
+
   @Test
   void whileShuttingDownReadyIs503AndInFlightRequestsFinish() throws Exception {
-    ServerFixture fixture = ServerFixture.ready(ScriptedHandler.loaded());
+    ScriptedHandler handler = ScriptedHandler.loaded();
+    ServerFixture fixture = ServerFixture.ready(handler);
     CompletableFuture<HttpResponse<String>> inFlight =
-        CompletableFuture.supplyAsync(() -> fixture.post("sleep:1500".getBytes()));
-    Thread.sleep(300);
+        CompletableFuture.supplyAsync(() -> fixture.post("hold".getBytes()));
+    assertTrue(handler.holding.await(10, TimeUnit.SECONDS), "the request is in flight");
     CompletableFuture<Void> closing = CompletableFuture.runAsync(fixture::close);
-    Thread.sleep(300);
-    assertError(fixture.health("/ready"), 503, "shutting down");
+    // close() cannot end while the request is held, so /ready must turn 503 and stay so; asked until it does.
+    HttpResponse<String> ready = fixture.health("/ready");
+    for (int asked = 1; ready.statusCode() == 200 && asked < 1_000; asked++) {
+      ready = fixture.health("/ready");
+    }
+    assertError(ready, 503, "shutting down");
+    assertFalse(closing.isDone(), "close() waits for the request in flight");
+    handler.release.countDown();
     assertEquals(200, inFlight.get().statusCode(), "the request in flight is answered");
     closing.get();
   }

@@ -50,7 +50,7 @@ import org.junit.jupiter.api.Timeout;
  * connection may be dropped unanswered, and the function must still serve correctly afterwards.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HostileInputTest {
+class HostileInputIT {
 
   private static final long SEED = 20_260_101L;
   private static final int CLIENTS = 4;

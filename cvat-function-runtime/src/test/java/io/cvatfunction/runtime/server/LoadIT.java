@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** More clients than workers, for a bounded time: every request is answered, correctly or with a prompt 503. */
-class LoadTest {
+class LoadIT {
 
   private static final int CLIENTS = 8;
 

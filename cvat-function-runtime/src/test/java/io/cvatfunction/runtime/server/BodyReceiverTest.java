@@ -1,0 +1,160 @@
+package io.cvatfunction.runtime.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.undertow.Undertow;
+import io.undertow.io.Receiver;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@link BodyReceiver} on a real Undertow on loopback, with small limits: 1 KiB taken, up to 64 KiB of a refused
+ * body read to its end, within 1 s. The handler answers 200 with the body's size, or 413.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class BodyReceiverTest {
+
+  private static final int LIMIT = 1024;
+  private static final int DISCARD_LIMIT = 64 * 1024;
+  private static final Duration DEADLINE = Duration.ofSeconds(1);
+
+  private Undertow server;
+  private int port;
+
+  @BeforeEach
+  void start() {
+    BodyReceiver bodies = new BodyReceiver(LIMIT, DISCARD_LIMIT, DEADLINE);
+    HttpHandler answer = new HttpHandler() {
+      @Override
+      public void handleRequest(HttpServerExchange exchange) {
+        if (exchange.isInIoThread()) {
+          bodies.receive(exchange, this);
+          return;
+        }
+        IOException failure = exchange.getAttachment(BodyReceiver.FAILURE);
+        if (failure instanceof Receiver.RequestToLargeException) {
+          exchange.setPersistent(false);
+          Responses.error(exchange, 413, "too large");
+        } else if (failure != null) {
+          Responses.error(exchange, 400, failure.toString());
+        } else {
+          Responses.status(exchange, 200, Integer.toString(exchange.getAttachment(BodyReceiver.BODY).length));
+        }
+      }
+    };
+    server = Undertow.builder().addHttpListener(0, "127.0.0.1", answer).build();
+    server.start();
+    port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+  }
+
+  /** After every kind of refusal, the server still takes bodies. */
+  @AfterEach
+  void stop() throws IOException {
+    try {
+      assertEquals(200, post(10, false).status());
+    } finally {
+      server.stop();
+    }
+  }
+
+  private WriteFirstClient.Answer post(int size, boolean chunked) throws IOException {
+    byte[] body = new byte[size];
+    Arrays.fill(body, (byte) 'x');
+    return WriteFirstClient.post(port, body, chunked, "");
+  }
+
+  @Test
+  void takesBodiesUpToTheLimit() throws IOException {
+    for (boolean chunked : new boolean[] {false, true}) {
+      WriteFirstClient.Answer answer = post(LIMIT, chunked);
+      assertEquals(200, answer.status(), answer.body());
+      assertEquals("{\"status\":\"1024\"}", answer.body());
+    }
+  }
+
+  @Test
+  void aRefusedBodyIsReadToItsEndSoAClientThatWritesItAllFirstGetsTheAnswer() throws IOException {
+    for (boolean chunked : new boolean[] {false, true}) {
+      for (int size : new int[] {LIMIT + 1, DISCARD_LIMIT}) {
+        WriteFirstClient.Answer answer = post(size, chunked);
+        assertEquals(413, answer.status(), size + " bytes, chunked " + chunked);
+        assertEquals("{\"error\":\"too large\"}", answer.body());
+      }
+    }
+  }
+
+  /** Past the bound the server stops reading: an announced body is refused at once, an endless one cut off. */
+  @Test
+  void aBodyBeyondTheBoundIsNotRead() throws Exception {
+    try (Socket socket = open()) {
+      socket.getOutputStream().write(head("Content-Length: " + 64L * 1024 * 1024 * 1024));
+      WriteFirstClient.Answer answer = WriteFirstClient.read(socket.getInputStream());
+      assertEquals(413, answer.status());
+      assertEquals(-1, socket.getInputStream().read(), "the connection is closed");
+    }
+    try (Socket socket = open()) {
+      OutputStream out = socket.getOutputStream();
+      out.write(head("Transfer-Encoding: chunked"));
+      byte[] chunk = ("10000\r\n" + "x".repeat(0x10000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+      long start = System.nanoTime();
+      IOException cutOff = assertThrows(IOException.class, () -> {
+        while (System.nanoTime() - start < 20e9) {
+          out.write(chunk);
+        }
+      }, "an endless chunked upload is cut off");
+      System.out.println("endless upload cut off after " + (System.nanoTime() - start) / 1_000_000 + " ms: " + cutOff);
+    }
+  }
+
+  /** A client that waits for {@code 100 Continue} before it sends the body gets its refusal instead. */
+  @Test
+  void aClientWaitingFor100ContinueIsRefusedBeforeItSends() throws IOException {
+    try (Socket socket = open()) {
+      socket.getOutputStream().write(head("Content-Length: " + (LIMIT + 1) + "\r\nExpect: 100-continue"));
+      WriteFirstClient.Answer answer = WriteFirstClient.read(socket.getInputStream());
+      assertEquals(413, answer.status());
+    }
+  }
+
+  /** A refused body whose client stalls is not waited for past the deadline. */
+  @Test
+  void aStalledRefusedBodyIsAnsweredAtTheDeadline() throws Exception {
+    try (Socket socket = open()) {
+      OutputStream out = socket.getOutputStream();
+      out.write(head("Content-Length: " + DISCARD_LIMIT));
+      out.write(new byte[LIMIT + 100]);
+      out.flush();
+      long start = System.nanoTime();
+      WriteFirstClient.Answer answer = WriteFirstClient.read(socket.getInputStream());
+      double seconds = (System.nanoTime() - start) / 1e9;
+      assertEquals(413, answer.status());
+      assertTrue(seconds >= 0.8 && seconds < 3, "answered after " + seconds + " s, at the 1 s deadline");
+    }
+  }
+
+  private Socket open() throws IOException {
+    Socket socket = new Socket();
+    socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+    socket.setSoTimeout(10_000);
+    return socket;
+  }
+
+  private byte[] head(String headers) {
+    return ("POST / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n" + headers + "\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+}

@@ -1,0 +1,69 @@
+package io.cvatfunction.runtime.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class WorkerPoolTest {
+
+  private final AtomicInteger running = new AtomicInteger();
+  private final AtomicInteger mostAtOnce = new AtomicInteger();
+  private final CountDownLatch release = new CountDownLatch(1);
+
+  /** A forward pass in native code: interrupts do not stop it, only its end does. */
+  private String uninterruptiblePass() {
+    mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+    try {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          release.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      return interrupted ? "interrupted, finished anyway" : "finished";
+    } finally {
+      running.decrementAndGet();
+    }
+  }
+
+  @Test
+  void timedOutPassesKeepTheirWorkersUntilTheyEnd() throws Exception {
+    try (WorkerPool pool = new WorkerPool(2, Duration.ofMillis(200), Duration.ofMillis(100))) {
+      for (int i = 0; i < 6; i++) {
+        // Two time out and keep running; every later one finds both workers taken.
+        Class<? extends Exception> expected = i < 2 ? WorkerPool.EventTimedOut.class : WorkerPool.NoWorkerAvailable.class;
+        assertThrows(expected, () -> pool.run(this::uninterruptiblePass), "request " + i);
+      }
+      assertEquals(2, mostAtOnce.get(), "never more passes than workers");
+      assertEquals(2, running.get());
+
+      release.countDown();
+      assertEquals("finished", pool.run(this::uninterruptiblePass), "the workers are free once the passes ended");
+      assertEquals(2, mostAtOnce.get());
+    }
+  }
+
+  @Test
+  void anInterruptibleTimedOutTaskFreesItsWorkerAtOnce() throws Exception {
+    try (WorkerPool pool = new WorkerPool(1, Duration.ofMillis(2_000), Duration.ofMillis(100))) {
+      assertThrows(WorkerPool.EventTimedOut.class, () -> pool.run(() -> {
+        Thread.sleep(60_000);
+        return "slept";
+      }));
+      long start = System.nanoTime();
+      assertEquals("next", pool.run(() -> "next"));
+      assertTrue((System.nanoTime() - start) / 1e6 < 1_000, "the interrupted sleep ended and freed the worker");
+    }
+  }
+}
