@@ -8,6 +8,7 @@ import static io.cvatfunction.maven.lint.YamlTree.text;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cvatfunction.maven.lint.Finding.Severity;
+import io.cvatfunction.maven.nuclio.NuclioNames;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,7 +34,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 public final class NuclioLint {
 
-  private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  /** The rule that warns about a function name only the local platform takes. */
+  public static final String NAME_KUBE = "name-kube";
+
   private static final Pattern GO_DURATION = Pattern.compile("0|((\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h))+");
   private static final Set<String> RESERVED = Set.of("dashboard", "controller", "dlx", "scaler");
   private static final Set<String> KINDS = Set.of("detector", "interactor", "tracker", "reid");
@@ -41,7 +44,6 @@ public final class NuclioLint {
       "points", "ellipse", "cuboid", "mask", "skeleton", "tag");
   private static final Set<String> INPUT_TYPES = Set.of("select", "radio", "checkbox", "number", "text");
   private static final long NUCLIO_DEFAULT_BODY = 4L * 1024 * 1024;
-  private static final int MAX_NAME = 56;
 
   private final String file;
   private final List<Finding> findings = new ArrayList<>();
@@ -126,13 +128,13 @@ public final class NuclioLint {
     if (value.contains("#")) {
       error("name-comment", line, "metadata.name", "'" + value + "' holds a '#': YAML took the comment into the "
           + "name, which puts the function in error; put a space before '#' and keep comments outside quotes");
-    } else if (!NAME.matcher(value).matches()) {
-      error("name-format", line, "metadata.name", "'" + value + "' is not a DNS-1123 label: use lower-case letters, "
-          + "digits and '-' only, starting and ending with a letter or digit (no dots, no underscores)");
-    }
-    if (value.length() > MAX_NAME) {
-      error("name-length", line, "metadata.name", "'" + value + "' has " + value.length() + " characters; at most "
-          + MAX_NAME + " fit Nuclio's container and service names: shorten it");
+    } else {
+      Optional<String> refused = NuclioNames.refusedByNuclio(value);
+      refused.ifPresent(problem -> error(NuclioNames.hasQualifiedForm(value) ? "name-length" : "name-format", line,
+          "metadata.name", problem));
+      if (refused.isEmpty()) {
+        NuclioNames.refusedByKubernetes(value).ifPresent(problem -> warn(NAME_KUBE, line, "metadata.name", problem));
+      }
     }
     if (RESERVED.contains(value)) {
       error("name-reserved", line, "metadata.name", "'" + value + "' is reserved by Nuclio: choose another name");

@@ -118,8 +118,15 @@ class SpecGeneratorTest {
     assertMessage(noModel, "put it under src/main/resources/models/shapes.torchscript");
 
     CompiledProject badName = new CompiledProject(dir.resolve("name"))
-        .compile(Map.of("com.example.X", detector("X", "My_Detector", ""))).withShapesModel("models/shapes.torchscript");
+        .compile(Map.of("com.example.X", detector("X", "My Detector", ""))).withShapesModel("models/shapes.torchscript");
     assertMessage(badName, "[name-format] metadata.name");
+
+    // Nuclio's local platform takes it, Kubernetes does not: cvat:spec writes only names that work everywhere.
+    CompiledProject localOnly = new CompiledProject(dir.resolve("local-only"))
+        .compile(Map.of("com.example.X", detector("X", "My_Detector", ""))).withShapesModel("models/shapes.torchscript");
+    assertMessage(localOnly, "[name-kube] metadata.name: on Kubernetes Nuclio names the function's Service "
+        + "'nuclio-My_Detector'");
+    assertMessage(localOnly, "A name that works everywhere: 'my-detector'");
   }
 
   private static void assertMessage(CompiledProject project, String text) {
