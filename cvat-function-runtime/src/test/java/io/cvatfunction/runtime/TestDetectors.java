@@ -60,4 +60,17 @@ public final class TestDetectors {
           : List.of();
     }
   }
+
+  /** {@link RenamedShapes} that also returns each shape's score in a CVAT number attribute. */
+  @CvatFunction(
+      name = "scored-shapes",
+      description = "Balls and triangles, with their scores",
+      model = "classpath:fixtures/models/shapes-yolov8n.torchscript",
+      confidenceAttribute = "confidence",
+      labels = {
+          @Label(model = "circle", name = "ball",
+              attributes = @Attribute(name = "size", inputType = Attribute.InputType.SELECT, values = {"small", "large"})),
+          @Label(model = "square", drop = true)
+      })
+  public static class ScoredShapes extends RenamedShapes {}
 }

@@ -231,8 +231,29 @@ public final class NuclioLint {
       } else if (!INPUT_TYPES.contains(attribute.get("input_type").asText())) {
         error("attribute-input-type", line, at, "input_type '" + attribute.get("input_type").asText()
             + "' is unknown; use one of " + new java.util.TreeSet<>(INPUT_TYPES));
+      } else if (attribute.get("input_type").asText().equals("number") && !integerRange(attribute.get("values"))) {
+        warn("attribute-number", line, at, "values " + attribute.get("values") + " are not [min, max, step] in "
+            + "integers with min <= max and a step > 0 that divides max - min: CVAT keeps a returned number only "
+            + "when it is such an integer, so it drops every value of '" + name + "'; declare e.g. [\"0\", \"100\", "
+            + "\"1\"] and return whole numbers (a score as a percentage)");
       }
     }
+  }
+
+  /** CVAT's rule for a number attribute's values: min, max and step, integers, the step dividing the range. */
+  private static boolean integerRange(JsonNode values) {
+    if (values.size() != 3) {
+      return false;
+    }
+    long[] range = new long[3];
+    for (int i = 0; i < 3; i++) {
+      try {
+        range[i] = Long.parseLong(values.get(i).asText());
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }
+    return range[0] <= range[1] && range[2] > 0 && (range[1] - range[0]) % range[2] == 0;
   }
 
   private void runtime(Node spec) {

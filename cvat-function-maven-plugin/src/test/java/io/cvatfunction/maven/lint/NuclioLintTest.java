@@ -89,6 +89,12 @@ class NuclioLintTest {
         Arguments.of("label-name", Severity.ERROR, "\"name\": \"square\", ", "\"nom\": \"square\", ", 8),
         Arguments.of("label-type", Severity.ERROR, "\"type\": \"rectangle\"}\n", "\"type\": \"box\"}\n", 8),
         Arguments.of("attribute-fields", Severity.ERROR, ", \"values\": [\"small\", \"large\"]", "", 8),
+        Arguments.of("attribute-number", Severity.WARNING, "\"input_type\": \"select\", \"values\": [\"small\", \"large\"]",
+            "\"input_type\": \"number\", \"values\": [\"0\", \"1\", \"0.01\"]", 8),
+        Arguments.of("attribute-number", Severity.WARNING, "\"input_type\": \"select\", \"values\": [\"small\", \"large\"]",
+            "\"input_type\": \"number\", \"values\": [\"0\", \"100\", \"3\"]", 8),
+        Arguments.of("attribute-number", Severity.WARNING, "\"input_type\": \"select\", \"values\": [\"small\", \"large\"]",
+            "\"input_type\": \"number\", \"values\": [\"0\", \"100\"]", 8),
         Arguments.of("attribute-input-type", Severity.ERROR, "\"input_type\": \"select\"", "\"input_type\": \"dropdown\"", 8),
         Arguments.of("skeleton", Severity.ERROR, "\"type\": \"rectangle\"}\n", "\"type\": \"skeleton\"}\n", 8),
         Arguments.of("description", Severity.ERROR, "  description: Finds circles and squares\n", "", 15),
@@ -175,6 +181,15 @@ class NuclioLintTest {
     assertEquals("seed/function-gpu.yaml:2: error [name-comment] metadata.name: 'ultralytics-yolov8 # GPU version' "
         + "holds a '#': YAML took the comment into the name, which puts the function in error; put a space before "
         + "'#' and keep comments outside quotes", name.toString());
+  }
+
+  @Test
+  void numberAttributesCvatKeepsAreClean() {
+    for (String values : List.of("[\"0\", \"100\", \"1\"]", "[\"0\", \"150\", \"1\"]", "[\"-10\", \"10\", \"5\"]",
+        "[\"7\", \"7\", \"1\"]")) {
+      assertEquals(List.of(), lint(GOOD.replace("\"input_type\": \"select\", \"values\": [\"small\", \"large\"]",
+          "\"input_type\": \"number\", \"values\": " + values)), values);
+    }
   }
 
   @Test

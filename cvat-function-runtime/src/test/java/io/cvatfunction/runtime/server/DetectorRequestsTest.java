@@ -119,6 +119,28 @@ class DetectorRequestsTest {
   }
 
   @Test
+  void theScoreGoesInTheConfidenceAttributeAsAWholePercentage() {
+    try (ServerFixture scored = ServerFixture.ready(new TestDetectors.ScoredShapes())) {
+      JsonNode shapes = ServerFixture.json(scored.detect(Fixtures.frame("000.jpg"), 0.5));
+      assertTrue(shapes.size() >= 2, shapes.toString());
+      shapes.forEach(s -> {
+        JsonNode attributes = s.get("attributes");
+        JsonNode last = attributes.get(attributes.size() - 1);
+        assertEquals("confidence", last.get("name").asText(), s.toString());
+        long percent = Math.round(s.get("confidence").asDouble() * 100);
+        assertEquals(Long.toString(percent), last.get("value").asText(), "a string CVAT's number check takes");
+        assertTrue(percent >= 50 && percent <= 100, s.toString());
+        if (s.get("label").asText().equals("ball")) {
+          assertEquals(List.of("size", "confidence"), List.of(attributes.get(0).get("name").asText(),
+              last.get("name").asText()), "the handler's own attributes come first");
+        } else {
+          assertEquals(1, attributes.size(), s.toString());
+        }
+      });
+    }
+  }
+
+  @Test
   void sixteenClientsAtOnceAllGetCorrectAnswers() throws Exception {
     ExecutorService clients = Executors.newFixedThreadPool(16);
     try {
