@@ -61,16 +61,11 @@ public final class TestDetectors {
     }
   }
 
-  /** {@link RenamedShapes} that also returns each shape's score in a CVAT number attribute. */
+  /** The segmentation model returning each shape's score in a CVAT number attribute. */
   @CvatFunction(
       name = "scored-shapes",
-      description = "Balls and triangles, with their scores",
-      model = "classpath:fixtures/models/shapes-yolov8n.torchscript",
-      confidenceAttribute = "confidence",
-      labels = {
-          @Label(model = "circle", name = "ball",
-              attributes = @Attribute(name = "size", inputType = Attribute.InputType.SELECT, values = {"small", "large"})),
-          @Label(model = "square", drop = true)
-      })
-  public static class ScoredShapes extends RenamedShapes {}
+      description = "Circles, squares and triangles, with their scores",
+      model = "classpath:fixtures/models/shapes-yolov8n-seg.torchscript",
+      confidenceAttribute = "confidence")
+  public static class ScoredShapes extends YoloDetector {}
 }

@@ -38,7 +38,7 @@ class ConfidenceAttributeTest {
   @Test
   void theNameComesFromTheAnnotation() {
     assertEquals("confidence", ConfidenceAttribute.nameOf(TestDetectors.ScoredShapes.class));
-    assertEquals("", ConfidenceAttribute.nameOf(TestDetectors.RenamedShapes.class));
+    assertEquals("", ConfidenceAttribute.nameOf(TestDetectors.ShapesSeg.class));
     assertEquals("", ConfidenceAttribute.nameOf(String.class));
   }
 }
