@@ -26,7 +26,7 @@ public final class Deployer {
    * How to deploy.
    *
    * @param platform {@code local} or {@code kube}
-   * @param namespace the Nuclio namespace CVAT looks in ({@code nuclio} unless CVAT is configured otherwise)
+   * @param namespace the Nuclio namespace CVAT looks in, as {@link #namespace(String, String)} resolves it
    * @param project the Nuclio project ({@code cvat}: CVAT lists only its functions)
    * @param network the Docker network of CVAT and the dashboard (local platform), or null for Docker's default
    * @param registry {@code --registry} (kube), or null
