@@ -9,7 +9,8 @@ def description = props.getProperty('description')
 def project = new File(request.getOutputDirectory(), request.getArtifactId())
 def packagePath = request.getPackage().replace('.', '/')
 
-// The same rules as cvat:lint's name-format, name-length and name-reserved.
+// The rules cvat:spec applies, for a name that deploys on every platform (Kubernetes included): cvat:lint's
+// name-format, name-length, name-kube and name-reserved (NuclioNames in the plugin, which this script cannot load).
 def nameRules = "use lower-case letters, digits and '-' only, starting and ending with a letter or digit " +
     "(no upper case, dots or underscores), at most 56 characters"
 def problems = []

@@ -1,5 +1,9 @@
 // Checks shared by the archetype ITs' verify.groovy scripts (loaded with GroovyShell.parse, called as methods).
+import groovy.json.JsonSlurper
 import groovy.xml.XmlSlurper
+import groovy.yaml.YamlSlurper
+import java.nio.file.Files
+import java.nio.file.StandardCopyOption
 
 /** This repository's root: the directory above the archetype module, found from the generated project. */
 File repositoryRoot(File projectDir) {
@@ -34,6 +38,7 @@ void checkGenerated(File projectDir, String packagePath, String className, Strin
   String source = new File(projectDir, "src/main/java/${packagePath}/${className}.java").text
   assert source.contains("package ${packagePath.replace('/', '.')};")
   assert source.contains("name = \"${functionName}\",")
+  assert source.contains('confidenceAttribute = "confidence",')
   assert source.contains('model = "classpath:models/best.torchscript")')
   assert source.contains("public class ${className} extends YoloDetector {}")
   String readme = new File(projectDir, 'README.md').text
@@ -72,4 +77,46 @@ void checkBuiltWithoutModel(File projectDir, String className) {
   assert log.contains("No model yet, ${className}Test is skipped (and cvat:spec too): put your best.torchscript in " +
       'src/main/resources/models to run this test: yolo export model=best.pt format=torchscript imgsz=640')
   assert !new File(projectDir, 'target/cvat').exists()
+}
+
+/**
+ * The newcomer's next step: the model goes in as best.torchscript with two of the sample's frames, and
+ * `mvn verify` tests the detector on them, every test run, none skipped. Returns the generated function-gpu.yaml.
+ */
+def buildWithModel(File projectDir, String packagePath, String className, File model) {
+  File sample = new File(repositoryRoot(projectDir), 'samples/shapes-detector/src')
+  File models = new File(projectDir, 'src/main/resources/models')
+  models.mkdirs()
+  Files.copy(model.toPath(), new File(models, 'best.torchscript').toPath(), StandardCopyOption.REPLACE_EXISTING)
+  ['000.jpg', '009.jpg'].each {
+    Files.copy(new File(sample, "test/resources/frames/${it}").toPath(),
+        new File(projectDir, "src/test/resources/frames/${it}").toPath(), StandardCopyOption.REPLACE_EXISTING)
+  }
+
+  // Same Maven, same local repository; offline, since the first build resolved everything this one needs.
+  boolean windows = System.getProperty('os.name').toLowerCase().contains('win')
+  def command = [new File(System.getProperty('maven.home'), windows ? 'bin/mvn.cmd' : 'bin/mvn').path, '-B', '-o', 'verify']
+  if (System.getProperty('maven.repo.local')) {
+    command << "-Dmaven.repo.local=${System.getProperty('maven.repo.local')}".toString()
+  }
+  File log = new File(projectDir, 'build-with-model.log')
+  def process = new ProcessBuilder(command).directory(projectDir).redirectErrorStream(true).redirectOutput(log).start()
+  int status = process.waitFor()
+  assert status == 0 : "mvn verify with the model failed (${status}); see ${log}:\n" + log.readLines().takeRight(40).join('\n')
+
+  // The detector test ran on both frames, nothing skipped.
+  def report = new XmlSlurper().parse(new File(projectDir,
+      "target/surefire-reports/TEST-${packagePath.replace('/', '.')}.${className}Test.xml"))
+  assert report.@tests.text() == '3' && report.@skipped.text() == '0' && report.@failures.text() == '0' &&
+      report.@errors.text() == '0' : "tests=${report.@tests} skipped=${report.@skipped} failures=${report.@failures} errors=${report.@errors}"
+  return new YamlSlurper().parse(new File(projectDir, 'target/cvat/function-gpu.yaml'))
+}
+
+/** The labels of a generated spec, each with the confidence attribute the generated class declares. */
+void checkLabels(spec, String type) {
+  def confidence = [[name: 'confidence', input_type: 'number', values: ['0', '100', '1'], default_value: '0']]
+  def labels = new JsonSlurper().parseText(spec.metadata.annotations.spec)
+  assert labels == [[id: 0, name: 'circle', type: type, attributes: confidence],
+                    [id: 1, name: 'square', type: type, attributes: confidence],
+                    [id: 2, name: 'triangle', type: type, attributes: confidence]]
 }

@@ -151,6 +151,12 @@ class ImageIT {
     String probe = c.get("Healthcheck").get("Test").toString();
     assertTrue(probe.contains("/dev/tcp/127.0.0.1/8082") && probe.contains("GET /ready"), probe);
     assertFalse(probe.contains("java"), "a probe must not start a JVM");
+    JsonNode healthcheck = c.get("Healthcheck");
+    assertEquals(2_000_000_000L, healthcheck.get("Interval").asLong(), healthcheck.toString());
+    assertEquals(3_000_000_000L, healthcheck.get("Timeout").asLong(), healthcheck.toString());
+    assertEquals(3, healthcheck.get("Retries").asInt(), healthcheck.toString());
+    assertEquals(300_000_000_000L, healthcheck.get("StartPeriod").asLong(),
+        "by default 5 minutes of starting, not unhealthy, while the model loads: " + healthcheck);
     assertEquals("amd64", config.get("architecture").asText());
 
     long compressed = 0;
@@ -258,8 +264,10 @@ class ImageIT {
   void theCudaImageCarriesCudaLibtorchAndPointsDjlAtIt() throws Exception {
     Path tar = work.resolve("cu121.tar");
     double seconds = image(sampleCopy, "cu121", "-Dcvat.image.flavor=cu121", "-Dcvat.image.target=tar",
-        "-Dcvat.image.tarFile=" + tar, "-Dcvat.image.name=shapes-detector:cu121");
+        "-Dcvat.image.tarFile=" + tar, "-Dcvat.image.name=shapes-detector:cu121", "-Dcvat.image.healthStartPeriod=900");
     JsonNode config = skopeo("--raw", "--config", "docker-archive:" + tar);
+    assertEquals(900_000_000_000L, config.get("config").get("Healthcheck").get("StartPeriod").asLong(),
+        "cvat.image.healthStartPeriod, for a model that loads longer");
     String env = config.get("config").get("Env").toString();
     assertTrue(env.contains("PYTORCH_FLAVOR=cu121") && env.contains("PYTORCH_LIBRARY_PATH=/opt/cvat/libtorch"), env);
     assertTrue(env.contains("CUDA_MODULE_LOADING=LAZY"), env);

@@ -42,8 +42,11 @@ public class DeployMojo extends CvatMojo {
   @Parameter(property = "cvat.deploy.project", defaultValue = "cvat")
   private String project;
 
-  /** The Nuclio namespace CVAT looks in ({@code CVAT_NUCLIO_FUNCTION_NAMESPACE}); passed to nuctl on kube. */
-  @Parameter(property = "cvat.deploy.namespace", defaultValue = "nuclio")
+  /**
+   * The Nuclio namespace CVAT looks in ({@code CVAT_NUCLIO_FUNCTION_NAMESPACE}); passed to nuctl on kube. Unset, it
+   * is {@code nuclio} on the local platform; on kube it must be set, to CVAT's Helm release namespace.
+   */
+  @Parameter(property = "cvat.deploy.namespace")
   private String namespace;
 
   /** The Docker network CVAT and the Nuclio dashboard share (local platform). */
@@ -119,11 +122,11 @@ public class DeployMojo extends CvatMojo {
       }
     };
     long start = System.nanoTime();
-    Deployer.Settings settings = new Deployer.Settings(platform, namespace, project, blankToNull(network),
-        blankToNull(registry), blankToNull(runRegistry), readinessTimeout, Duration.ofSeconds(waitTimeout),
-        Duration.ofSeconds(2), force, dryRun, blankToNull(dashboardVersion));
     List<Deployer.Deployed> deployed;
     try {
+      Deployer.Settings settings = new Deployer.Settings(platform, Deployer.Settings.namespace(platform, namespace),
+          project, blankToNull(network), blankToNull(registry), blankToNull(runRegistry), readinessTimeout,
+          Duration.ofSeconds(waitTimeout), Duration.ofSeconds(2), force, dryRun, blankToNull(dashboardVersion));
       settings.validate(log);
       ImageRecord image = ImageRecord.read(directory.toPath().resolve(ImageRecord.FILE));
       List<FunctionConfig> functions = FunctionConfig.locate(directory.toPath(), gpu, function, log);

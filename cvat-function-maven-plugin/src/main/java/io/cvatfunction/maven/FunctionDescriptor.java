@@ -21,6 +21,7 @@ import java.util.Map;
  * @param maxRequestBodySize bytes
  * @param env environment variables, in declaration order
  * @param segments how segment models' instances reach CVAT: {@code mask} or {@code polygon}
+ * @param confidenceAttribute the number attribute every label gets for the shape's score, or empty for none
  */
 public record FunctionDescriptor(
     String className,
@@ -36,7 +37,8 @@ public record FunctionDescriptor(
     long workerAvailabilityTimeoutMillis,
     long maxRequestBodySize,
     Map<String, String> env,
-    String segments) {
+    String segments,
+    String confidenceAttribute) {
 
   /**
    * A {@code @Label}: renames, drops or adds attributes to one model label.

@@ -92,7 +92,8 @@ public final class FunctionScanner {
         ((Number) values.getValue("workerAvailabilityTimeoutMillis")).longValue(),
         ((Number) values.getValue("maxRequestBodySize")).longValue(),
         env,
-        values.getValue("segments") == null ? "mask" : enumName(values.getValue("segments")));
+        values.getValue("segments") == null ? "mask" : enumName(values.getValue("segments")),
+        string(values.getValue("confidenceAttribute")));
   }
 
   private static String string(Object value) {

@@ -14,6 +14,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -97,6 +98,14 @@ public class ImageMojo extends CvatMojo {
   @Parameter(property = "cvat.image.handler")
   private String handler;
 
+  /**
+   * Seconds after the container starts during which failed HEALTHCHECK probes do not count, so Docker shows
+   * {@code starting} rather than {@code unhealthy} while the model loads; as long as the deploy's readiness timeout,
+   * which covers a large model on a cold GPU.
+   */
+  @Parameter(property = "cvat.image.healthStartPeriod", defaultValue = "300")
+  private int healthStartPeriod;
+
   /** Extracted natives, derived bases and jib's layer caches; outside {@code target/} so {@code clean} keeps them. */
   @Parameter(property = "cvat.image.cacheDirectory", defaultValue = "${user.home}/.cache/cvat-function")
   private File cacheDirectory;
@@ -145,6 +154,10 @@ public class ImageMojo extends CvatMojo {
 
   private ImagePlan plan() throws MojoFailureException, MojoExecutionException {
     ImagePlan.Target kind = parseTarget();
+    if (healthStartPeriod < 0) {
+      throw new MojoFailureException("cvat.image.healthStartPeriod must be a number of seconds, 0 or more, got "
+          + healthStartPeriod);
+    }
     if (!flavor.equals("cu121") && !flavor.equals("cpu")) {
       throw new MojoFailureException("cvat.image.flavor must be cu121 or cpu, got '" + flavor + "'");
     }
@@ -204,7 +217,8 @@ public class ImageMojo extends CvatMojo {
     }
     return new ImagePlan(function.name(), function.className(), base, kind, name, tarFile.toPath(), dockerExecutable,
         flavor, pytorchVersion, natives, releases, snapshots, classes, modelResource, modelFile,
-        jvmFlags == null ? List.of() : jvmFlags, insecure, session.isOffline(), cacheDirectory.toPath());
+        jvmFlags == null ? List.of() : jvmFlags, insecure, session.isOffline(), cacheDirectory.toPath(),
+        Duration.ofSeconds(healthStartPeriod));
   }
 
   private ImagePlan.Target parseTarget() throws MojoFailureException {

@@ -70,8 +70,8 @@ public class InvokeMojo extends CvatMojo {
   @Parameter(property = "cvat.deploy.platform", defaultValue = "local")
   private String platform;
 
-  /** As for cvat:deploy: the Nuclio namespace. */
-  @Parameter(property = "cvat.deploy.namespace", defaultValue = "nuclio")
+  /** As for cvat:deploy: the Nuclio namespace CVAT reads; {@code nuclio} on local when unset, required on kube. */
+  @Parameter(property = "cvat.deploy.namespace")
   private String namespace;
 
   /** Skips this goal. */
@@ -155,8 +155,11 @@ public class InvokeMojo extends CvatMojo {
     if (platform == null || !platform.matches("local|kube")) {
       throw new InvokeException("cvat.deploy.platform must be local or kube, got '" + platform + "'");
     }
-    if (namespace == null || !namespace.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
-      throw new InvokeException("cvat.deploy.namespace must be a Kubernetes namespace name, got '" + namespace + "'");
+    String ns;
+    try {
+      ns = Deployer.Settings.namespace(platform, namespace);
+    } catch (DeployException e) {
+      throw new InvokeException(e.getMessage());
     }
     Path executable;
     try {
@@ -164,7 +167,7 @@ public class InvokeMojo extends CvatMojo {
     } catch (DeployException e) {
       throw new InvokeException(e.getMessage() + "; or give the URL with -Dcvat.invoke.url=http://HOST:PORT");
     }
-    Nuctl tool = Deployer.nuctlFor(executable.toString(), platform, namespace, new Redactor());
+    Nuctl tool = Deployer.nuctlFor(executable.toString(), platform, ns, new Redactor());
     String found = DeployedFunctionUrl.find(tool, name);
     getLog().info("Function " + name + " (" + platform + " platform) answers at " + found);
     return found;

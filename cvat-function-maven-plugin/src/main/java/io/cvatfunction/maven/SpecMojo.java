@@ -1,6 +1,7 @@
 package io.cvatfunction.maven;
 
 import io.cvatfunction.maven.lint.Finding;
+import io.cvatfunction.maven.nuclio.NuclioNames;
 import io.cvatfunction.maven.spec.SpecGenerator;
 import java.io.File;
 import java.io.IOException;
@@ -49,7 +50,7 @@ public class SpecMojo extends CvatMojo {
 
   @Override
   void run() throws MojoExecutionException, MojoFailureException {
-    if (namespace == null || !namespace.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
+    if (!NuclioNames.isDnsLabel(namespace)) {
       throw new MojoFailureException("cvat.spec.namespace must be a Kubernetes namespace name, got '" + namespace + "'");
     }
     SpecGenerator generator = new SpecGenerator(Path.of(project.getBuild().getOutputDirectory()),

@@ -48,6 +48,15 @@ public @interface CvatFunction {
   /** Renames, drops or adds CVAT attributes to model labels; model labels not named here are kept. */
   Label[] labels() default {};
 
+  /**
+   * The name of a number attribute, e.g. {@code "confidence"}, that carries each shape's score into CVAT, which
+   * ignores a shape's {@code confidence} field; none when empty. {@code cvat:spec} declares it on every label, and
+   * each shape returns its score in it as a whole percentage, 0 to 100 (CVAT keeps only integer number
+   * attributes), so scores stay in CVAT's annotations and can be filtered there. Give the task's labels a number
+   * attribute of that name (0;100;1) to receive it.
+   */
+  String confidenceAttribute() default "";
+
   /** GPUs the function asks Nuclio for ({@code resources.limits.nvidia.com/gpu}); 0 for CPU only. */
   int gpus() default 1;
 

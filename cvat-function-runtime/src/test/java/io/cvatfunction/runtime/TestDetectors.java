@@ -60,4 +60,12 @@ public final class TestDetectors {
           : List.of();
     }
   }
+
+  /** The segmentation model returning each shape's score in a CVAT number attribute. */
+  @CvatFunction(
+      name = "scored-shapes",
+      description = "Circles, squares and triangles, with their scores",
+      model = "classpath:fixtures/models/shapes-yolov8n-seg.torchscript",
+      confidenceAttribute = "confidence")
+  public static class ScoredShapes extends YoloDetector {}
 }

@@ -11,9 +11,14 @@ import io.cvatfunction.runtime.yolo.YoloDetector;
  * <p>To rename or leave out model labels, add {@code labels} to the annotation, e.g.
  * {@code labels = {@Label(model = "person", name = "pedestrian"), @Label(model = "bicycle", drop = true)}}
  * (import {@code io.cvatfunction.runtime.Label}). {@code gpus = 0} makes it a CPU-only function.
+ *
+ * <p>{@code confidenceAttribute} declares a number attribute {@code confidence} (0 to 100) on every label and returns
+ * each shape's score in it, in percent: CVAT ignores a shape's confidence otherwise. Give your task's labels a
+ * number attribute {@code confidence} (0;100;1) to keep the scores; remove the line to return none.
  */
 @CvatFunction(
     name = "${functionName}",
     description = "${javaDescription}",
+    confidenceAttribute = "confidence",
     model = "classpath:models/best.torchscript")
 public class ${className} extends YoloDetector {}

@@ -10,6 +10,7 @@ import io.cvatfunction.runtime.CvatFunction;
 import io.cvatfunction.runtime.HandlerOptions;
 import io.cvatfunction.runtime.Label;
 import io.cvatfunction.runtime.cvat.Shape;
+import io.cvatfunction.runtime.cvat.ShapeAttribute;
 import io.cvatfunction.runtime.yolo.ModelMetadata;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -47,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Put a few frames of your own (JPEG or PNG, each showing at least one object the model knows) in
  * {@code src/test/resources/frames/}: each must then give at least one shape. Without any, the tests run on a
- * generated frame and check only that the answer is well-formed.
+ * generated frame and check only that the answer is well-formed: rectangles for a detect model, masks (or polygons,
+ * with {@code segments = POLYGON}) for a segment model.
  */
 class ${className}Test {
 
@@ -104,23 +106,74 @@ class ${className}Test {
     assertNotNull(image, name + " is not a JPEG or PNG");
     List<Shape> shapes = detector.detect(frame, THRESHOLD);
     Set<String> labels = cvatLabels();
+    String type = shapeType();
+    String scoreAttribute = annotation().confidenceAttribute();
     for (Shape shape : shapes) {
-      String where = name + ": " + shape.label() + " " + Arrays.toString(shape.points());
+      String where = name + ": " + shape.label() + " " + shape.type() + " " + Arrays.toString(shape.points());
       assertTrue(labels.contains(shape.label()), where + ": CVAT only accepts the function's labels " + labels);
-      assertEquals("rectangle", shape.type(), where);
-      float[] box = shape.points();
-      assertEquals(4, box.length, where + ": a rectangle is [xtl, ytl, xbr, ybr]");
-      assertTrue(0 <= box[0] && box[0] <= box[2] && box[2] <= image.getWidth(),
-          where + ": x outside 0.." + image.getWidth());
-      assertTrue(0 <= box[1] && box[1] <= box[3] && box[3] <= image.getHeight(),
-          where + ": y outside 0.." + image.getHeight());
+      assertEquals(type, shape.type(), where);
+      if (type.equals("rectangle")) {
+        float[] box = shape.points();
+        assertEquals(4, box.length, where + ": a rectangle is [xtl, ytl, xbr, ybr]");
+        assertTrue(box[0] <= box[2] && box[1] <= box[3], where + ": a rectangle's corners are top left, bottom right");
+      } else {
+        assertTrue(shape.points().length >= 6 && shape.points().length % 2 == 0,
+            where + ": an outline is [x1, y1, x2, y2, x3, y3, ...]");
+      }
+      assertInside(shape.points(), image, where);
+      if (type.equals("mask")) {
+        assertWellFormedMask(shape.mask(), image, where);
+      }
       assertTrue(shape.confidence() >= THRESHOLD && shape.confidence() <= 1, where + ": confidence "
           + shape.confidence() + " outside " + THRESHOLD + "..1");
+      if (!scoreAttribute.isEmpty()) {
+        ShapeAttribute score = shape.attributes().stream().filter(a -> a.name().equals(scoreAttribute)).findFirst()
+            .orElseThrow(() -> new AssertionError(where + ": no attribute " + scoreAttribute + " with the score"));
+        assertEquals(String.valueOf(Math.round(shape.confidence() * 100)), score.value(),
+            where + ": the score CVAT keeps, as a whole percentage");
+      }
     }
     if (ownFrame) {
       assertFalse(shapes.isEmpty(), name + ": no shape scores above " + THRESHOLD + "; the frames in " + FRAMES
           + " should each show an object the model was trained on");
     }
+  }
+
+  /** What the function answers with: rectangles for a detect model, masks or polygons for a segment model. */
+  private static String shapeType() throws IOException {
+    if (!metadata().isSegmentation()) {
+      return "rectangle";
+    }
+    return annotation().segments() == CvatFunction.SegmentShape.POLYGON ? "polygon" : "mask";
+  }
+
+  /** Every point of a flat [x1, y1, x2, y2, ...] list lies on the frame. */
+  private static void assertInside(float[] points, BufferedImage image, String where) {
+    for (int i = 0; i < points.length; i += 2) {
+      assertTrue(0 <= points[i] && points[i] <= image.getWidth(), where + ": x outside 0.." + image.getWidth());
+      assertTrue(0 <= points[i + 1] && points[i + 1] <= image.getHeight(),
+          where + ": y outside 0.." + image.getHeight());
+    }
+  }
+
+  /** CVAT's mask: the 0/1 pixels of its box, row by row, then the box [xtl, ytl, xbr, ybr] (inclusive) on the frame. */
+  private static void assertWellFormedMask(int[] mask, BufferedImage image, String where) {
+    assertNotNull(mask, where + ": a mask shape carries its pixels in \"mask\"");
+    int n = mask.length;
+    assertTrue(n > 4, where + ": a mask holds its pixels and its box");
+    int xtl = mask[n - 4];
+    int ytl = mask[n - 3];
+    int xbr = mask[n - 2];
+    int ybr = mask[n - 1];
+    assertTrue(0 <= xtl && xtl <= xbr && xbr < image.getWidth() && 0 <= ytl && ytl <= ybr && ybr < image.getHeight(),
+        where + ": mask box " + xtl + "," + ytl + "," + xbr + "," + ybr + " is not on the frame");
+    assertEquals((long) (xbr - xtl + 1) * (ybr - ytl + 1), n - 4, where + ": one value per pixel of the mask's box");
+    boolean any = false;
+    for (int i = 0; i < n - 4; i++) {
+      assertTrue(mask[i] == 0 || mask[i] == 1, where + ": mask values are 0 or 1, got " + mask[i]);
+      any |= mask[i] == 1;
+    }
+    assertTrue(any, where + ": an empty mask");
   }
 
   /** The frames in src/test/resources/frames, or one generated frame when there are none. */
@@ -162,14 +215,18 @@ class ${className}Test {
     return jpeg.toByteArray();
   }
 
-  /** The model's own label names, from the metadata Ultralytics writes into the export (config.txt). */
-  private static List<String> modelLabels() throws IOException {
+  /** The metadata Ultralytics writes into the export (config.txt): labels, task, input size. */
+  private static ModelMetadata metadata() throws IOException {
     try (ZipFile zip = new ZipFile(MODEL.toFile())) {
       ZipEntry config = zip.stream().filter(entry -> entry.getName().endsWith("/extra/config.txt")).findFirst()
           .orElseThrow(() -> new AssertionError(MODEL + " has no config.txt metadata: " + NO_MODEL));
-      return ModelMetadata.parse(new String(zip.getInputStream(config).readAllBytes(), StandardCharsets.UTF_8))
-          .names();
+      return ModelMetadata.parse(new String(zip.getInputStream(config).readAllBytes(), StandardCharsets.UTF_8));
     }
+  }
+
+  /** The model's own label names. */
+  private static List<String> modelLabels() throws IOException {
+    return metadata().names();
   }
 
   /** The labels CVAT knows: the model's, renamed or dropped by @Label, as cvat:spec declares them. */

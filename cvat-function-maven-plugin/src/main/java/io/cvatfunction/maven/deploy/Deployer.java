@@ -2,6 +2,7 @@ package io.cvatfunction.maven.deploy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cvatfunction.maven.nuclio.NuclioNames;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ public final class Deployer {
    * How to deploy.
    *
    * @param platform {@code local} or {@code kube}
-   * @param namespace the Nuclio namespace CVAT looks in ({@code nuclio} unless CVAT is configured otherwise)
+   * @param namespace the Nuclio namespace CVAT looks in, as {@link #namespace(String, String)} resolves it
    * @param project the Nuclio project ({@code cvat}: CVAT lists only its functions)
    * @param network the Docker network of CVAT and the dashboard (local platform), or null for Docker's default
    * @param registry {@code --registry} (kube), or null
@@ -50,11 +51,8 @@ public final class Deployer {
       require(platform != null && platform.matches("local|kube"),
           "cvat.deploy.platform must be local or kube, got '" + platform + "' (nuctl's auto picks kube whenever a "
               + "kubeconfig exists, so the plugin always names the platform)");
-      String k8sName = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
-      require(project != null && project.matches(k8sName),
+      require(NuclioNames.isDnsLabel(project),
           "cvat.deploy.project must be a Nuclio project name ([a-z0-9-]), got '" + project + "'");
-      require(namespace != null && namespace.matches(k8sName),
-          "cvat.deploy.namespace must be a Kubernetes namespace name, got '" + namespace + "'");
       require(network == null || network.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*"),
           "cvat.deploy.network must be a Docker network name, got '" + network + "'");
       require(readinessTimeoutSeconds > 0,
@@ -73,6 +71,28 @@ public final class Deployer {
       if (platform.equals("kube") && network != null && !network.equals("cvat_cvat")) {
         log.warn("cvat.deploy.network is ignored on the kube platform");
       }
+    }
+
+    /**
+     * The namespace CVAT lists functions in: the one given; unset, {@code nuclio} on the local platform (CVAT's
+     * serverless compose file), while on Kubernetes there is no safe default, as CVAT's Helm chart makes CVAT read
+     * its own release namespace.
+     *
+     * @param configured {@code cvat.deploy.namespace}, null or blank when unset
+     * @throws DeployException on kube without a namespace, saying which one CVAT reads and how to find it, or when
+     *     the namespace is no Kubernetes name
+     */
+    public static String namespace(String platform, String configured) throws DeployException {
+      if (configured != null && !configured.isBlank()) {
+        require(NuclioNames.isDnsLabel(configured.trim()),
+            "cvat.deploy.namespace must be a Kubernetes namespace name, got '" + configured + "'");
+        return configured.trim();
+      }
+      require(!"kube".equals(platform), "cvat.deploy.namespace is not set: on Kubernetes CVAT lists the functions of "
+          + "the namespace its Helm release is installed in (the server's CVAT_NUCLIO_FUNCTION_NAMESPACE), not "
+          + "nuclio. Find it in the NAMESPACE column of 'helm list --all-namespaces' (the cvat release), then pass "
+          + "-Dcvat.deploy.namespace=<that namespace>");
+      return "nuclio";
     }
 
     private static void require(boolean condition, String message) throws DeployException {
@@ -143,6 +163,12 @@ public final class Deployer {
       throws DeployException, InterruptedException {
     String runImage = runImage(image);
     for (FunctionConfig function : functions) {
+      if (settings.platform().equals("kube")) {
+        Optional<String> refused = NuclioNames.refusedByKubernetes(function.name());
+        if (refused.isPresent()) {
+          throw new DeployException("function " + function.name() + " cannot be deployed: " + refused.get());
+        }
+      }
       if ("cpu".equals(image.flavor()) && function.gpu()) {
         log.warn(function.file().getFileName() + " asks for a GPU but the image is the CPU flavor: the GPU stays idle;"
             + " deploy function.yaml with -Dcvat.deploy.gpu=false or build with -Dcvat.image.flavor=cu121");

@@ -1,5 +1,6 @@
 package io.cvatfunction.maven.deploy;
 
+import io.cvatfunction.maven.nuclio.NuclioNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -97,9 +99,12 @@ public record FunctionConfig(String name, String handler, String runtime, boolea
     Map<?, ?> metadata = map(root, "metadata");
     Map<?, ?> spec = map(root, "spec");
     String name = string(metadata, "name");
-    if (name == null || !name.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
-      throw new DeployException((name == null ? "no metadata.name" : "metadata.name '" + name
-          + "' is not a valid Nuclio function name ([a-z0-9-])") + again);
+    if (name == null) {
+      throw new DeployException("no metadata.name" + again);
+    }
+    Optional<String> refused = NuclioNames.refusedByNuclio(name);
+    if (refused.isPresent()) {
+      throw new DeployException("metadata.name " + refused.get() + again);
     }
     String handler = string(spec, "handler");
     if (handler == null) {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -22,6 +23,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * Derives a base image that carries a Docker {@code HEALTHCHECK}: Nuclio's local platform waits for Docker's
  * {@code healthy}, and jib can only copy a health check from its base. The probe is bash's {@code /dev/tcp}
  * talking to {@code 127.0.0.1:8082/ready}, so no JVM and no extra binary run per probe.
+ *
+ * <p>Failed probes within the start period do not count, so Docker shows {@code starting}, not {@code unhealthy},
+ * while a large model loads; the first success ends it.
  *
  * <p>Input and output are {@code docker save} archives; the output is cached by the input's identity.
  */
@@ -44,9 +48,10 @@ public final class HealthcheckBase {
    *
    * @param baseArchive a {@code docker save} archive (as jib and {@code skopeo copy ... docker-archive:} write)
    * @param cache where derived bases are kept
+   * @param startPeriod how long after the start failed probes do not count
    */
-  public static Path derive(Path baseArchive, Path cache) throws IOException {
-    Path derived = cache.resolve(key(baseArchive) + ".tar");
+  public static Path derive(Path baseArchive, Path cache, Duration startPeriod) throws IOException {
+    Path derived = cache.resolve(key(baseArchive, startPeriod) + ".tar");
     if (Files.isRegularFile(derived)) {
       return derived;
     }
@@ -62,7 +67,7 @@ public final class HealthcheckBase {
       TarArchiveEntry entry;
       while ((entry = in.getNextEntry()) != null) {
         if (entry.getName().equals(configName)) {
-          byte[] config = withHealthcheck(in.readAllBytes());
+          byte[] config = withHealthcheck(in.readAllBytes(), startPeriod);
           TarArchiveEntry replaced = new TarArchiveEntry(entry.getName());
           replaced.setSize(config.length);
           replaced.setModTime(entry.getModTime());
@@ -83,7 +88,7 @@ public final class HealthcheckBase {
     return derived;
   }
 
-  static byte[] withHealthcheck(byte[] configJson) throws IOException {
+  static byte[] withHealthcheck(byte[] configJson, Duration startPeriod) throws IOException {
     JsonNode root = JSON.readTree(configJson);
     if (!(root instanceof ObjectNode image)) {
       throw new IOException("the base image's config is not a JSON object");
@@ -94,6 +99,7 @@ public final class HealthcheckBase {
     TEST.forEach(healthcheck.putArray("Test")::add);
     healthcheck.put("Interval", INTERVAL_NANOS);
     healthcheck.put("Timeout", TIMEOUT_NANOS);
+    healthcheck.put("StartPeriod", startPeriod.toNanos());
     healthcheck.put("Retries", RETRIES);
     return JSON.writeValueAsBytes(image);
   }
@@ -137,10 +143,10 @@ public final class HealthcheckBase {
     }
   }
 
-  /** Identifies an archive by path, size and mtime, and the probe, without reading it. */
-  private static String key(Path archive) throws IOException {
+  /** Identifies an archive by path, size and mtime, and the health check, without reading it. */
+  private static String key(Path archive, Duration startPeriod) throws IOException {
     String identity = archive.toAbsolutePath() + "|" + Files.size(archive) + "|" + Files.getLastModifiedTime(archive)
-        + "|" + TEST + INTERVAL_NANOS + TIMEOUT_NANOS + RETRIES;
+        + "|" + TEST + INTERVAL_NANOS + TIMEOUT_NANOS + RETRIES + "|" + startPeriod.toNanos();
     return HexFormat.of().formatHex(sha256(identity.getBytes(StandardCharsets.UTF_8)), 0, 16);
   }
 }

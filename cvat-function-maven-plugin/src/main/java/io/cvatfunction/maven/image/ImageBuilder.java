@@ -128,7 +128,7 @@ public final class ImageBuilder {
       if (!Files.isRegularFile(archive)) {
         throw new BuildFailure("the base archive " + archive + " does not exist", null);
       }
-      return new BaseImage(HealthcheckBase.derive(archive, bases), HealthcheckBase.configDigest(archive));
+      return new BaseImage(HealthcheckBase.derive(archive, bases, plan.healthStartPeriod()), HealthcheckBase.configDigest(archive));
     }
     // A registry base is first copied to an archive (jib caches its layers), then given the health check.
     Files.createDirectories(bases);
@@ -161,7 +161,7 @@ public final class ImageBuilder {
       throw new BuildFailure("cannot fetch the base image " + plan.base() + ": " + describe(e), e);
     }
     String digest = digests.isEmpty() ? HealthcheckBase.configDigest(copy) : digests.get(0);
-    Path derived = HealthcheckBase.derive(copy, bases);
+    Path derived = HealthcheckBase.derive(copy, bases, plan.healthStartPeriod());
     return new BaseImage(derived, digest);
   }
 

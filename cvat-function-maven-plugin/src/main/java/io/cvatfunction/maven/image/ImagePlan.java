@@ -1,6 +1,7 @@
 package io.cvatfunction.maven.image;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,6 +27,7 @@ import java.util.Optional;
  * @param insecure allow plain-HTTP and self-signed registries
  * @param offline build without the network (Maven's {@code -o})
  * @param cache the cache root (derived bases, jib's caches)
+ * @param healthStartPeriod the HEALTHCHECK's start period: failed probes do not count while the model loads
  */
 public record ImagePlan(
     String functionName,
@@ -46,7 +48,8 @@ public record ImagePlan(
     List<String> jvmFlags,
     boolean insecure,
     boolean offline,
-    Path cache) {
+    Path cache,
+    Duration healthStartPeriod) {
 
   /** Where the image goes. */
   public enum Target {

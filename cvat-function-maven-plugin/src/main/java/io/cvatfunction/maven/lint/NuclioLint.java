@@ -8,6 +8,7 @@ import static io.cvatfunction.maven.lint.YamlTree.text;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cvatfunction.maven.lint.Finding.Severity;
+import io.cvatfunction.maven.nuclio.NuclioNames;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,7 +34,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 public final class NuclioLint {
 
-  private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  /** The rule that warns about a function name only the local platform takes. */
+  public static final String NAME_KUBE = "name-kube";
+
   private static final Pattern GO_DURATION = Pattern.compile("0|((\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h))+");
   private static final Set<String> RESERVED = Set.of("dashboard", "controller", "dlx", "scaler");
   private static final Set<String> KINDS = Set.of("detector", "interactor", "tracker", "reid");
@@ -41,7 +44,6 @@ public final class NuclioLint {
       "points", "ellipse", "cuboid", "mask", "skeleton", "tag");
   private static final Set<String> INPUT_TYPES = Set.of("select", "radio", "checkbox", "number", "text");
   private static final long NUCLIO_DEFAULT_BODY = 4L * 1024 * 1024;
-  private static final int MAX_NAME = 56;
 
   private final String file;
   private final List<Finding> findings = new ArrayList<>();
@@ -126,13 +128,13 @@ public final class NuclioLint {
     if (value.contains("#")) {
       error("name-comment", line, "metadata.name", "'" + value + "' holds a '#': YAML took the comment into the "
           + "name, which puts the function in error; put a space before '#' and keep comments outside quotes");
-    } else if (!NAME.matcher(value).matches()) {
-      error("name-format", line, "metadata.name", "'" + value + "' is not a DNS-1123 label: use lower-case letters, "
-          + "digits and '-' only, starting and ending with a letter or digit (no dots, no underscores)");
-    }
-    if (value.length() > MAX_NAME) {
-      error("name-length", line, "metadata.name", "'" + value + "' has " + value.length() + " characters; at most "
-          + MAX_NAME + " fit Nuclio's container and service names: shorten it");
+    } else {
+      Optional<String> refused = NuclioNames.refusedByNuclio(value);
+      refused.ifPresent(problem -> error(NuclioNames.hasQualifiedForm(value) ? "name-length" : "name-format", line,
+          "metadata.name", problem));
+      if (refused.isEmpty()) {
+        NuclioNames.refusedByKubernetes(value).ifPresent(problem -> warn(NAME_KUBE, line, "metadata.name", problem));
+      }
     }
     if (RESERVED.contains(value)) {
       error("name-reserved", line, "metadata.name", "'" + value + "' is reserved by Nuclio: choose another name");
@@ -229,8 +231,29 @@ public final class NuclioLint {
       } else if (!INPUT_TYPES.contains(attribute.get("input_type").asText())) {
         error("attribute-input-type", line, at, "input_type '" + attribute.get("input_type").asText()
             + "' is unknown; use one of " + new java.util.TreeSet<>(INPUT_TYPES));
+      } else if (attribute.get("input_type").asText().equals("number") && !integerRange(attribute.get("values"))) {
+        warn("attribute-number", line, at, "values " + attribute.get("values") + " are not [min, max, step] in "
+            + "integers with min <= max and a step > 0 that divides max - min: CVAT keeps a returned number only "
+            + "when it is such an integer, so it drops every value of '" + name + "'; declare e.g. [\"0\", \"100\", "
+            + "\"1\"] and return whole numbers (a score as a percentage)");
       }
     }
+  }
+
+  /** CVAT's rule for a number attribute's values: min, max and step, integers, the step dividing the range. */
+  private static boolean integerRange(JsonNode values) {
+    if (values.size() != 3) {
+      return false;
+    }
+    long[] range = new long[3];
+    for (int i = 0; i < 3; i++) {
+      try {
+        range[i] = Long.parseLong(values.get(i).asText());
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }
+    return range[0] <= range[1] && range[2] > 0 && (range[1] - range[0]) % range[2] == 0;
   }
 
   private void runtime(Node spec) {

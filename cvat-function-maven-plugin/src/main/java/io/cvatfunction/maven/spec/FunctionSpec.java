@@ -22,6 +22,12 @@ public final class FunctionSpec {
   /** The http trigger's key, as in CVAT's own YAMLs. */
   public static final String TRIGGER = "myHttpTrigger";
 
+  /**
+   * The confidence attribute's min, max and step: the runtime returns the score as a whole percentage
+   * ({@code io.cvatfunction.runtime.cvat.ConfidenceAttribute}), as CVAT keeps only integer number attributes.
+   */
+  static final List<String> CONFIDENCE_VALUES = List.of("0", "100", "1");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private FunctionSpec() {}
@@ -109,8 +115,17 @@ public final class FunctionSpec {
       label.put("id", id);
       label.put("name", override == null || override.name().isEmpty() ? modelName : override.name());
       label.put("type", model.labelType(function.segments()));
-      if (override != null && !override.attributes().isEmpty()) {
-        label.put("attributes", override.attributes().stream().map(FunctionSpec::attribute).toList());
+      List<AttributeSpec> attributes = new ArrayList<>(override == null ? List.of() : override.attributes());
+      if (!function.confidenceAttribute().isEmpty()) {
+        if (attributes.stream().anyMatch(a -> a.name().equals(function.confidenceAttribute()))) {
+          throw new IllegalArgumentException("@Label(model = \"" + modelName + "\") of " + function.className()
+              + " declares attribute '" + function.confidenceAttribute() + "', the name of "
+              + "@CvatFunction(confidenceAttribute) too: rename one");
+        }
+        attributes.add(new AttributeSpec(function.confidenceAttribute(), "number", CONFIDENCE_VALUES, ""));
+      }
+      if (!attributes.isEmpty()) {
+        label.put("attributes", attributes.stream().map(FunctionSpec::attribute).toList());
       }
       lines.add("  " + json(label));
     }

@@ -41,6 +41,7 @@ class DeployerTest {
 
   /** The settings under test, changed per test before {@link #deploy()}. */
   private String platform = "local";
+  private String namespace;
   private String registry;
   private String runRegistry;
   private boolean force;
@@ -59,8 +60,8 @@ class DeployerTest {
     fake = FakeNuctlHome.create(Files.createDirectories(dir.resolve("fake")));
   }
 
-  private Deployer.Settings settings() {
-    return new Deployer.Settings(platform, "nuclio", "cvat", "cvat_cvat", registry, runRegistry, 300, waitTimeout,
+  private Deployer.Settings settings() throws DeployException {
+    return new Deployer.Settings(platform, Deployer.Settings.namespace(platform, namespace), "cvat", "cvat_cvat", registry, runRegistry, 300, waitTimeout,
         Duration.ofMillis(20), force, dryRun, dashboardVersion);
   }
 
@@ -257,6 +258,7 @@ class DeployerTest {
   @Test
   void credentialsAreNeverShownButNuctlGetsThem() throws Exception {
     platform = "kube";
+    namespace = "cvat";
     registry = "https://ci-bot:s3cr3t-Pa55@registry.example.com:5000";
     runRegistry = "https://puller:s3cr3t-Pa55@registry.internal:5000";
     fake.project("cvat").set("fail.deploy", "1|cannot push to " + registry + ": REGISTRY_PASSWORD=s3cr3t-Pa55 denied");
@@ -277,12 +279,13 @@ class DeployerTest {
   @Test
   void onKubeTheNamespaceAndRegistriesArePassedAndTheImageIsPulledThroughTheRunRegistry() throws Exception {
     platform = "kube";
+    namespace = "cvat";
     registry = "registry.example.com:5000";
     runRegistry = "registry.internal:5000";
     fake.project("cvat").set("kube.externalUrl", "shapes-detector.nuclio.example.com");
     List<Deployer.Deployed> deployed = deploy();
 
-    List<String> kube = List.of("--platform", "kube", "--namespace", "nuclio");
+    List<String> kube = List.of("--platform", "kube", "--namespace", "cvat");
     List<String> deploy = new ArrayList<>(List.of("deploy", "shapes-detector", "--run-image",
         "shapes-detector@" + DIGEST, "--runtime", "java", "--handler", HANDLER, "--file", gpuYaml()));
     deploy.addAll(kube);
@@ -300,8 +303,54 @@ class DeployerTest {
   }
 
   @Test
+  void onKubeAnUnsetNamespaceFailsSayingWhichOneCvatReadsAndLocalKeepsNuclio() throws Exception {
+    platform = "kube";
+    DeployException failure = assertThrows(DeployException.class, this::deploy);
+    assertEquals("cvat.deploy.namespace is not set: on Kubernetes CVAT lists the functions of the namespace its Helm "
+        + "release is installed in (the server's CVAT_NUCLIO_FUNCTION_NAMESPACE), not nuclio. Find it in the NAMESPACE "
+        + "column of 'helm list --all-namespaces' (the cvat release), then pass -Dcvat.deploy.namespace=<that "
+        + "namespace>", failure.getMessage());
+    assertEquals(List.of(), fake.calls(), "refused before nuctl runs");
+
+    namespace = " ";
+    assertThrows(DeployException.class, this::deploy, "blank is unset");
+    namespace = "CVAT";
+    assertEquals("cvat.deploy.namespace must be a Kubernetes namespace name, got 'CVAT'",
+        assertThrows(DeployException.class, this::deploy).getMessage());
+
+    platform = "local";
+    namespace = null;
+    assertEquals("nuclio", settings().namespace());
+    deploy();
+    assertTrue(fake.calls().stream().noneMatch(call -> call.contains("--namespace")), "nuctl's local default");
+    namespace = "team";
+    assertEquals("team", settings().namespace());
+  }
+
+  @Test
+  void aFunctionNameOnlyTheLocalPlatformTakesIsDeployedLocallyAndRefusedOnKube() throws Exception {
+    String name = "pth.facebookresearch.sam.vit_h"; // as CVAT's own SAM function was long named
+    Files.writeString(cvat.resolve("function-gpu.yaml"),
+        Files.readString(cvat.resolve("function-gpu.yaml")).replace("name: shapes-detector", "name: " + name));
+    assertEquals(name, deploy().get(0).name());
+    List<String> deployCall = fake.calls().stream().filter(c -> c.get(0).equals("deploy")).findFirst().orElseThrow();
+    assertEquals(name, deployCall.get(1));
+
+    int before = fake.calls().size();
+    platform = "kube";
+    namespace = "cvat";
+    DeployException failure = assertThrows(DeployException.class, this::deploy);
+    assertEquals("function " + name + " cannot be deployed: on Kubernetes Nuclio names the function's Service "
+        + "'nuclio-" + name + "', which must be a DNS-1035 label (lower-case letters, digits and '-', at most 63 "
+        + "characters with the prefix), so the deploy fails there; the local platform takes it. A name that works "
+        + "everywhere: 'pth-facebookresearch-sam-vit-h'", failure.getMessage());
+    assertEquals(before, fake.calls().size(), "refused before nuctl runs");
+  }
+
+  @Test
   void aRunRegistryThatCannotBeMappedIsRefused() {
     platform = "kube";
+    namespace = "cvat";
     runRegistry = "registry.internal:5000";
     DeployException failure = assertThrows(DeployException.class, this::deploy);
     assertTrue(failure.getMessage().contains("nuctl would pull registry.internal:5000/" + IMAGE
@@ -345,6 +394,7 @@ class DeployerTest {
     assertEquals("shapes-detector:0.1.0", deployed.get(0).image());
 
     platform = "kube";
+    namespace = "cvat";
     DeployException failure = assertThrows(DeployException.class, this::deploy);
     assertTrue(failure.getMessage().startsWith("the image is only in this machine's Docker daemon"),
         failure.getMessage());

@@ -343,6 +343,11 @@ public final class FakeNuctl {
     if (flags.containsKey("path") || flags.containsKey("source")) {
       throw new NuctlError("fake nuctl: this stand-in deploys prebuilt images only, but got a build (--path/--source)");
     }
+    // Nuclio's ValidateFunctionConfig: a Kubernetes qualified name, on every platform.
+    if (!name.matches("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?") || name.length() > 63) {
+      throw new NuctlError("Failed to deploy function: Function name doesn't conform to k8s naming convention. "
+          + "Errors: a qualified name must consist of alphanumeric characters, '-', '_' or '.'");
+    }
     if (last(flags, "run-image") == null) {
       throw new NuctlError("fake nuctl: no --run-image: a build was asked for");
     }

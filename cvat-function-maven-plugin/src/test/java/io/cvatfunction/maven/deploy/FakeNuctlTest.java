@@ -1,6 +1,7 @@
 package io.cvatfunction.maven.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -50,6 +51,18 @@ class FakeNuctlTest {
 
     // --force belongs to delete, not get
     assertEquals("unknown flag: --force", nuctl("get", "function", "fn", "--platform", "local", "--force").headline());
+  }
+
+  @Test
+  void refusesWhatNuclioRefusesAsAFunctionName() throws Exception {
+    Nuctl.Result spaced = nuctl("deploy", "my detector", "--run-image", "x@sha256:0", "--runtime", "java",
+        "--platform", "local");
+    assertEquals(1, spaced.exitCode());
+    assertTrue(spaced.headline().startsWith("Failed to deploy function: Function name doesn't conform to k8s naming "
+        + "convention"), spaced.headline());
+    Nuctl.Result dotted = nuctl("deploy", "pth.facebookresearch.sam.vit_h", "--run-image", "x@sha256:0", "--runtime",
+        "java", "--platform", "local");
+    assertFalse(dotted.output().contains("naming convention"), "the local platform takes it: " + dotted.output());
   }
 
   @Test

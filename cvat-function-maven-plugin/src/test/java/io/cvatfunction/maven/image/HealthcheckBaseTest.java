@@ -2,6 +2,7 @@ package io.cvatfunction.maven.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +64,7 @@ class HealthcheckBaseTest {
   @Test
   void addsTheHealthcheckAndKeepsEverythingElse(@TempDir Path dir) throws IOException {
     Path base = archive(dir);
-    Path derived = HealthcheckBase.derive(base, dir.resolve("cache"));
+    Path derived = HealthcheckBase.derive(base, dir.resolve("cache"), Duration.ofMinutes(5));
     Map<String, byte[]> entries = read(derived);
     assertEquals(List.of("abc.json", "layer.tar", "manifest.json"), new ArrayList<>(entries.keySet()));
     assertEquals("not really a layer", new String(entries.get("layer.tar"), StandardCharsets.UTF_8));
@@ -72,8 +74,22 @@ class HealthcheckBaseTest {
     assertEquals("CMD", healthcheck.get("Test").get(0).asText());
     assertEquals(2_000_000_000L, healthcheck.get("Interval").asLong());
     assertEquals(3, healthcheck.get("Retries").asInt());
-    assertEquals(derived, HealthcheckBase.derive(base, dir.resolve("cache")), "cached");
+    assertEquals(3_000_000_000L, healthcheck.get("Timeout").asLong());
+    assertEquals(300_000_000_000L, healthcheck.get("StartPeriod").asLong(), "Docker shows starting while the model loads");
+    assertEquals(derived, HealthcheckBase.derive(base, dir.resolve("cache"), Duration.ofMinutes(5)), "cached");
     assertTrue(HealthcheckBase.configDigest(base).matches("sha256:[0-9a-f]{64}"));
+  }
+
+  @Test
+  void anotherStartPeriodIsAnotherBase(@TempDir Path dir) throws IOException {
+    Path base = archive(dir);
+    Path fiveMinutes = HealthcheckBase.derive(base, dir.resolve("cache"), Duration.ofMinutes(5));
+    Path tenMinutes = HealthcheckBase.derive(base, dir.resolve("cache"), Duration.ofMinutes(10));
+    assertNotEquals(fiveMinutes, tenMinutes, "the cache tells them apart");
+    JsonNode config = new ObjectMapper().readTree(read(tenMinutes).get("abc.json"));
+    assertEquals(600_000_000_000L, config.get("config").get("Healthcheck").get("StartPeriod").asLong());
+    JsonNode first = new ObjectMapper().readTree(read(fiveMinutes).get("abc.json"));
+    assertEquals(300_000_000_000L, first.get("config").get("Healthcheck").get("StartPeriod").asLong());
   }
 
   @Test

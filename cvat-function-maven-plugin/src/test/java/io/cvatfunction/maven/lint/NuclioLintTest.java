@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Each rule: a YAML that breaks it is reported, the same YAML without the fault is not. */
 class NuclioLintTest {
@@ -70,10 +71,14 @@ class NuclioLintTest {
         Arguments.of("yaml-syntax", Severity.ERROR, "  name: shapes-detector", "  name: [shapes", 3),
         Arguments.of("duplicate-key", Severity.ERROR, "  namespace: nuclio", "  namespace: nuclio\n  namespace: cvat", 4),
         Arguments.of("name-missing", Severity.ERROR, "  name: shapes-detector\n", "", 2),
-        Arguments.of("name-format", Severity.ERROR, "name: shapes-detector", "name: Shapes_Detector.v2", 2),
+        Arguments.of("name-format", Severity.ERROR, "name: shapes-detector", "name: Shapes Detector", 2),
+        Arguments.of("name-format", Severity.ERROR, "name: shapes-detector", "name: shapes-detector.", 2),
+        Arguments.of("name-kube", Severity.WARNING, "name: shapes-detector", "name: Shapes_Detector.v2", 2),
         Arguments.of("name-comment", Severity.ERROR, "name: shapes-detector", "name: shapes-detector#gpu", 2),
         Arguments.of("name-comment", Severity.ERROR, "name: shapes-detector", "name: \"shapes-detector # gpu\"", 2),
         Arguments.of("name-length", Severity.ERROR, "name: shapes-detector",
+            "name: a-very-long-function-name-that-no-container-name-can-hold-nor-nuclio", 2),
+        Arguments.of("name-kube", Severity.WARNING, "name: shapes-detector",
             "name: a-very-long-function-name-that-no-container-name-can-hold-x", 2),
         Arguments.of("name-reserved", Severity.ERROR, "name: shapes-detector", "name: dashboard", 2),
         Arguments.of("annotation-type", Severity.ERROR, "type: detector", "type: classifier", 6),
@@ -84,6 +89,12 @@ class NuclioLintTest {
         Arguments.of("label-name", Severity.ERROR, "\"name\": \"square\", ", "\"nom\": \"square\", ", 8),
         Arguments.of("label-type", Severity.ERROR, "\"type\": \"rectangle\"}\n", "\"type\": \"box\"}\n", 8),
         Arguments.of("attribute-fields", Severity.ERROR, ", \"values\": [\"small\", \"large\"]", "", 8),
+        Arguments.of("attribute-number", Severity.WARNING, "\"input_type\": \"select\", \"values\": [\"small\", \"large\"]",
+            "\"input_type\": \"number\", \"values\": [\"0\", \"1\", \"0.01\"]", 8),
+        Arguments.of("attribute-number", Severity.WARNING, "\"input_type\": \"select\", \"values\": [\"small\", \"large\"]",
+            "\"input_type\": \"number\", \"values\": [\"0\", \"100\", \"3\"]", 8),
+        Arguments.of("attribute-number", Severity.WARNING, "\"input_type\": \"select\", \"values\": [\"small\", \"large\"]",
+            "\"input_type\": \"number\", \"values\": [\"0\", \"100\"]", 8),
         Arguments.of("attribute-input-type", Severity.ERROR, "\"input_type\": \"select\"", "\"input_type\": \"dropdown\"", 8),
         Arguments.of("skeleton", Severity.ERROR, "\"type\": \"rectangle\"}\n", "\"type\": \"skeleton\"}\n", 8),
         Arguments.of("description", Severity.ERROR, "  description: Finds circles and squares\n", "", 15),
@@ -134,6 +145,34 @@ class NuclioLintTest {
     assertEquals(List.of("max-workers"), sam.stream().map(Finding::rule).toList(), "SAM still uses maxWorkers");
   }
 
+  /** Names CVAT's own functions had, which Nuclio takes on the local platform: a warning for Kubernetes only. */
+  @ParameterizedTest
+  @ValueSource(strings = {"pth.facebookresearch.sam.vit_h", "openvino.omz.public.yolo-v3-tf", "onnx-wongkinyiu-yolov7"})
+  void cvatsOwnFunctionNamesAreNoErrors(String name) {
+    List<Finding> findings = lint(GOOD.replace("name: shapes-detector", "name: " + name));
+    if (name.contains(".") || name.contains("_")) {
+      assertEquals(1, findings.size(), findings.toString());
+      assertEquals("function-gpu.yaml:2: warning [name-kube] metadata.name: on Kubernetes Nuclio names the function's "
+          + "Service 'nuclio-" + name + "', which must be a DNS-1035 label (lower-case letters, digits and '-', at most "
+          + "63 characters with the prefix), so the deploy fails there; the local platform takes it. A name that works "
+          + "everywhere: '" + name.replaceAll("[._]", "-") + "'", findings.get(0).toString());
+    } else {
+      assertEquals(List.of(), findings);
+    }
+  }
+
+  @Test
+  void theNameLimitsAreNucliosAndKubernetes() {
+    String longest = "a".repeat(63);
+    assertEquals(List.of("name-kube"), lint(GOOD.replace("name: shapes-detector", "name: " + longest)).stream()
+        .map(Finding::rule).toList(), "63 characters: Nuclio takes it, 'nuclio-' + 63 is too long for a Service");
+    assertEquals(List.of("name-length"), lint(GOOD.replace("name: shapes-detector", "name: " + longest + "a")).stream()
+        .map(Finding::rule).toList());
+    assertEquals(List.of(), lint(GOOD.replace("name: shapes-detector", "name: " + "a".repeat(56))), "56 fit everywhere");
+    assertEquals(List.of("name-kube"), lint(GOOD.replace("name: shapes-detector", "name: " + "a".repeat(57))).stream()
+        .map(Finding::rule).toList());
+  }
+
   @Test
   void theSeedsCommentInTheNameIsAnError() throws IOException {
     List<Finding> findings = NuclioLint.lint("seed/function-gpu.yaml", read("seed-function-gpu.yaml"));
@@ -142,6 +181,15 @@ class NuclioLintTest {
     assertEquals("seed/function-gpu.yaml:2: error [name-comment] metadata.name: 'ultralytics-yolov8 # GPU version' "
         + "holds a '#': YAML took the comment into the name, which puts the function in error; put a space before "
         + "'#' and keep comments outside quotes", name.toString());
+  }
+
+  @Test
+  void numberAttributesCvatKeepsAreClean() {
+    for (String values : List.of("[\"0\", \"100\", \"1\"]", "[\"0\", \"150\", \"1\"]", "[\"-10\", \"10\", \"5\"]",
+        "[\"7\", \"7\", \"1\"]")) {
+      assertEquals(List.of(), lint(GOOD.replace("\"input_type\": \"select\", \"values\": [\"small\", \"large\"]",
+          "\"input_type\": \"number\", \"values\": " + values)), values);
+    }
   }
 
   @Test

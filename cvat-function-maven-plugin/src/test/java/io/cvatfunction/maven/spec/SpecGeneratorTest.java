@@ -103,6 +103,37 @@ class SpecGeneratorTest {
   }
 
   @Test
+  void theConfidenceAttributeIsDeclaredOnEveryLabelAsTheRuntimeFillsIt(@TempDir Path dir) throws Exception {
+    CompiledProject project = new CompiledProject(dir).compile(Map.of("com.example.X", detector("X", "x",
+        ", confidenceAttribute = \"confidence\", labels = @io.cvatfunction.runtime.Label(model = \"circle\","
+            + " attributes = @io.cvatfunction.runtime.Attribute(name = \"size\","
+            + " inputType = io.cvatfunction.runtime.Attribute.InputType.SELECT, values = {\"small\", \"large\"}))")))
+        .withShapesModel("models/shapes.torchscript");
+    Path out = dir.resolve("cvat");
+    assertEquals(List.of(), project.generator().generate(out).warnings(), "a number attribute CVAT keeps");
+    String confidence = "{\"name\":\"confidence\",\"input_type\":\"number\",\"values\":[\"0\",\"100\",\"1\"],"
+        + "\"default_value\":\"0\"}";
+    String yaml = Files.readString(out.resolve("function-gpu.yaml"));
+    assertTrue(yaml.contains("{\"id\":0,\"name\":\"circle\",\"type\":\"rectangle\",\"attributes\":[{\"name\":\"size\","
+        + "\"input_type\":\"select\",\"values\":[\"small\",\"large\"],\"default_value\":\"small\"}," + confidence
+        + "]},\n"), yaml);
+    assertTrue(yaml.contains("{\"id\":1,\"name\":\"square\",\"type\":\"rectangle\",\"attributes\":[" + confidence
+        + "]},\n"), yaml);
+    assertTrue(yaml.contains("{\"id\":2,\"name\":\"triangle\",\"type\":\"rectangle\",\"attributes\":[" + confidence
+        + "]}\n"), yaml);
+    // The range declared is the one the runtime's values fall in.
+    assertEquals(io.cvatfunction.runtime.cvat.ConfidenceAttribute.VALUES, FunctionSpec.CONFIDENCE_VALUES);
+
+    CompiledProject clash = new CompiledProject(dir.resolve("clash")).compile(Map.of("com.example.X", detector("X", "x",
+        ", confidenceAttribute = \"size\", labels = @io.cvatfunction.runtime.Label(model = \"circle\","
+            + " attributes = @io.cvatfunction.runtime.Attribute(name = \"size\","
+            + " inputType = io.cvatfunction.runtime.Attribute.InputType.TEXT))")))
+        .withShapesModel("models/shapes.torchscript");
+    assertMessage(clash, "@Label(model = \"circle\") of com.example.X declares attribute 'size', the name of "
+        + "@CvatFunction(confidenceAttribute) too: rename one");
+  }
+
+  @Test
   void explainsWhatToFix(@TempDir Path dir) throws Exception {
     CompiledProject none = new CompiledProject(dir.resolve("none"))
         .compile(Map.of("com.example.Plain", "package com.example; public class Plain {}"));
@@ -118,8 +149,15 @@ class SpecGeneratorTest {
     assertMessage(noModel, "put it under src/main/resources/models/shapes.torchscript");
 
     CompiledProject badName = new CompiledProject(dir.resolve("name"))
-        .compile(Map.of("com.example.X", detector("X", "My_Detector", ""))).withShapesModel("models/shapes.torchscript");
+        .compile(Map.of("com.example.X", detector("X", "My Detector", ""))).withShapesModel("models/shapes.torchscript");
     assertMessage(badName, "[name-format] metadata.name");
+
+    // Nuclio's local platform takes it, Kubernetes does not: cvat:spec writes only names that work everywhere.
+    CompiledProject localOnly = new CompiledProject(dir.resolve("local-only"))
+        .compile(Map.of("com.example.X", detector("X", "My_Detector", ""))).withShapesModel("models/shapes.torchscript");
+    assertMessage(localOnly, "[name-kube] metadata.name: on Kubernetes Nuclio names the function's Service "
+        + "'nuclio-My_Detector'");
+    assertMessage(localOnly, "A name that works everywhere: 'my-detector'");
   }
 
   private static void assertMessage(CompiledProject project, String text) {

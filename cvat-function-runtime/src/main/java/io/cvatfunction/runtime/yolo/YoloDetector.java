@@ -8,6 +8,7 @@ import io.cvatfunction.runtime.HandlerOptions;
 import io.cvatfunction.runtime.Label;
 import io.cvatfunction.runtime.RequestTrace;
 import io.cvatfunction.runtime.RequestTrace.Stage;
+import io.cvatfunction.runtime.cvat.ConfidenceAttribute;
 import io.cvatfunction.runtime.cvat.DetectorRequest;
 import io.cvatfunction.runtime.cvat.Shape;
 import io.cvatfunction.runtime.cvat.ShapeAttribute;
@@ -36,6 +37,7 @@ import org.opencv.imgcodecs.Imgcodecs;
 public abstract class YoloDetector implements CvatHandler {
 
   private volatile Loaded loaded;
+  private final String confidenceAttribute = ConfidenceAttribute.nameOf(getClass());
 
   private record Loaded(YoloModel model, FramePreprocessor frames, String[] cvatLabels, boolean polygons) {}
 
@@ -118,12 +120,13 @@ public abstract class YoloDetector implements CvatHandler {
         continue;
       }
       InstanceMask mask = d.mask();
+      List<ShapeAttribute> attributes = ConfidenceAttribute.append(attributes(d), confidenceAttribute, d.score());
       if (mask == null) {
-        shapes.add(Shape.rectangle(label, d.x1(), d.y1(), d.x2(), d.y2(), d.score(), attributes(d)));
+        shapes.add(Shape.rectangle(label, d.x1(), d.y1(), d.x2(), d.y2(), d.score(), attributes));
       } else if (mask.polygon().length >= 6) { // an instance whose mask vanished has nothing to annotate
         shapes.add(state.polygons()
-            ? Shape.polygon(label, mask.polygon(), d.score(), attributes(d))
-            : Shape.mask(label, mask.polygon(), mask.cvatMask(), d.score(), attributes(d)));
+            ? Shape.polygon(label, mask.polygon(), d.score(), attributes)
+            : Shape.mask(label, mask.polygon(), mask.cvatMask(), d.score(), attributes));
       }
     }
     trace.lap(Stage.POSTPROCESS);

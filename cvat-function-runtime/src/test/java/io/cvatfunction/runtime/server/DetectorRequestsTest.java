@@ -119,6 +119,23 @@ class DetectorRequestsTest {
   }
 
   @Test
+  void theScoreGoesInTheConfidenceAttributeAsAWholePercentage() {
+    try (ServerFixture scored = ServerFixture.ready(new TestDetectors.ScoredShapes())) {
+      JsonNode shapes = ServerFixture.json(scored.detect(Fixtures.frame("000.jpg"), 0.5));
+      assertEquals(Fixtures.reference("shapes-yolov8n-seg", "000.jpg").size(), shapes.size());
+      shapes.forEach(s -> {
+        assertEquals("mask", s.get("type").asText());
+        JsonNode attributes = s.get("attributes");
+        assertEquals(1, attributes.size(), s.toString());
+        assertEquals("confidence", attributes.get(0).get("name").asText(), s.toString());
+        long percent = Math.round(s.get("confidence").asDouble() * 100);
+        assertTrue(percent >= 50 && percent <= 100, s.toString());
+        assertEquals(Long.toString(percent), attributes.get(0).get("value").asText(), "a string CVAT's number check takes");
+      });
+    }
+  }
+
+  @Test
   void sixteenClientsAtOnceAllGetCorrectAnswers() throws Exception {
     ExecutorService clients = Executors.newFixedThreadPool(16);
     try {
