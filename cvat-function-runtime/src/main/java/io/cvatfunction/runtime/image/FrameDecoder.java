@@ -40,8 +40,7 @@ public final class FrameDecoder {
    *     (413) when the frame is over the pixel limit
    */
   public Mat decode(byte[] encoded) throws BadRequestException {
-    FrameHeader header = FrameHeader.read(encoded);
-    checkPixels(header.width(), header.height());
+    FrameHeader header = checked(encoded);
     MatOfByte buffer = new MatOfByte(encoded);
     try {
       Mat bgr = Imgcodecs.imdecode(buffer, Imgcodecs.IMREAD_COLOR);
@@ -54,6 +53,22 @@ public final class FrameDecoder {
     } finally {
       buffer.release();
     }
+  }
+
+  /**
+   * Makes every check {@link #decode} makes before it decodes — format, structure, pixel limit — so a decoder
+   * elsewhere (nvJPEG on the GPU) accepts and refuses exactly the frames this one does.
+   *
+   * @throws BadRequestException as {@link #decode} would
+   */
+  public void check(byte[] encoded) throws BadRequestException {
+    checked(encoded);
+  }
+
+  private FrameHeader checked(byte[] encoded) throws BadRequestException {
+    FrameHeader header = FrameHeader.read(encoded);
+    checkPixels(header.width(), header.height());
+    return header;
   }
 
   /**

@@ -41,7 +41,7 @@ public final class GpuJpegDecoder implements AutoCloseable {
 
   private final NvJpegLibrary nvjpeg;
   private final Pointer handle;
-  private final FrameDecoder limits;
+  private final FrameDecoder rules;
   private final String version;
   private final ConcurrentLinkedQueue<Pointer> idleStates = new ConcurrentLinkedQueue<>();
 
@@ -54,26 +54,32 @@ public final class GpuJpegDecoder implements AutoCloseable {
     }
   }
 
-  private GpuJpegDecoder(NvJpegLibrary nvjpeg, Pointer handle, FrameDecoder limits, String version) {
+  private GpuJpegDecoder(NvJpegLibrary nvjpeg, Pointer handle, FrameDecoder rules, String version) {
     this.nvjpeg = nvjpeg;
     this.handle = handle;
-    this.limits = limits;
+    this.rules = rules;
     this.version = version;
   }
 
   /**
    * Opens nvJPEG for a model on {@code device} and proves the whole path on a small test frame.
    *
-   * @param limits the CPU decoder, whose pixel limit applies to GPU-decoded frames too
+   * @param rules the CPU decoder, whose checks (structure, pixel limit) apply to GPU-decoded frames too
    * @param manager a manager on {@code device}, for the test frame
    * @throws UnavailableException when nvJPEG cannot decode frames for this device
    */
-  public static GpuJpegDecoder open(Device device, FrameDecoder limits, NDManager manager) throws UnavailableException {
+  public static GpuJpegDecoder open(Device device, FrameDecoder rules, NDManager manager) throws UnavailableException {
+    return open(device, rules, manager, System.getenv("CVAT_NVJPEG_LIBRARY"));
+  }
+
+  /** Same, with the library file named ({@code null}: looked up by name). */
+  static GpuJpegDecoder open(Device device, FrameDecoder rules, NDManager manager, String library)
+      throws UnavailableException {
     if (!device.isGpu() || device.getDeviceId() != 0) {
       throw new UnavailableException("nvJPEG decodes on the first visible GPU, the model is on " + device
           + " (make its GPU the only visible one with NVIDIA_VISIBLE_DEVICES or CUDA_VISIBLE_DEVICES)", null);
     }
-    NvJpegLibrary nvjpeg = loadLibrary();
+    NvJpegLibrary nvjpeg = loadLibrary(library);
     IntByReference major = new IntByReference();
     IntByReference minor = new IntByReference();
     if (nvjpeg.nvjpegGetProperty(NvJpegLibrary.MAJOR_VERSION, major) != NvJpegLibrary.SUCCESS
@@ -88,7 +94,7 @@ public final class GpuJpegDecoder implements AutoCloseable {
       throw new UnavailableException("nvJPEG could not start on " + device + ": "
           + NvJpegLibrary.statusName(status) + " (is the NVIDIA driver visible to this process?)", null);
     }
-    GpuJpegDecoder decoder = new GpuJpegDecoder(nvjpeg, handle.getValue(), limits,
+    GpuJpegDecoder decoder = new GpuJpegDecoder(nvjpeg, handle.getValue(), rules,
         major.getValue() + "." + minor.getValue());
     try {
       decoder.selfTest(manager);
@@ -109,9 +115,10 @@ public final class GpuJpegDecoder implements AutoCloseable {
    * Decodes a JPEG into RGB pixels, a float tensor {@code [3, height, width]} of whole values in [0, 255] on the
    * manager's GPU, or returns {@code null} when the CPU decoder must take this frame.
    *
-   * @throws BadRequestException when the frame is over the pixel limit (checked before decoding)
+   * @throws BadRequestException when the CPU decoder would refuse the frame (checked before decoding)
    */
   public NDArray decode(byte[] jpeg, NDManager manager) throws BadRequestException {
+    rules.check(jpeg); // the CPU decoder's rules: the same frames are refused, with the same answers
     IntByReference components = new IntByReference();
     IntByReference subsampling = new IntByReference();
     int[] widths = new int[NvJpegLibrary.MAX_COMPONENTS];
@@ -131,7 +138,6 @@ public final class GpuJpegDecoder implements AutoCloseable {
     if (components.getValue() != 3 || chroma == null) {
       return null; // grey, CMYK, YCCK and rare subsamplings: libjpeg on the CPU
     }
-    limits.checkPixels(widths[0], heights[0]);
     NDArray luma = manager.create(new Shape(heights[0], widths[0]), DataType.UINT8);
     NDArray chromaPlanes = manager.create(new Shape(2, heights[1], widths[1]), DataType.UINT8);
     NvJpegLibrary.Image destination = new NvJpegLibrary.Image();
@@ -206,8 +212,7 @@ public final class GpuJpegDecoder implements AutoCloseable {
     }
   }
 
-  private static NvJpegLibrary loadLibrary() throws UnavailableException {
-    String explicit = System.getenv("CVAT_NVJPEG_LIBRARY");
+  private static NvJpegLibrary loadLibrary(String explicit) throws UnavailableException {
     if (explicit != null && !explicit.isBlank()) {
       if (!Files.isRegularFile(Path.of(explicit))) {
         throw new UnavailableException("CVAT_NVJPEG_LIBRARY names " + explicit + ", which is not a file", null);
@@ -225,8 +230,8 @@ public final class GpuJpegDecoder implements AutoCloseable {
     try {
       return NvJpegLibrary.load(location);
     } catch (UnsatisfiedLinkError e) {
-      throw new UnavailableException(SONAME + " was not found (" + firstLine(e.getMessage())
-          + "): cvat:image puts it beside libtorch; elsewhere install CUDA 12's nvJPEG or name the file with"
+      throw new UnavailableException("nvJPEG (" + SONAME + ") could not be loaded: " + firstLine(e.getMessage())
+          + ". cvat:image puts it beside libtorch; elsewhere install CUDA 12's nvJPEG or name the file with"
           + " CVAT_NVJPEG_LIBRARY", e);
     }
   }

@@ -1,5 +1,11 @@
 package io.cvatfunction.runtime.image;
 
+import static java.nio.ByteOrder.BIG_ENDIAN;
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+import io.cvatfunction.runtime.BadRequestException;
+import java.nio.ByteOrder;
+
 /**
  * Reads what a JPEG's header segments say about how its pixels must be presented, where nvJPEG and OpenCV
  * would differ: OpenCV (like Ultralytics' cv2) turns the image by its EXIF orientation and honours Adobe's
@@ -7,7 +13,6 @@ package io.cvatfunction.runtime.image;
  */
 final class JpegSegments {
 
-  private static final int SOI = 0xd8;
   private static final int SOS = 0xda;
   private static final int EOI = 0xd9;
   private static final int APP1 = 0xe1;
@@ -21,88 +26,50 @@ final class JpegSegments {
    * Only the segments before the first scan are read; a malformed header is left to the decoders to judge.
    */
   static String cpuOnlyReason(byte[] jpeg) {
-    if (jpeg.length < 4 || u8(jpeg, 0) != 0xff || u8(jpeg, 1) != SOI) {
+    HeaderBytes in = new HeaderBytes(jpeg, FrameFormat.JPEG);
+    if (!in.startsWith(0xff, 0xd8)) {
       return "not a JPEG";
     }
-    int at = 2;
-    while (at + 4 <= jpeg.length) {
-      if (u8(jpeg, at) != 0xff) {
-        return null;
-      }
-      int marker = u8(jpeg, at + 1);
-      if (marker == 0xff) { // fill byte before a marker
-        at++;
-        continue;
-      }
-      if (marker == SOS || marker == EOI) {
-        return null;
-      }
-      int length = u16(jpeg, at + 2, true);
-      int body = at + 4;
-      int end = Math.min(jpeg.length, at + 2 + length);
-      if (length < 2) {
-        return null;
-      }
-      if (marker == APP1 && startsWith(jpeg, body, end, "Exif\0\0")) {
-        int orientation = orientation(jpeg, body + 6, end);
-        if (orientation > 1) {
-          return "EXIF orientation " + orientation;
+    try {
+      long at = 2;
+      while (true) {
+        at = in.indexOf(0xff, at);
+        int marker = in.u8(at + 1);
+        if (marker == 0xff) { // fill byte before a marker
+          at++;
+          continue;
         }
-      } else if (marker == APP14 && startsWith(jpeg, body, end, "Adobe") && body + 11 < end
-          && u8(jpeg, body + 11) == 0) {
-        return "RGB samples (Adobe colour transform 0)";
+        if (marker == SOS || marker == EOI) {
+          return null;
+        }
+        int length = in.u16(at + 2, BIG_ENDIAN);
+        long body = at + 4;
+        if (marker == APP1 && in.spells(body, "Exif\0\0")) {
+          int orientation = orientation(in, body + 6);
+          if (orientation > 1) {
+            return "EXIF orientation " + orientation;
+          }
+        } else if (marker == APP14 && in.spells(body, "Adobe") && in.u8(body + 11) == 0) {
+          return "RGB samples (Adobe colour transform 0)";
+        }
+        at += 2 + length;
       }
-      at += 2 + length;
+    } catch (BadRequestException malformed) {
+      return null; // the CPU decoder's checks, which come first, say what is wrong with it
     }
-    return null;
   }
 
   /** The orientation tag of IFD0 in the TIFF structure at {@code tiff}, or 1 (upright) when absent. */
-  private static int orientation(byte[] b, int tiff, int end) {
-    if (tiff + 8 > end) {
-      return 1;
-    }
-    boolean bigEndian = b[tiff] == 'M';
-    long ifd = tiff + u32(b, tiff + 4, bigEndian);
-    if (ifd + 2 > end) {
-      return 1;
-    }
-    int entries = u16(b, (int) ifd, bigEndian);
+  private static int orientation(HeaderBytes in, long tiff) throws BadRequestException {
+    ByteOrder order = in.u8(tiff) == 'M' ? BIG_ENDIAN : LITTLE_ENDIAN;
+    long ifd = tiff + in.u32(tiff + 4, order);
+    int entries = in.u16(ifd, order);
     for (int i = 0; i < entries; i++) {
-      int entry = (int) ifd + 2 + 12 * i;
-      if (entry + 12 > end) {
-        return 1;
-      }
-      if (u16(b, entry, bigEndian) == ORIENTATION_TAG) {
-        return u16(b, entry + 8, bigEndian);
+      long entry = ifd + 2 + 12L * i;
+      if (in.u16(entry, order) == ORIENTATION_TAG) {
+        return in.u16(entry + 8, order);
       }
     }
     return 1;
-  }
-
-  private static boolean startsWith(byte[] b, int at, int end, String prefix) {
-    if (at + prefix.length() > end) {
-      return false;
-    }
-    for (int i = 0; i < prefix.length(); i++) {
-      if (b[at + i] != prefix.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static int u8(byte[] b, int at) {
-    return b[at] & 0xff;
-  }
-
-  private static int u16(byte[] b, int at, boolean bigEndian) {
-    return bigEndian ? u8(b, at) << 8 | u8(b, at + 1) : u8(b, at + 1) << 8 | u8(b, at);
-  }
-
-  private static long u32(byte[] b, int at, boolean bigEndian) {
-    return bigEndian
-        ? (long) u16(b, at, true) << 16 | u16(b, at + 2, true)
-        : (long) u16(b, at + 2, false) << 16 | u16(b, at, false);
   }
 }

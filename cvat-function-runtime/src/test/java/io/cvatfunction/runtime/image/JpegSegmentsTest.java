@@ -1,0 +1,102 @@
+package io.cvatfunction.runtime.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.cvatfunction.runtime.BadRequestException;
+import java.io.ByteArrayOutputStream;
+import org.junit.jupiter.api.Test;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.MatOfByte;
+import org.opencv.core.Scalar;
+import org.opencv.imgcodecs.Imgcodecs;
+
+/** Which JPEGs the GPU path leaves to OpenCV, on JPEGs made here with the segments in question. */
+class JpegSegmentsTest {
+
+  static {
+    OpenCv.load();
+  }
+
+  @Test
+  void aPlainJpegGoesToTheGpu() {
+    assertNull(JpegSegments.cpuOnlyReason(jpeg(64, 32)));
+    assertNull(JpegSegments.cpuOnlyReason(withSegment(jpeg(64, 32), exif(1, false))), "upright");
+  }
+
+  @Test
+  void aRotatedJpegStaysOnTheCpuWhereOpenCvTurnsIt() throws BadRequestException {
+    byte[] rotated = withSegment(jpeg(64, 32), exif(6, false));
+    assertEquals("EXIF orientation 6", JpegSegments.cpuOnlyReason(rotated));
+    assertEquals("EXIF orientation 8", JpegSegments.cpuOnlyReason(withSegment(jpeg(64, 32), exif(8, true))),
+        "big-endian EXIF");
+    Mat turned = new FrameDecoder(1_000_000).decode(rotated);
+    try {
+      assertEquals(32, turned.cols(), "OpenCV applies the orientation, as cv2 does for Ultralytics");
+      assertEquals(64, turned.rows());
+    } finally {
+      turned.release();
+    }
+  }
+
+  @Test
+  void rgbSamplesStayOnTheCpu() {
+    byte[] adobe = {(byte) 0xff, (byte) 0xee, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
+    assertEquals("RGB samples (Adobe colour transform 0)", JpegSegments.cpuOnlyReason(withSegment(jpeg(8, 8), adobe)));
+    adobe[15] = 1; // YCbCr
+    assertNull(JpegSegments.cpuOnlyReason(withSegment(jpeg(8, 8), adobe)));
+  }
+
+  @Test
+  void aHeaderCutShortIsLeftToTheDecoders() {
+    byte[] rotated = withSegment(jpeg(64, 32), exif(6, false));
+    assertNull(JpegSegments.cpuOnlyReason(java.util.Arrays.copyOf(rotated, 12)));
+    assertEquals("not a JPEG", JpegSegments.cpuOnlyReason(new byte[] {1, 2, 3, 4}));
+  }
+
+  private static byte[] jpeg(int width, int height) {
+    Mat image = new Mat(height, width, CvType.CV_8UC3, new Scalar(30, 90, 200));
+    image.submat(0, height / 2, 0, width / 2).setTo(new Scalar(250, 250, 250)); // a corner to see turns by
+    MatOfByte out = new MatOfByte();
+    try {
+      Imgcodecs.imencode(".jpg", image, out);
+      return out.toArray();
+    } finally {
+      image.release();
+      out.release();
+    }
+  }
+
+  /** An APP1 Exif segment whose IFD0 holds only the orientation tag. */
+  private static byte[] exif(int orientation, boolean bigEndian) {
+    ByteArrayOutputStream tiff = new ByteArrayOutputStream();
+    tiff.writeBytes(bigEndian ? new byte[] {'M', 'M', 0, 42, 0, 0, 0, 8} : new byte[] {'I', 'I', 42, 0, 8, 0, 0, 0});
+    tiff.writeBytes(u16(1, bigEndian));
+    tiff.writeBytes(u16(0x0112, bigEndian));
+    tiff.writeBytes(u16(3, bigEndian)); // SHORT
+    tiff.writeBytes(bigEndian ? new byte[] {0, 0, 0, 1} : new byte[] {1, 0, 0, 0});
+    tiff.writeBytes(u16(orientation, bigEndian));
+    tiff.writeBytes(new byte[] {0, 0, 0, 0, 0, 0}); // value padding, next IFD offset 0
+    byte[] body = tiff.toByteArray();
+    ByteArrayOutputStream segment = new ByteArrayOutputStream();
+    segment.writeBytes(new byte[] {(byte) 0xff, (byte) 0xe1});
+    segment.writeBytes(u16(2 + 6 + body.length, true));
+    segment.writeBytes(new byte[] {'E', 'x', 'i', 'f', 0, 0});
+    segment.writeBytes(body);
+    return segment.toByteArray();
+  }
+
+  private static byte[] u16(int value, boolean bigEndian) {
+    return bigEndian ? new byte[] {(byte) (value >> 8), (byte) value} : new byte[] {(byte) value, (byte) (value >> 8)};
+  }
+
+  /** The JPEG with {@code segment} right after its start marker. */
+  private static byte[] withSegment(byte[] jpeg, byte[] segment) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(jpeg, 0, 2);
+    out.writeBytes(segment);
+    out.write(jpeg, 2, jpeg.length - 2);
+    return out.toByteArray();
+  }
+}
