@@ -37,7 +37,8 @@ public final class NuclioLint {
   /** The rule that warns about a function name only the local platform takes. */
   public static final String NAME_KUBE = "name-kube";
 
-  private static final Pattern GO_DURATION = Pattern.compile("0|((\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h))+");
+  // Go's time.ParseDuration: µ (the micro sign) and μ (Greek mu) both mean micro.
+  private static final Pattern GO_DURATION = Pattern.compile("0|((\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h))+");
   private static final Set<String> RESERVED = Set.of("dashboard", "controller", "dlx", "scaler");
   private static final Set<String> KINDS = Set.of("detector", "interactor", "tracker", "reid");
   private static final Set<String> LABEL_TYPES = Set.of("any", "unknown", "rectangle", "polygon", "polyline",

@@ -56,7 +56,13 @@ public record ModelInfo(List<String> names, String task) {
           throw new IOException(file + ": config.txt names has a non-numeric class id " + entry.getKey(), e);
         }
       }
-      list.addAll(byId.values());
+      for (Map.Entry<Integer, String> entry : byId.entrySet()) {
+        if (entry.getKey() != list.size()) { // the runtime refuses such a model: so does the spec
+          throw new IOException(file + ": config.txt names skips class id " + list.size()
+              + ", so the runtime would refuse this model: export it again with Ultralytics");
+        }
+        list.add(entry.getValue());
+      }
     }
     if (list.isEmpty()) {
       throw new IOException(file + ": config.txt has no label names");

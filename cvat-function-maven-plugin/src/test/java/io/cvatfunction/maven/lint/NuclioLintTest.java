@@ -193,6 +193,14 @@ class NuclioLintTest {
   }
 
   @Test
+  void everyDurationGoParsesIsTakenAsTheRuntimeTakesIt() {
+    // The runtime's GoDuration reads all of these; µ is the micro sign (U+00B5), μ Greek mu (U+03BC).
+    for (String timeout : List.of("30s", "1m30s", "1.5h", "500ms", "5us", "5\u00b5s", "5\u03bcs", "0")) {
+      assertEquals(List.of(), lint(GOOD.replace("eventTimeout: 30s", "eventTimeout: " + timeout)), timeout);
+    }
+  }
+
+  @Test
   void cpuFilesNeedNoGpu() {
     String cpu = GOOD.replace("  resources:\n    limits:\n      nvidia.com/gpu: 1\n", "");
     assertEquals(List.of(), NuclioLint.lint("target/cvat/function.yaml", cpu));

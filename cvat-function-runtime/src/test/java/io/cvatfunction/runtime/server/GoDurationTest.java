@@ -16,6 +16,10 @@ class GoDurationTest {
     assertEquals(Duration.ofMinutes(150), GoDuration.parse("2h30m"));
     assertEquals(Duration.ofMillis(1500), GoDuration.parse("1.5s"));
     assertEquals(Duration.ZERO, GoDuration.parse("0"));
+    // The same set cvat:lint accepts (NuclioLintTest): µ is the micro sign, μ Greek mu; Go takes both.
+    for (String micro : new String[] {"5us", "5\u00b5s", "5\u03bcs"}) {
+      assertEquals(Duration.ofNanos(5000), GoDuration.parse(micro), micro);
+    }
   }
 
   @Test
