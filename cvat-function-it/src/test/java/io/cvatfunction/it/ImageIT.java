@@ -146,6 +146,7 @@ class ImageIT {
     assertTrue(env.containsAll(List.of("PYTORCH_LIBRARY_PATH=/opt/cvat/libtorch", "PYTORCH_FLAVOR=cpu",
         "PYTORCH_VERSION=2.3.1", "DJL_OFFLINE=true", "NVIDIA_VISIBLE_DEVICES=all",
         "NVIDIA_DRIVER_CAPABILITIES=compute,utility", "CVAT_HANDLER=io.cvatfunction.samples.shapes.ShapesDetector")), env.toString());
+    assertTrue(env.stream().noneMatch(e -> e.startsWith("CVAT_NVJPEG_LIBRARY=")), "no nvJPEG without a GPU: " + env);
     assertEquals("io.cvatfunction.runtime.server.FunctionServer", c.get("Entrypoint").get(c.get("Entrypoint").size() - 1).asText());
     assertEquals("1000:1000", c.get("User").asText());
     String probe = c.get("Healthcheck").get("Test").toString();
@@ -271,6 +272,7 @@ class ImageIT {
     String env = config.get("config").get("Env").toString();
     assertTrue(env.contains("PYTORCH_FLAVOR=cu121") && env.contains("PYTORCH_LIBRARY_PATH=/opt/cvat/libtorch"), env);
     assertTrue(env.contains("CUDA_MODULE_LOADING=LAZY"), env);
+    assertTrue(env.contains("CVAT_NVJPEG_LIBRARY=/opt/cvat/libtorch/libnvjpeg.so.12"), env);
 
     // The natives layer, found through the archive's manifest and the history comments.
     Path extracted = work.resolve("cu121-layers");
@@ -302,6 +304,16 @@ class ImageIT {
     try (ZipFile zip = new ZipFile(jniJar.toFile());
         InputStream cuda = zip.getInputStream(zip.getEntry("jnilib/linux-x86_64/cu121/libdjl_torch.so"))) {
       assertEquals(sha256(cuda.readAllBytes()), sha256(Files.readAllBytes(dir.resolve("libdjl_torch.so"))));
+    }
+    // nvJPEG, the runtime's GPU JPEG decoder, is the one file taken from JavaCPP's cuda-redist jar.
+    Path cudaJar = localRepository.resolve(
+        "org/bytedeco/cuda-redist/12.9-9.10-1.5.12/cuda-redist-12.9-9.10-1.5.12-linux-x86_64.jar");
+    try (ZipFile zip = new ZipFile(cudaJar.toFile());
+        InputStream nvjpeg = zip.getInputStream(zip.getEntry("org/bytedeco/cuda/linux-x86_64/libnvjpeg.so.12"))) {
+      assertEquals(sha256(nvjpeg.readAllBytes()), sha256(Files.readAllBytes(dir.resolve("libnvjpeg.so.12"))));
+      List<String> fromCudaJar = files.stream()
+          .filter(f -> zip.getEntry("org/bytedeco/cuda/linux-x86_64/" + f) != null).toList();
+      assertEquals(List.of("libnvjpeg.so.12"), fromCudaJar, "only nvJPEG from the cuda-redist jar");
     }
     long nativesBytes = Files.size(extracted.resolve(nativesLayer));
     System.out.printf("cvat:image cu121 to tar: %.1f s, %.1f MB; natives layer %.1f MB compressed, %d files%n",

@@ -40,7 +40,8 @@ import org.eclipse.aether.resolution.ArtifactRequest;
 import org.eclipse.aether.resolution.ArtifactResolutionException;
 
 /**
- * Builds the function's image with jib-core, without a Docker daemon: the CUDA (or CPU) libtorch, OpenCV,
+ * Builds the function's image with jib-core, without a Docker daemon: the CUDA (or CPU) libtorch (CUDA: with
+ * nvJPEG, the runtime's GPU JPEG decoder), OpenCV,
  * the dependencies, the model and the classes in layers of their own, a HEALTHCHECK on {@code /ready}, the
  * function server as entrypoint. Pushes it to a registry (default), loads it into Docker, or writes a tar,
  * and records what it built in {@code target/cvat/image.json} for {@code cvat:deploy}. Run after
@@ -186,8 +187,11 @@ public class ImageMojo extends CvatMojo {
     Path libtorch = resolve("ai.djl.pytorch:pytorch-native-" + flavor + ":jar:linux-x86_64:" + pytorchVersion);
     Path natives;
     try {
+      // nvJPEG, the runtime's GPU JPEG decoder, only where there is a GPU.
+      Optional<Path> nvjpeg = flavor.equals("cu121")
+          ? Optional.of(resolve(NativeLibraries.nvjpegArtifact())) : Optional.empty();
       natives = NativeLibraries.extract(new NativeLibraries.Sources(flavor, libtorch, jni.getFile().toPath(),
-          opencv.getFile().toPath()), cacheDirectory.toPath().resolve("natives"), getLog()::info);
+          opencv.getFile().toPath(), nvjpeg), cacheDirectory.toPath().resolve("natives"), getLog()::info);
     } catch (IOException e) {
       throw new MojoExecutionException("cannot extract the native libraries: " + e.getMessage(), e);
     }

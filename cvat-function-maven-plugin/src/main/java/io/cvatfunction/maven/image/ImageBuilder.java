@@ -218,6 +218,10 @@ public final class ImageBuilder {
     env.put("DJL_CACHE_DIR", "/tmp/djl");
     env.put("ENGINE_CACHE_DIR", "/tmp/djl");
     env.put("CVAT_OPENCV_LIBRARY", ImageLayers.OPENCV.resolve(opencvLibrary(plan.natives())).toString());
+    if (Files.exists(plan.natives().resolve("libtorch").resolve(NativeLibraries.NVJPEG))) {
+      // The runtime's GPU decoder loads this file as it is, whatever the library search rules.
+      env.put("CVAT_NVJPEG_LIBRARY", ImageLayers.LIBTORCH.resolve(NativeLibraries.NVJPEG).toString());
+    }
     env.put("NVIDIA_VISIBLE_DEVICES", "all");
     env.put("NVIDIA_DRIVER_CAPABILITIES", "compute,utility");
     env.put("CUDA_MODULE_LOADING", "LAZY");

@@ -9,7 +9,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Comparator;
 import java.util.Enumeration;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -20,14 +23,20 @@ import java.util.zip.ZipFile;
  * is never re-tarred, recompressed or re-pushed, even after {@code mvn clean}.
  *
  * <p>Layout of one extraction: {@code libtorch/} (libtorch of one flavour plus DJL's JNI glue, the directory
- * {@code PYTORCH_LIBRARY_PATH} points at) and {@code opencv/} (OpenCV's JNI library).
+ * {@code PYTORCH_LIBRARY_PATH} points at, and for CUDA {@code libnvjpeg.so.12}, the runtime's GPU JPEG decoder)
+ * and {@code opencv/} (OpenCV's JNI library).
  */
 public final class NativeLibraries {
 
   /** The mtime every extracted file gets (jib's default for layer entries, too). */
   static final FileTime STABLE_MTIME = FileTime.fromMillis(1000);
 
+  /** nvJPEG's file name, in {@code libtorch/} beside the CUDA libraries. */
+  public static final String NVJPEG = "libnvjpeg.so.12";
+
   private static final String COMPLETE = ".complete";
+  private static final String NVJPEG_PREFIX = "org/bytedeco/cuda/linux-x86_64/";
+  private static final Predicate<String> SHARED_LIBRARY = name -> name.contains(".so");
 
   private NativeLibraries() {}
 
@@ -38,8 +47,25 @@ public final class NativeLibraries {
    * @param libtorchJar {@code ai.djl.pytorch:pytorch-native-<flavor>:<version>:linux-x86_64}
    * @param jniJar {@code ai.djl.pytorch:pytorch-jni}
    * @param opencvJar {@code org.openpnp:opencv}
+   * @param nvjpegJar {@code org.bytedeco:cuda-redist:linux-x86_64} ({@link #nvjpegArtifact()}) for a CUDA flavor;
+   *     only {@value #NVJPEG} is taken from its 362 MB
    */
-  public record Sources(String flavor, Path libtorchJar, Path jniJar, Path opencvJar) {}
+  public record Sources(String flavor, Path libtorchJar, Path jniJar, Path opencvJar, Optional<Path> nvjpegJar) {}
+
+  /**
+   * The coordinates of the jar that holds nvJPEG, {@code groupId:artifactId:jar:classifier:version}: written at
+   * the plugin's build from the parent POM's {@code cuda-redist.version}, so projects need not declare it.
+   */
+  public static String nvjpegArtifact() throws IOException {
+    Properties properties = new Properties();
+    try (InputStream in = NativeLibraries.class.getResourceAsStream("natives.properties")) {
+      if (in == null) {
+        throw new IOException("natives.properties is missing from the plugin jar");
+      }
+      properties.load(in);
+    }
+    return properties.getProperty("nvjpeg.artifact");
+  }
 
   /**
    * Returns the extracted directory for {@code sources}, extracting first when the cache has none.
@@ -49,7 +75,7 @@ public final class NativeLibraries {
    */
   public static Path extract(Sources sources, Path cache, Consumer<String> log) throws IOException {
     String key = sources.flavor() + "-" + stem(sources.libtorchJar()) + "-" + stem(sources.jniJar()) + "-"
-        + stem(sources.opencvJar());
+        + stem(sources.opencvJar()) + sources.nvjpegJar().map(jar -> "-" + stem(jar)).orElse("");
     Path dir = cache.resolve(key);
     if (Files.exists(dir.resolve(COMPLETE))) {
       log.accept("Native libraries (" + sources.flavor() + ") from the cache: " + dir);
@@ -58,13 +84,23 @@ public final class NativeLibraries {
     Files.createDirectories(cache);
     Path partial = Files.createTempDirectory(cache, key + ".partial");
     long start = System.nanoTime();
-    long bytes = copy(sources.libtorchJar(), "pytorch/" + sources.flavor() + "/linux-x86_64/", partial.resolve("libtorch"), log);
-    bytes += copy(sources.jniJar(), "jnilib/linux-x86_64/" + sources.flavor() + "/", partial.resolve("libtorch"), log);
-    bytes += copy(sources.opencvJar(), "nu/pattern/opencv/linux/x86_64/", partial.resolve("opencv"), log);
-    if (!Files.exists(partial.resolve("libtorch/libtorch.so")) || !Files.exists(partial.resolve("libtorch/libdjl_torch.so"))) {
+    Path libtorch = partial.resolve("libtorch");
+    long bytes = copy(sources.libtorchJar(), "pytorch/" + sources.flavor() + "/linux-x86_64/", SHARED_LIBRARY, libtorch, log);
+    bytes += copy(sources.jniJar(), "jnilib/linux-x86_64/" + sources.flavor() + "/", SHARED_LIBRARY, libtorch, log);
+    bytes += copy(sources.opencvJar(), "nu/pattern/opencv/linux/x86_64/", SHARED_LIBRARY, partial.resolve("opencv"), log);
+    if (!Files.exists(libtorch.resolve("libtorch.so")) || !Files.exists(libtorch.resolve("libdjl_torch.so"))) {
       deleteTree(partial);
       throw new IOException("no libtorch or JNI library for flavor " + sources.flavor() + " in "
           + sources.libtorchJar().getFileName() + " / " + sources.jniJar().getFileName());
+    }
+    if (sources.nvjpegJar().isPresent()) {
+      Path jar = sources.nvjpegJar().get();
+      bytes += copy(jar, NVJPEG_PREFIX, NVJPEG::equals, libtorch, log);
+      if (!Files.exists(libtorch.resolve(NVJPEG))) {
+        deleteTree(partial);
+        throw new IOException("no " + NVJPEG_PREFIX + NVJPEG + " in " + jar.getFileName()
+            + ": the nvJPEG jar must be " + nvjpegArtifact());
+      }
     }
     Files.createFile(partial.resolve(COMPLETE));
     try {
@@ -79,7 +115,9 @@ public final class NativeLibraries {
     return dir;
   }
 
-  private static long copy(Path jar, String prefix, Path target, Consumer<String> log) throws IOException {
+  /** Copies the entries directly under {@code prefix} whose file name is {@code wanted}. */
+  private static long copy(Path jar, String prefix, Predicate<String> wanted, Path target, Consumer<String> log)
+      throws IOException {
     Files.createDirectories(target);
     long total = 0;
     try (ZipFile zip = new ZipFile(jar.toFile())) {
@@ -88,7 +126,7 @@ public final class NativeLibraries {
         ZipEntry entry = entries.nextElement();
         String name = entry.getName();
         if (entry.isDirectory() || !name.startsWith(prefix) || name.substring(prefix.length()).contains("/")
-            || !name.contains(".so")) {
+            || !wanted.test(name.substring(prefix.length()))) {
           continue;
         }
         Path file = target.resolve(name.substring(prefix.length()));
