@@ -11,4 +11,25 @@ public interface DeployLog {
 
   /** Detail for {@code mvn -X}. */
   default void debug(String message) {}
+
+  /** This log with progress and warnings as debug lines: for work on the side, e.g. finding the function to invoke. */
+  default DeployLog asDebug() {
+    DeployLog self = this;
+    return new DeployLog() {
+      @Override
+      public void info(String message) {
+        self.debug(message);
+      }
+
+      @Override
+      public void warn(String message) {
+        self.debug(message);
+      }
+
+      @Override
+      public void debug(String message) {
+        self.debug(message);
+      }
+    };
+  }
 }
