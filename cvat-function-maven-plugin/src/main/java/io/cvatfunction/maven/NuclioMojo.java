@@ -28,21 +28,6 @@ abstract class NuclioMojo extends CvatMojo {
 
   /** Maven's log as a {@link DeployLog}. */
   DeployLog deployLog() {
-    return new DeployLog() {
-      @Override
-      public void info(String message) {
-        getLog().info(message);
-      }
-
-      @Override
-      public void warn(String message) {
-        getLog().warn(message);
-      }
-
-      @Override
-      public void debug(String message) {
-        getLog().debug(message);
-      }
-    };
+    return DeployLog.of(getLog()::info, getLog()::warn, getLog()::debug);
   }
 }

@@ -1,5 +1,7 @@
 package io.cvatfunction.maven.deploy;
 
+import java.util.function.Consumer;
+
 /** Where the deploy reports progress; the mojo adapts Maven's log to it, tests collect the lines. */
 public interface DeployLog {
 
@@ -14,21 +16,25 @@ public interface DeployLog {
 
   /** This log with progress and warnings as debug lines: for work on the side, e.g. finding the function to invoke. */
   default DeployLog asDebug() {
-    DeployLog self = this;
+    return of(this::debug, this::debug, this::debug);
+  }
+
+  /** A log that hands each kind of line to its own sink, e.g. Maven's log. */
+  static DeployLog of(Consumer<String> info, Consumer<String> warn, Consumer<String> debug) {
     return new DeployLog() {
       @Override
       public void info(String message) {
-        self.debug(message);
+        info.accept(message);
       }
 
       @Override
       public void warn(String message) {
-        self.debug(message);
+        warn.accept(message);
       }
 
       @Override
       public void debug(String message) {
-        self.debug(message);
+        debug.accept(message);
       }
     };
   }
