@@ -2,12 +2,12 @@ package io.cvatfunction.maven;
 
 import io.cvatfunction.maven.deploy.DeployException;
 import io.cvatfunction.maven.deploy.DeployLog;
+import io.cvatfunction.maven.deploy.DeploySettings;
 import io.cvatfunction.maven.deploy.Deployer;
 import io.cvatfunction.maven.deploy.FunctionConfig;
 import io.cvatfunction.maven.deploy.ImageRecord;
-import io.cvatfunction.maven.deploy.Nuctl;
-import io.cvatfunction.maven.deploy.Redactor;
-import java.io.File;
+import io.cvatfunction.maven.nuclio.Nuctl;
+import io.cvatfunction.maven.nuclio.Redactor;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -24,30 +24,11 @@ import org.apache.maven.plugins.annotations.Parameter;
  * its URL. Made for CI: no prompts, a failing step fails the build with nuctl's own message, one summary line.
  */
 @Mojo(name = "deploy", defaultPhase = LifecyclePhase.DEPLOY, threadSafe = true)
-public class DeployMojo extends CvatMojo {
-
-  /** Where {@code cvat:spec} and {@code cvat:image} wrote the function YAMLs and {@code image.json}. */
-  @Parameter(property = "cvat.deploy.directory", defaultValue = "${project.build.directory}/cvat")
-  private File directory;
-
-  /** The nuctl executable: a name on {@code PATH} or a path. Must be the version of CVAT's Nuclio dashboard. */
-  @Parameter(property = "cvat.deploy.nuctl", defaultValue = "nuctl")
-  private String nuctl;
-
-  /** {@code local} (Docker on this machine, as CVAT's serverless compose file runs it) or {@code kube}. */
-  @Parameter(property = "cvat.deploy.platform", defaultValue = "local")
-  private String platform;
+public class DeployMojo extends NuclioMojo {
 
   /** The Nuclio project; CVAT lists only the functions of project {@code cvat}. */
   @Parameter(property = "cvat.deploy.project", defaultValue = "cvat")
   private String project;
-
-  /**
-   * The Nuclio namespace CVAT looks in ({@code CVAT_NUCLIO_FUNCTION_NAMESPACE}); passed to nuctl on kube. Unset, it
-   * is {@code nuclio} on the local platform; on kube it must be set, to CVAT's Helm release namespace.
-   */
-  @Parameter(property = "cvat.deploy.namespace")
-  private String namespace;
 
   /** The Docker network CVAT and the Nuclio dashboard share (local platform). */
   @Parameter(property = "cvat.deploy.network", defaultValue = "cvat_cvat")
@@ -105,26 +86,11 @@ public class DeployMojo extends CvatMojo {
 
   @Override
   void run() throws MojoExecutionException, MojoFailureException {
-    DeployLog log = new DeployLog() {
-      @Override
-      public void info(String message) {
-        getLog().info(message);
-      }
-
-      @Override
-      public void warn(String message) {
-        getLog().warn(message);
-      }
-
-      @Override
-      public void debug(String message) {
-        getLog().debug(message);
-      }
-    };
+    DeployLog log = deployLog();
     long start = System.nanoTime();
     List<Deployer.Deployed> deployed;
     try {
-      Deployer.Settings settings = new Deployer.Settings(platform, Deployer.Settings.namespace(platform, namespace),
+      DeploySettings settings = new DeploySettings(platform, DeploySettings.namespace(platform, namespace),
           project, blankToNull(network), blankToNull(registry), blankToNull(runRegistry), readinessTimeout,
           Duration.ofSeconds(waitTimeout), Duration.ofSeconds(2), force, dryRun, blankToNull(dashboardVersion));
       settings.validate(log);

@@ -10,6 +10,8 @@ import io.cvatfunction.maven.image.ImageBuilder;
 import io.cvatfunction.maven.image.ImagePlan;
 import io.cvatfunction.maven.image.ImageReport;
 import io.cvatfunction.maven.image.NativeLibraries;
+import io.cvatfunction.maven.scan.FunctionDescriptor;
+import io.cvatfunction.maven.scan.FunctionScanner;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,8 @@
 package io.cvatfunction.maven;
 
+import io.cvatfunction.maven.run.FunctionProcess;
+import io.cvatfunction.maven.scan.FunctionDescriptor;
+import io.cvatfunction.maven.scan.FunctionScanner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,9 @@
 package io.cvatfunction.maven.deploy;
 
+import io.cvatfunction.maven.nuclio.NuclioException;
+
 /** A deploy that cannot go on; the message says what was wrong and how to fix it. */
-public final class DeployException extends Exception {
+public final class DeployException extends NuclioException {
   private static final long serialVersionUID = 1L;
 
   /** @param message what was wrong and what to do about it */

@@ -2,9 +2,9 @@ package io.cvatfunction.maven.spec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cvatfunction.maven.FunctionDescriptor;
-import io.cvatfunction.maven.FunctionDescriptor.AttributeSpec;
-import io.cvatfunction.maven.FunctionDescriptor.LabelOverride;
+import io.cvatfunction.maven.scan.FunctionDescriptor;
+import io.cvatfunction.maven.scan.FunctionDescriptor.AttributeSpec;
+import io.cvatfunction.maven.scan.FunctionDescriptor.LabelOverride;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

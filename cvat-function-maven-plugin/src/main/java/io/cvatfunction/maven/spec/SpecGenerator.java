@@ -1,9 +1,9 @@
 package io.cvatfunction.maven.spec;
 
-import io.cvatfunction.maven.FunctionDescriptor;
-import io.cvatfunction.maven.FunctionScanner;
 import io.cvatfunction.maven.lint.Finding;
 import io.cvatfunction.maven.lint.NuclioLint;
+import io.cvatfunction.maven.scan.FunctionDescriptor;
+import io.cvatfunction.maven.scan.FunctionScanner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cvatfunction.maven.nuclio.FakeNuctlHome;
+import io.cvatfunction.maven.nuclio.Nuctl;
+import io.cvatfunction.maven.nuclio.Redactor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -60,8 +63,8 @@ class DeployerTest {
     fake = FakeNuctlHome.create(Files.createDirectories(dir.resolve("fake")));
   }
 
-  private Deployer.Settings settings() throws DeployException {
-    return new Deployer.Settings(platform, Deployer.Settings.namespace(platform, namespace), "cvat", "cvat_cvat", registry, runRegistry, 300, waitTimeout,
+  private DeploySettings settings() throws DeployException {
+    return new DeploySettings(platform, DeploySettings.namespace(platform, namespace), "cvat", "cvat_cvat", registry, runRegistry, 300, waitTimeout,
         Duration.ofMillis(20), force, dryRun, dashboardVersion);
   }
 
@@ -70,7 +73,7 @@ class DeployerTest {
   }
 
   private List<Deployer.Deployed> deploy(String executable) throws Exception {
-    Deployer.Settings settings = settings();
+    DeploySettings settings = settings();
     settings.validate(log);
     Nuctl nuctl = Deployer.nuctlFor(executable, settings, System.getenv("PATH"), new Redactor());
     return new Deployer(nuctl, settings, log)
@@ -167,7 +170,7 @@ class DeployerTest {
   void aFunctionThatNeverBecomesReadyFailsAfterTheWaitTimeout() throws Exception {
     fake.project("cvat").set("deploy.pendingPolls", "100000");
     // long enough for the stand-in's JVM to start on a loaded machine, so the poll, not nuctl deploy, times out
-    Deployer.Settings settings = new Deployer.Settings("local", "nuclio", "cvat", "cvat_cvat", null, null, 1,
+    DeploySettings settings = new DeploySettings("local", "nuclio", "cvat", "cvat_cvat", null, null, 1,
         Duration.ofSeconds(6), Duration.ofMillis(200), false, false, null);
     Deployer deployer = new Deployer(Deployer.nuctlFor(fake.executable().toString(), settings, null, new Redactor()),
         settings, log);
@@ -181,7 +184,7 @@ class DeployerTest {
   @Test
   void aHangingNuctlDeployIsStoppedAtTheWaitTimeout() throws Exception {
     fake.project("cvat").set("deploy.sleepMillis", "60000");
-    Deployer.Settings settings = new Deployer.Settings("local", "nuclio", "cvat", "cvat_cvat", null, null, 1,
+    DeploySettings settings = new DeploySettings("local", "nuclio", "cvat", "cvat_cvat", null, null, 1,
         Duration.ofSeconds(6), Duration.ofMillis(200), false, false, null);
     Deployer deployer = new Deployer(Deployer.nuctlFor(fake.executable().toString(), settings, null, new Redactor()),
         settings, log);
@@ -402,7 +405,7 @@ class DeployerTest {
 
   @Test
   void withoutGpuTheCpuConfigIsDeployed() throws Exception {
-    Deployer.Settings settings = settings();
+    DeploySettings settings = settings();
     Nuctl nuctl = Deployer.nuctlFor(fake.executable().toString(), settings, null, new Redactor());
     new Deployer(nuctl, settings, log).deploy(ImageRecord.read(cvat.resolve("image.json")),
         FunctionConfig.locate(cvat, false, null, log));
@@ -412,15 +415,15 @@ class DeployerTest {
 
   @Test
   void settingsAreCheckedWithTheParameterName() {
-    Deployer.Settings platformAuto = new Deployer.Settings("auto", "nuclio", "cvat", "cvat_cvat", null, null, 300,
+    DeploySettings platformAuto = new DeploySettings("auto", "nuclio", "cvat", "cvat_cvat", null, null, 300,
         Duration.ofSeconds(900), Duration.ofSeconds(2), false, false, null);
     assertTrue(assertThrows(DeployException.class, () -> platformAuto.validate(log)).getMessage()
         .startsWith("cvat.deploy.platform must be local or kube, got 'auto'"));
-    Deployer.Settings shortWait = new Deployer.Settings("local", "nuclio", "cvat", "cvat_cvat", null, null, 300,
+    DeploySettings shortWait = new DeploySettings("local", "nuclio", "cvat", "cvat_cvat", null, null, 300,
         Duration.ofSeconds(60), Duration.ofSeconds(2), false, false, null);
     assertTrue(assertThrows(DeployException.class, () -> shortWait.validate(log)).getMessage()
         .startsWith("cvat.deploy.waitTimeout (60 s) must be at least cvat.deploy.readinessTimeout (300 s)"));
-    Deployer.Settings badNetwork = new Deployer.Settings("local", "nuclio", "cvat", "cvat cvat", null, null, 300,
+    DeploySettings badNetwork = new DeploySettings("local", "nuclio", "cvat", "cvat cvat", null, null, 300,
         Duration.ofSeconds(900), Duration.ofSeconds(2), false, false, null);
     assertTrue(assertThrows(DeployException.class, () -> badNetwork.validate(log)).getMessage()
         .startsWith("cvat.deploy.network must be a Docker network name"));

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A {@link DeployLog} that keeps what it is told, for assertions. */
-final class RecordingLog implements DeployLog {
+public final class RecordingLog implements DeployLog {
 
   final List<String> infos = new ArrayList<>();
   final List<String> warnings = new ArrayList<>();
@@ -17,6 +17,16 @@ final class RecordingLog implements DeployLog {
   @Override
   public void warn(String message) {
     warnings.add(message);
+  }
+
+  /** The progress lines, in order. */
+  public List<String> infos() {
+    return infos;
+  }
+
+  /** The warnings, in order. */
+  public List<String> warnings() {
+    return warnings;
   }
 
   /** Everything, in order of kind: infos then warnings. */

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cvatfunction.maven.deploy.Deployer;
-import io.cvatfunction.maven.deploy.FakeNuctlHome;
-import io.cvatfunction.maven.deploy.Nuctl;
-import io.cvatfunction.maven.deploy.Redactor;
+import io.cvatfunction.maven.deploy.RecordingLog;
+import io.cvatfunction.maven.nuclio.FakeNuctlHome;
+import io.cvatfunction.maven.nuclio.Nuctl;
+import io.cvatfunction.maven.nuclio.NuctlProcess;
+import io.cvatfunction.maven.nuclio.Redactor;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,14 +29,14 @@ class DeployedFunctionUrlTest {
   @BeforeEach
   void setUp() throws Exception {
     fake = FakeNuctlHome.create(dir);
-    nuctl = Deployer.nuctlFor(fake.executable().toString(), "local", "nuclio", new Redactor());
+    nuctl = Nuctl.forPlatform(fake.executable().toString(), "local", "nuclio", new Redactor());
   }
 
   @Test
   void aReadyFunctionOnTheLocalPlatformAnswersOnItsPublishedPort() throws Exception {
     fake.set("httpPort", "32771").project("cvat");
     Path yaml = Path.of(DeployedFunctionUrlTest.class.getResource("/deploy/function-gpu.yaml").toURI());
-    Nuctl.Result deployed = nuctl.run(nuctl.deploy(new Nuctl.DeployArgs("shapes-detector",
+    NuctlProcess.Result deployed = nuctl.run(nuctl.deploy(new Nuctl.DeployArgs("shapes-detector",
         "r/s@sha256:" + "0".repeat(64), "java", "com.example.Shapes", yaml, "cvat", null, null, null, 60)),
         Duration.ofMinutes(1), line -> { });
     assertEquals(0, deployed.exitCode(), deployed.output());
@@ -68,5 +70,65 @@ class DeployedFunctionUrlTest {
         () -> DeployedFunctionUrl.find(nuctl, "shapes-detector"));
     assertTrue(failure.getMessage().contains("failed (exit status 2): Failed to read functions from a local store"),
         failure.getMessage());
+  }
+
+  private String locate(String name, Path directory, String platform, String namespace) throws Exception {
+    return DeployedFunctionUrl.locate(name, directory, fake.executable().toString(), platform, namespace, null,
+        new RecordingLog());
+  }
+
+  @Test
+  void theProjectsFunctionIsLocatedFromItsYamlAndNuctl() throws Exception {
+    fake.set("httpPort", "32771").project("cvat");
+    Path yaml = Path.of(DeployedFunctionUrlTest.class.getResource("/deploy/function-gpu.yaml").toURI());
+    Path project = Files.createDirectories(dir.resolve("target/cvat"));
+    Files.copy(yaml, project.resolve("function-gpu.yaml"));
+    String name = "shapes-detector";
+    NuctlProcess.Result deployed = nuctl.run(nuctl.deploy(new Nuctl.DeployArgs(name, "r/s@sha256:" + "0".repeat(64),
+        "java", "com.example.Shapes", yaml, "cvat", null, null, null, 60)), Duration.ofMinutes(1), line -> { });
+    assertEquals(0, deployed.exitCode(), deployed.output());
+
+    RecordingLog log = new RecordingLog();
+    assertEquals("http://localhost:32771", DeployedFunctionUrl.locate(null, project, fake.executable().toString(),
+        "local", " ", null, log));
+    assertEquals(List.of("Function " + name + " (local platform) answers at http://localhost:32771"), log.infos());
+    assertEquals(List.of("get", "function", name, "--platform", "local", "-o", "json"),
+        fake.calls().get(fake.calls().size() - 1));
+  }
+
+  @Test
+  void withoutAProjectOrANameTheUrlMustBeGiven() {
+    InvokeException failure = assertThrows(InvokeException.class, () -> locate(" ", null, "local", null));
+    assertEquals("no cvat.invoke.url and no project to find the deployed function in: give "
+        + "-Dcvat.invoke.url=http://HOST:PORT, or -Dcvat.invoke.function=NAME to ask nuctl", failure.getMessage());
+  }
+
+  @Test
+  void theDeploySettingsAreCheckedAsCvatDeployChecksThem() {
+    InvokeException auto = assertThrows(InvokeException.class, () -> locate("fn", null, "auto", null));
+    assertTrue(auto.getMessage().startsWith("cvat.deploy.platform must be local or kube, got 'auto'"),
+        auto.getMessage());
+    InvokeException kube = assertThrows(InvokeException.class, () -> locate("fn", null, "kube", null));
+    assertTrue(kube.getMessage().startsWith("cvat.deploy.namespace is not set: on Kubernetes"), kube.getMessage());
+    InvokeException missing = assertThrows(InvokeException.class, () -> DeployedFunctionUrl.locate("fn", null,
+        dir.resolve("no-nuctl").toString(), "local", null, null, new RecordingLog()));
+    assertTrue(missing.getMessage().endsWith("does not exist: install nuctl of the same version as CVAT's Nuclio "
+        + "dashboard (1.15.9 for current CVAT: https://github.com/nuclio/nuclio/releases/download/1.15.9/"
+        + "nuctl-1.15.9-linux-amd64, chmod +x) and put it on PATH, or give its path with "
+        + "-Dcvat.deploy.nuctl=/path/to/nuctl; or give the URL with -Dcvat.invoke.url=http://HOST:PORT"),
+        missing.getMessage());
+  }
+
+  @Test
+  void aProjectWithSeveralFunctionsNeedsOneNamed() throws Exception {
+    Path yaml = Path.of(DeployedFunctionUrlTest.class.getResource("/deploy/function-gpu.yaml").toURI());
+    Path project = dir.resolve("target/cvat");
+    for (String function : List.of("a", "b")) {
+      Files.writeString(Files.createDirectories(project.resolve(function)).resolve("function-gpu.yaml"),
+          Files.readString(yaml).replaceFirst("(?m)^(  name: ).*$", "$1" + function + "-detector"));
+    }
+    InvokeException failure = assertThrows(InvokeException.class, () -> locate(null, project, "local", null));
+    assertEquals("this project has several functions (a-detector, b-detector): name one with "
+        + "-Dcvat.invoke.function=NAME", failure.getMessage());
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import io.cvatfunction.maven.deploy.RecordingLog;
 import io.cvatfunction.runtime.Fixtures;
 import io.cvatfunction.runtime.TestDetectors;
 import io.cvatfunction.runtime.server.ServerFixture;
@@ -25,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -200,5 +202,31 @@ class FrameInvokerTest {
       other.stop(0);
     }
     assertFalse(bodies.size() > 0, "both answers were used");
+  }
+
+  @Test
+  void anInvocationListsTheShapesAndWritesTheDrawing() throws Exception {
+    Invocation invocation = Invocation.prepare(frameFile("000.jpg", Fixtures.frame("000.jpg")), "0.5", 60);
+    Path png = dir.resolve("out/invoke.png");
+    RecordingLog log = new RecordingLog();
+    String summary = invocation.send(FrameInvoker.url(server.url("/").toString()), png, log);
+
+    int shapes = Fixtures.reference("shapes-yolov8n", "000.jpg").size();
+    assertTrue(summary.matches("cvat:invoke: " + shapes + " shape\\(s\\) in \\d+ ms; wrote "
+        + Pattern.quote(png.toString())), summary);
+    assertTrue(log.infos().get(0).startsWith(shapes + " shape(s) from " + server.url("/") + " for 000.jpg (threshold "
+        + "0.5), "), log.infos().toString());
+    assertEquals(shapes + 2, log.infos().size(), "the header, the column titles and one line a shape: " + log.infos());
+    assertEquals(List.of(), log.warnings(), "this JDK has fonts");
+    assertTrue(Files.size(png) > 0);
+  }
+
+  @Test
+  void anInvocationRefusesBadParametersBeforeSending() {
+    assertEquals("cvat.invoke.timeout must be a positive number of seconds, got 0",
+        assertThrows(InvokeException.class, () -> Invocation.prepare(null, "0.5", 0)).getMessage());
+    InvokeException noImage = assertThrows(InvokeException.class, () -> Invocation.prepare(null, "0.5", 60));
+    assertEquals(assertThrows(InvokeException.class, () -> FrameInvoker.frame(null)).getMessage(),
+        noImage.getMessage());
   }
 }

@@ -1,4 +1,4 @@
-package io.cvatfunction.maven;
+package io.cvatfunction.maven.scan;
 
 import io.github.classgraph.AnnotationEnumValue;
 import io.github.classgraph.AnnotationInfo;

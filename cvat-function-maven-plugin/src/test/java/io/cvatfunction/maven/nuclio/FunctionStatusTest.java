@@ -1,4 +1,4 @@
-package io.cvatfunction.maven.deploy;
+package io.cvatfunction.maven.nuclio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -55,11 +55,11 @@ class FunctionStatusTest {
 
   @Test
   void saysWhatIsMissing() {
-    assertTrue(assertThrows(DeployException.class, () -> FunctionStatus.parse("No functions found", "x"))
+    assertTrue(assertThrows(NuclioException.class, () -> FunctionStatus.parse("No functions found", "x"))
         .getMessage().startsWith("nuctl printed no JSON for get function -o json: No functions found"));
-    assertTrue(assertThrows(DeployException.class, () -> FunctionStatus.parse(SINGLE, "other"))
+    assertTrue(assertThrows(NuclioException.class, () -> FunctionStatus.parse(SINGLE, "other"))
         .getMessage().startsWith("nuctl's answer does not include function other"));
-    assertTrue(assertThrows(DeployException.class, () -> FunctionStatus.parse("{\"metadata\": ", "x"))
+    assertTrue(assertThrows(NuclioException.class, () -> FunctionStatus.parse("{\"metadata\": ", "x"))
         .getMessage().startsWith("nuctl's get function -o json output is not valid JSON"));
   }
 

@@ -1,4 +1,4 @@
-package io.cvatfunction.maven;
+package io.cvatfunction.maven.run;
 
 import java.io.File;
 import java.io.IOException;

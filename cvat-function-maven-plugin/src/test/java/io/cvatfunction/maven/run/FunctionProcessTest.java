@@ -1,4 +1,4 @@
-package io.cvatfunction.maven;
+package io.cvatfunction.maven.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.cvatfunction.maven.deploy;
+package io.cvatfunction.maven.nuclio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -59,11 +59,11 @@ class NuctlTest {
     assertEquals(nuctl, Nuctl.resolve(nuctl.toString(), null));
 
     Path notExecutable = Files.writeString(bin.resolve("nuctl-1.15.9"), "");
-    assertTrue(assertThrows(DeployException.class, () -> Nuctl.resolve(notExecutable.toString(), null)).getMessage()
+    assertTrue(assertThrows(NuclioException.class, () -> Nuctl.resolve(notExecutable.toString(), null)).getMessage()
         .endsWith("is not executable: chmod +x " + notExecutable));
-    assertTrue(assertThrows(DeployException.class, () -> Nuctl.resolve(bin + "/missing", null)).getMessage()
+    assertTrue(assertThrows(NuclioException.class, () -> Nuctl.resolve(bin + "/missing", null)).getMessage()
         .startsWith("cvat.deploy.nuctl: " + bin + "/missing does not exist: install nuctl"));
-    assertTrue(assertThrows(DeployException.class, () -> Nuctl.resolve("nuctl", "/nonexistent")).getMessage()
+    assertTrue(assertThrows(NuclioException.class, () -> Nuctl.resolve("nuctl", "/nonexistent")).getMessage()
         .startsWith("'nuctl' is not on PATH (/nonexistent): install nuctl of the same version as CVAT's Nuclio "
             + "dashboard"));
   }
@@ -72,7 +72,7 @@ class NuctlTest {
   void runsWithoutAShellAndKeepsBothStreams() throws Exception {
     Nuctl nuctl = new Nuctl("sh", "local", null, new Redactor());
     // ';' and '$(...)' reach the program as plain text: no shell splits or expands the arguments
-    Nuctl.Result result = nuctl.run(List.of("/bin/sh", "-c", "echo out \"$1\"; echo err >&2; exit 4", "sh",
+    NuctlProcess.Result result = nuctl.run(List.of("/bin/sh", "-c", "echo out \"$1\"; echo err >&2; exit 4", "sh",
         "a;b $(id)"), Duration.ofSeconds(30), line -> { });
     assertEquals(4, result.exitCode());
     assertEquals("out a;b $(id)\n", result.stdout());
@@ -84,7 +84,7 @@ class NuctlTest {
   void stopsACommandThatRunsTooLong() {
     Nuctl nuctl = new Nuctl("sleep", "local", null, new Redactor());
     long start = System.nanoTime();
-    Nuctl.TimedOut timedOut = assertThrows(Nuctl.TimedOut.class,
+    NuctlProcess.TimedOut timedOut = assertThrows(NuctlProcess.TimedOut.class,
         () -> nuctl.run(List.of("/bin/sh", "-c", "echo started; exec sleep 60"), Duration.ofMillis(1500), l -> { }));
     assertTrue((System.nanoTime() - start) / 1e9 < 20);
     assertEquals("started\n", timedOut.partial().stdout());

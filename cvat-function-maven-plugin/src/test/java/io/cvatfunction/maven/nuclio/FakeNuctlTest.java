@@ -1,4 +1,4 @@
-package io.cvatfunction.maven.deploy;
+package io.cvatfunction.maven.nuclio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,7 +25,7 @@ class FakeNuctlTest {
     fake = FakeNuctlHome.create(dir);
   }
 
-  private Nuctl.Result nuctl(String... args) throws Exception {
+  private NuctlProcess.Result nuctl(String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(fake.executable().toString()));
     command.addAll(List.of(args));
     return new Nuctl("unused", "local", null, new Redactor()).run(command, Duration.ofMinutes(1), line -> { });
@@ -33,19 +33,19 @@ class FakeNuctlTest {
 
   @Test
   void rejectsFlagsNuctlDoesNotHaveAsCobraDoes() throws Exception {
-    Nuctl.Result project = nuctl("deploy", "fn", "--project", "cvat", "--platform", "local");
+    NuctlProcess.Result project = nuctl("deploy", "fn", "--project", "cvat", "--platform", "local");
     assertEquals(1, project.exitCode());
     assertEquals("\nError - unknown flag: --project\nCall stack:\nunknown flag: --project\n", project.stderr());
     assertEquals("unknown flag: --project", project.headline());
 
-    Nuctl.Result shorthand = nuctl("get", "function", "fn", "--platform", "local", "-x");
+    NuctlProcess.Result shorthand = nuctl("get", "function", "fn", "--platform", "local", "-x");
     assertEquals(1, shorthand.exitCode());
     assertEquals("unknown shorthand flag: 'x' in -x", shorthand.headline());
 
-    Nuctl.Result missingValue = nuctl("get", "function", "fn", "--platform");
+    NuctlProcess.Result missingValue = nuctl("get", "function", "fn", "--platform");
     assertEquals("flag needs an argument: --platform", missingValue.headline());
 
-    Nuctl.Result notAnInt = nuctl("deploy", "fn", "--platform", "local", "--readiness-timeout", "5m");
+    NuctlProcess.Result notAnInt = nuctl("deploy", "fn", "--platform", "local", "--readiness-timeout", "5m");
     assertTrue(notAnInt.headline().startsWith("invalid argument \"5m\" for \"--readiness-timeout\" flag"),
         notAnInt.headline());
 
@@ -55,27 +55,27 @@ class FakeNuctlTest {
 
   @Test
   void refusesWhatNuclioRefusesAsAFunctionName() throws Exception {
-    Nuctl.Result spaced = nuctl("deploy", "my detector", "--run-image", "x@sha256:0", "--runtime", "java",
+    NuctlProcess.Result spaced = nuctl("deploy", "my detector", "--run-image", "x@sha256:0", "--runtime", "java",
         "--platform", "local");
     assertEquals(1, spaced.exitCode());
     assertTrue(spaced.headline().startsWith("Failed to deploy function: Function name doesn't conform to k8s naming "
         + "convention"), spaced.headline());
-    Nuctl.Result dotted = nuctl("deploy", "pth.facebookresearch.sam.vit_h", "--run-image", "x@sha256:0", "--runtime",
+    NuctlProcess.Result dotted = nuctl("deploy", "pth.facebookresearch.sam.vit_h", "--run-image", "x@sha256:0", "--runtime",
         "java", "--platform", "local");
     assertFalse(dotted.output().contains("naming convention"), "the local platform takes it: " + dotted.output());
   }
 
   @Test
   void recordsEveryCallAndAnswersLikeNuctl() throws Exception {
-    Nuctl.Result version = nuctl("version");
+    NuctlProcess.Result version = nuctl("version");
     assertEquals(0, version.exitCode());
     assertEquals("1.15.9", Nuctl.parseVersion(version.stdout()).orElseThrow());
 
-    Nuctl.Result missing = nuctl("get", "function", "fn", "--platform", "local", "-o", "json");
+    NuctlProcess.Result missing = nuctl("get", "function", "fn", "--platform", "local", "-o", "json");
     assertEquals(1, missing.exitCode());
     assertEquals("No functions found", missing.stdout().strip(), "a not-found error is printed bare on stdout");
 
-    Nuctl.Result noProject = nuctl("get", "project", "cvat", "--platform", "local");
+    NuctlProcess.Result noProject = nuctl("get", "project", "cvat", "--platform", "local");
     assertEquals(1, noProject.exitCode());
     assertEquals("No projects found", noProject.stdout().strip());
 
@@ -90,7 +90,7 @@ class FakeNuctlTest {
     fake.project("cvat").function("fn", "building", "");
     Path yaml = dir.resolve("function.yaml");
     java.nio.file.Files.writeString(yaml, "metadata:\n  name: fn\n");
-    Nuctl.Result update = nuctl("deploy", "fn", "--run-image", "r/fn@sha256:" + "a".repeat(64), "--runtime", "java",
+    NuctlProcess.Result update = nuctl("deploy", "fn", "--run-image", "r/fn@sha256:" + "a".repeat(64), "--runtime", "java",
         "--file", yaml.toString(), "--platform", "local", "--project-name", "cvat");
     assertEquals(1, update.exitCode());
     assertTrue(update.headline().contains("being provisioned"), update.headline());

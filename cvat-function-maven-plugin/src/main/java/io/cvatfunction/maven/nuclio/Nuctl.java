@@ -1,11 +1,7 @@
-package io.cvatfunction.maven.deploy;
+package io.cvatfunction.maven.nuclio;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,7 +22,7 @@ import java.util.regex.Pattern;
 public final class Nuctl {
 
   /** The lines of output a failure message quotes. */
-  static final int TAIL_LINES = 20;
+  public static final int TAIL_LINES = 20;
 
   private static final Pattern VERSION_LABEL = Pattern.compile("Label:\\s*v?([^,\"\\s]+)");
 
@@ -161,113 +156,47 @@ public final class Nuctl {
   }
 
   /**
-   * What a run of nuctl gave.
+   * Runs a command and collects its output, as {@link NuctlProcess#run} does.
    *
-   * @param exitCode its exit status
-   * @param stdout everything it printed on stdout
-   * @param stderr everything it printed on stderr
+   * @param lines gets each output line as it comes, credentials masked (e.g. to show a deploy's progress live)
    */
-  public record Result(int exitCode, String stdout, String stderr) {
-
-    /** Whether it exited 0. */
-    public boolean ok() {
-      return exitCode == 0;
-    }
-
-    /** stdout and stderr together. */
-    public String output() {
-      return stdout + (stdout.isEmpty() || stdout.endsWith("\n") ? "" : "\n") + stderr;
-    }
-
-    /**
-     * The line that says what went wrong: nuctl prints {@code Error - <cause>} first for most failures, and
-     * a bare message (e.g. {@code No functions found}) for "not found" ones.
-     */
-    public String headline() {
-      List<String> lines = output().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-      return lines.stream().filter(l -> l.startsWith("Error - ")).findFirst().map(l -> l.substring(8))
-          .orElse(lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1));
-    }
-
-    /** The last lines of output. */
-    public List<String> tail(int lines) {
-      List<String> all = output().lines().filter(l -> !l.isBlank()).toList();
-      return all.subList(Math.max(0, all.size() - lines), all.size());
-    }
-  }
-
-  /** nuctl ran longer than allowed and was stopped. */
-  public static final class TimedOut extends Exception {
-    private static final long serialVersionUID = 1L;
-    private final transient Result partial;
-
-    TimedOut(Result partial) {
-      super("timed out", null, false, false);
-      this.partial = partial;
-    }
-
-    /** What it printed before it was stopped. */
-    public Result partial() {
-      return partial;
-    }
+  public NuctlProcess.Result run(List<String> command, Duration timeout, Consumer<String> lines)
+      throws IOException, InterruptedException, NuctlProcess.TimedOut {
+    return NuctlProcess.run(command, timeout, line -> lines.accept(redactor.redact(line)));
   }
 
   /**
-   * Runs a command and collects its output.
+   * The message for a failed nuctl command: what failed, nuctl's status and headline, the command, the last lines
+   * of its output and a hint; credentials masked.
    *
-   * @param timeout how long it may run before it is stopped
-   * @param lines gets each output line as it comes, credentials masked (e.g. to show a deploy's progress live)
-   * @throws IOException when it cannot be started
-   * @throws TimedOut when it ran past {@code timeout}
+   * @param what what was being done, e.g. {@code deploying NAME}
+   * @param hint what to do, from {@link NuctlHints}, or null
    */
-  public Result run(List<String> command, Duration timeout, Consumer<String> lines)
-      throws IOException, InterruptedException, TimedOut {
-    ProcessBuilder builder = new ProcessBuilder(command);
-    Process process = builder.start();
-    process.getOutputStream().close(); // no input: nuctl must never wait for a prompt in CI
-    StringBuilder stdout = new StringBuilder();
-    StringBuilder stderr = new StringBuilder();
-    // Both streams are drained while the process runs, so a chatty nuctl never blocks on a full pipe.
-    Thread out = drain(process.getInputStream(), stdout, lines);
-    Thread err = drain(process.getErrorStream(), stderr, lines);
-    boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    if (!finished) {
-      process.destroy();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
+  public String failure(String what, List<String> command, NuctlProcess.Result result, String hint) {
+    StringBuilder message = new StringBuilder(what);
+    if (result.exitCode() >= 0) {
+      message.append(" failed: nuctl exited with status ").append(result.exitCode()).append(": ")
+          .append(result.headline());
     }
-    out.join(5000);
-    err.join(5000);
-    Result result;
-    synchronized (stdout) {
-      synchronized (stderr) {
-        result = new Result(finished ? process.exitValue() : -1, stdout.toString(), stderr.toString());
-      }
+    message.append("\n  command: ").append(display(command));
+    List<String> tail = result.tail(TAIL_LINES);
+    if (!tail.isEmpty()) {
+      message.append("\n  nuctl output (last ").append(tail.size()).append(" lines):");
+      tail.forEach(line -> message.append("\n    ").append(line));
     }
-    if (!finished) {
-      throw new TimedOut(result);
-    }
-    return result;
+    message.append(NuctlHints.suffix(hint));
+    return redact(message.toString());
   }
 
-  private Thread drain(InputStream stream, StringBuilder sink, Consumer<String> lines) {
-    Thread thread = new Thread(() -> {
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = reader.readLine()) != null) {
-          synchronized (sink) {
-            sink.append(line).append('\n');
-          }
-          lines.accept(redactor.redact(line));
-        }
-      } catch (IOException e) {
-        // the process was stopped; what was read so far is kept
-      }
-    }, "nuctl-output");
-    thread.setDaemon(true);
-    thread.start();
-    return thread;
+  /**
+   * The nuctl for a platform and namespace: {@code --namespace} is passed on kube (nuctl would otherwise take the
+   * kubeconfig context's namespace) and on local only when it is not nuctl's default there, {@code nuclio}.
+   *
+   * @param program the nuctl to run, already {@linkplain #resolve resolved}
+   */
+  public static Nuctl forPlatform(String program, String platform, String namespace, Redactor redactor) {
+    return new Nuctl(program, platform,
+        platform.equals("kube") || !namespace.equals("nuclio") ? namespace : null, redactor);
   }
 
   /**
@@ -275,19 +204,19 @@ public final class Nuctl {
    *
    * @param executable a path (with a separator) or a name to look up on {@code path}
    * @param path the {@code PATH} value
-   * @throws DeployException when it is not there or not executable, saying where to get it
+   * @throws NuclioException when it is not there or not executable, saying where to get it
    */
-  public static Path resolve(String executable, String path) throws DeployException {
+  public static Path resolve(String executable, String path) throws NuclioException {
     String install = "install nuctl of the same version as CVAT's Nuclio dashboard (1.15.9 for current CVAT: "
         + "https://github.com/nuclio/nuclio/releases/download/1.15.9/nuctl-1.15.9-linux-amd64, chmod +x) and put it "
         + "on PATH, or give its path with -Dcvat.deploy.nuctl=/path/to/nuctl";
     if (executable.contains("/") || executable.contains(File.separator)) {
       Path file = Path.of(executable);
       if (!Files.isRegularFile(file)) {
-        throw new DeployException("cvat.deploy.nuctl: " + file + " does not exist: " + install);
+        throw new NuclioException("cvat.deploy.nuctl: " + file + " does not exist: " + install);
       }
       if (!Files.isExecutable(file)) {
-        throw new DeployException("cvat.deploy.nuctl: " + file + " is not executable: chmod +x " + file);
+        throw new NuclioException("cvat.deploy.nuctl: " + file + " is not executable: chmod +x " + file);
       }
       return file;
     }
@@ -301,7 +230,7 @@ public final class Nuctl {
         return candidate;
       }
     }
-    throw new DeployException("'" + executable + "' is not on PATH (" + (path == null ? "unset" : path) + "): "
+    throw new NuclioException("'" + executable + "' is not on PATH (" + (path == null ? "unset" : path) + "): "
         + install);
   }
 

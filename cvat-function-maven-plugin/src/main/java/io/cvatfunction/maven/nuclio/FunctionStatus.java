@@ -1,4 +1,4 @@
-package io.cvatfunction.maven.deploy;
+package io.cvatfunction.maven.nuclio;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,9 +31,9 @@ public record FunctionStatus(
    * lines before the JSON are skipped.
    *
    * @return the function named {@code name}
-   * @throws DeployException when the output holds no JSON, or the function is not in it
+   * @throws NuclioException when the output holds no JSON, or the function is not in it
    */
-  public static FunctionStatus parse(String output, String name) throws DeployException {
+  public static FunctionStatus parse(String output, String name) throws NuclioException {
     JsonNode root = json(output);
     List<JsonNode> candidates = new ArrayList<>();
     if (root.isArray()) {
@@ -46,7 +46,7 @@ public record FunctionStatus(
         return of(function);
       }
     }
-    throw new DeployException("nuctl's answer does not include function " + name + ": " + abbreviate(output));
+    throw new NuclioException("nuctl's answer does not include function " + name + ": " + abbreviate(output));
   }
 
   private static FunctionStatus of(JsonNode function) {
@@ -60,7 +60,7 @@ public record FunctionStatus(
         strings(status.path("externalInvocationUrls")));
   }
 
-  private static JsonNode json(String output) throws DeployException {
+  private static JsonNode json(String output) throws NuclioException {
     int start = -1;
     int lineStart = 0;
     // The JSON starts at the first line that opens an object or a list.
@@ -77,12 +77,12 @@ public record FunctionStatus(
       lineStart = next + 1;
     }
     if (start < 0) {
-      throw new DeployException("nuctl printed no JSON for get function -o json: " + abbreviate(output));
+      throw new NuclioException("nuctl printed no JSON for get function -o json: " + abbreviate(output));
     }
     try {
       return JSON.readTree(output.substring(start));
     } catch (JsonProcessingException e) {
-      throw new DeployException("nuctl's get function -o json output is not valid JSON (" + e.getOriginalMessage()
+      throw new NuclioException("nuctl's get function -o json output is not valid JSON (" + e.getOriginalMessage()
           + "): " + abbreviate(output));
     }
   }
@@ -116,5 +116,21 @@ public record FunctionStatus(
     }
     return externalUrls.stream().findFirst().or(() -> internalUrls.stream().findFirst())
         .map(url -> url.contains("://") ? url : "http://" + url);
+  }
+
+  /** The last line of {@code message}: Nuclio's last word on why the function is in {@code error}. */
+  public String messageLastLine() {
+    List<String> lines = messageLines();
+    return lines.isEmpty() ? "" : lines.get(lines.size() - 1).strip();
+  }
+
+  /** The last {@link Nuctl#TAIL_LINES} lines of {@code message}, indented to quote in a failure message. */
+  public String messageTail() {
+    List<String> lines = messageLines();
+    return String.join("\n    ", lines.subList(Math.max(0, lines.size() - Nuctl.TAIL_LINES), lines.size()));
+  }
+
+  private List<String> messageLines() {
+    return message.lines().filter(l -> !l.isBlank()).toList();
   }
 }

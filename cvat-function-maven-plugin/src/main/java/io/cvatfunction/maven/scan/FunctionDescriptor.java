@@ -1,4 +1,4 @@
-package io.cvatfunction.maven;
+package io.cvatfunction.maven.scan;
 
 import java.util.List;
 import java.util.Map;

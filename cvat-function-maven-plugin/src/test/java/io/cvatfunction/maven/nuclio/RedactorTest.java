@@ -1,4 +1,4 @@
-package io.cvatfunction.maven.deploy;
+package io.cvatfunction.maven.nuclio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,10 +1,10 @@
-package io.cvatfunction.maven.deploy;
+package io.cvatfunction.maven.nuclio;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Masks credentials in anything the deploy prints: command lines, nuctl's output and failure messages.
+ * Masks credentials in anything the plugin prints of nuctl: command lines, nuctl's output and failure messages.
  * nuctl itself takes no registry credentials (the local platform pulls with Docker's own login, Kubernetes
  * with the cluster's pull secret), so credentials can only arrive inside values a user or a CI job passes
  * along: a password in a URL, or a {@code NAME=value} whose name says it is secret. nuctl still receives the
