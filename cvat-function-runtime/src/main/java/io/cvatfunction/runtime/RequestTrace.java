@@ -31,13 +31,11 @@ public final class RequestTrace {
   }
 
   private final EnumMap<Stage, Long> nanos = new EnumMap<>(Stage.class);
-  private final long start;
   private long last;
 
   /** Starts timing now. */
   public RequestTrace() {
-    start = System.nanoTime();
-    last = start;
+    last = System.nanoTime();
   }
 
   /** Charges the time since the last lap to {@code stage}. */
@@ -52,10 +50,5 @@ public final class RequestTrace {
     EnumMap<Stage, Double> out = new EnumMap<>(Stage.class);
     nanos.forEach((stage, ns) -> out.put(stage, ns / 1e6));
     return out;
-  }
-
-  /** Milliseconds since this trace started. */
-  public double elapsedMillis() {
-    return (System.nanoTime() - start) / 1e6;
   }
 }

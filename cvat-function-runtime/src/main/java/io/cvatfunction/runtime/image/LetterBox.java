@@ -59,15 +59,26 @@ public record LetterBox(
    * @param stride floats per box
    */
   public void mapToFrame(float[] boxes, int count, int stride) {
+    for (int i = 0; i < count; i++) {
+      mapPointsToFrame(boxes, i * stride, 2);
+    }
+  }
+
+  /**
+   * Maps points {@code x, y} from model-input pixels to frame pixels in place, clipped to the frame
+   * ({@code scale_coords} then {@code clip_coords}, which clip as boxes are clipped).
+   *
+   * @param points flat {@code x, y} pairs
+   * @param offset the index of the first point's x
+   * @param count how many points
+   */
+  public void mapPointsToFrame(float[] points, int offset, int count) {
     double gain = gain();
     double padX = padX();
     double padY = padY();
-    for (int i = 0; i < count; i++) {
-      int o = i * stride;
-      boxes[o] = clip((boxes[o] - padX) / gain, srcWidth);
-      boxes[o + 1] = clip((boxes[o + 1] - padY) / gain, srcHeight);
-      boxes[o + 2] = clip((boxes[o + 2] - padX) / gain, srcWidth);
-      boxes[o + 3] = clip((boxes[o + 3] - padY) / gain, srcHeight);
+    for (int o = offset; o < offset + 2 * count; o += 2) {
+      points[o] = clip((points[o] - padX) / gain, srcWidth);
+      points[o + 1] = clip((points[o + 1] - padY) / gain, srcHeight);
     }
   }
 

@@ -12,16 +12,6 @@ package io.cvatfunction.runtime.yolo;
  */
 public record InstanceMask(int left, int top, int right, int bottom, byte[] bits, float[] polygon) {
 
-  /** The crop's width. */
-  public int width() {
-    return right - left + 1;
-  }
-
-  /** The crop's height. */
-  public int height() {
-    return bottom - top + 1;
-  }
-
   /** CVAT's {@code mask} payload: the bits, then {@code [xtl, ytl, xbr, ybr]}. */
   public int[] cvatMask() {
     int[] mask = new int[bits.length + 4];

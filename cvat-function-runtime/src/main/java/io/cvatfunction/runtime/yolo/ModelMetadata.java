@@ -15,11 +15,11 @@ import java.util.TreeMap;
  * @param inputWidth the model input's width in pixels
  * @param inputHeight the model input's height in pixels
  * @param stride the largest stride
- * @param task {@code detect}, {@code segment}, ...
+ * @param task what the model was trained to do (absent from old exports: detect)
  * @param end2end whether the head is NMS-free ({@code (1, 300, 6)} output), when the file says so
  */
 public record ModelMetadata(
-    List<String> names, int inputWidth, int inputHeight, int stride, String task, Boolean end2end) {
+    List<String> names, int inputWidth, int inputHeight, int stride, Task task, Boolean end2end) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -51,7 +51,7 @@ public record ModelMetadata(
       throw new IllegalArgumentException("the model's config.txt has a non-positive \"imgsz\": " + imgsz);
     }
     int stride = root.path("stride").asInt(32);
-    String task = root.path("task").asText("detect");
+    Task task = Task.parse(root.path("task").asText(Task.DETECT.id()));
     JsonNode end2end = root.get("end2end");
     return new ModelMetadata(names, width, height, stride, task,
         end2end == null || end2end.isNull() ? null : end2end.asBoolean());
@@ -91,6 +91,6 @@ public record ModelMetadata(
 
   /** Whether this is a segmentation model. */
   public boolean isSegmentation() {
-    return "segment".equals(task);
+    return task == Task.SEGMENT;
   }
 }

@@ -11,17 +11,15 @@ import ai.djl.training.ParameterStore;
 import io.cvatfunction.runtime.RequestTrace;
 import io.cvatfunction.runtime.RequestTrace.Stage;
 import io.cvatfunction.runtime.image.FramePreprocessor.ModelInput;
-import io.cvatfunction.runtime.image.LetterBox;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * An Ultralytics TorchScript export loaded with DJL's PyTorch engine, with the back half of Ultralytics' predict
- * pipeline: forward, head decoding and NMS, boxes mapped back to the frame ({@link FramePreprocessor} makes the
- * input).
+ * pipeline: forward, then the {@link OutputDecoder} of its task and head, chosen once at load ({@code
+ * FramePreprocessor} makes the input).
  *
  * <p>Thread-safe: worker threads share one instance; each request scopes its tensors in its own
  * {@link #newRequestManager() NDManager}, closed when it is done, so no native memory outlives a request.
@@ -30,12 +28,12 @@ public final class YoloModel implements AutoCloseable {
 
   private final Model model;
   private final ModelMetadata metadata;
-  private final boolean endToEnd;
+  private final OutputDecoder decoder;
 
-  private YoloModel(Model model, ModelMetadata metadata, boolean endToEnd) {
+  private YoloModel(Model model, ModelMetadata metadata, OutputDecoder decoder) {
     this.model = model;
     this.metadata = metadata;
-    this.endToEnd = endToEnd;
+    this.decoder = decoder;
   }
 
   /**
@@ -56,11 +54,8 @@ public final class YoloModel implements AutoCloseable {
             + "yolo export model=best.pt format=torchscript)");
       }
       ModelMetadata metadata = ModelMetadata.parse(config);
-      YoloModel yolo = new YoloModel(model, metadata, false);
-      boolean endToEnd = metadata.end2end() != null
-          ? metadata.end2end()
-          : HeadDecoder.looksEndToEnd(yolo.outputShape());
-      return new YoloModel(model, metadata, endToEnd);
+      YoloModel undecoded = new YoloModel(model, metadata, null);
+      return new YoloModel(model, metadata, OutputDecoder.of(metadata, undecoded::outputShape));
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       throw e;
@@ -85,65 +80,39 @@ public final class YoloModel implements AutoCloseable {
    * @param trace stage timings
    */
   public List<Detection> predict(ModelInput input, float threshold, RequestTrace trace) {
-    NDManager manager = input.batch().getManager();
-    LetterBox letterBox = input.letterBox();
-    NDList outputs = forward(manager, input.batch());
+    NDList outputs = forward(input.batch());
     trace.lap(Stage.FORWARD);
-    HeadDecoder.Boxes boxes = endToEnd
-        ? HeadDecoder.decodeEndToEnd(outputs.get(0), threshold)
-        : HeadDecoder.decodeRaw(outputs.get(0), metadata.classCount(), threshold);
-    float[] frameBoxes = boxes.boxes().clone();
-    letterBox.mapToFrame(frameBoxes, boxes.count(), 4);
-    InstanceMask[] masks = metadata.isSegmentation() && outputs.size() > 1
-        ? MaskDecoder.decode(manager, outputs.get(1), boxes, frameBoxes, letterBox)
-        : new InstanceMask[boxes.count()];
-    List<Detection> detections = new ArrayList<>(boxes.count());
-    for (int i = 0; i < boxes.count(); i++) {
-      int classId = boxes.classes()[i];
-      if (classId < 0 || classId >= metadata.classCount()) {
-        continue;
-      }
-      detections.add(new Detection(classId, metadata.names().get(classId), boxes.scores()[i],
-          frameBoxes[4 * i], frameBoxes[4 * i + 1], frameBoxes[4 * i + 2], frameBoxes[4 * i + 3], masks[i]));
-    }
+    List<Detection> detections = decoder.decode(outputs, input.letterBox(), threshold);
     trace.lap(Stage.POSTPROCESS);
     return detections;
+  }
+
+  /**
+   * The forward pass alone, on a {@code (1, 3, inputHeight, inputWidth)} batch on the model's device; the outputs
+   * live in the batch's manager. {@link #predict} runs it; benchmarks time it.
+   */
+  public NDList forward(NDArray batch) {
+    return model.getBlock().forward(new ParameterStore(batch.getManager(), false), new NDList(batch), false);
   }
 
   /** Runs forward passes on a grey input so the first request does not pay for graph optimisation. */
   public void warmUp(int passes) {
     try (NDManager manager = newRequestManager()) {
       for (int i = 0; i < passes; i++) {
-        forward(manager, grey(manager)).get(0).toFloatArray();
+        forward(grey(manager)).get(0).toFloatArray();
       }
-    }
-  }
-
-  /** Runs one forward pass on a grey input and returns its duration in nanoseconds; for benchmarks. */
-  public long timeForward() {
-    try (NDManager manager = newRequestManager()) {
-      NDArray batch = grey(manager);
-      batch.toFloatArray();
-      long start = System.nanoTime();
-      NDList outputs = forward(manager, batch);
-      outputs.get(0).get(0).get(0).getFloat(0); // waits for the device
-      return System.nanoTime() - start;
     }
   }
 
   private Shape outputShape() {
     try (NDManager manager = newRequestManager()) {
-      return forward(manager, grey(manager)).get(0).getShape();
+      return forward(grey(manager)).get(0).getShape();
     }
   }
 
   /** A letterbox-grey input, as padding looks to the model. */
   private NDArray grey(NDManager manager) {
     return manager.full(new Shape(1, 3, metadata.inputHeight(), metadata.inputWidth()), 114f).div(255f);
-  }
-
-  private NDList forward(NDManager manager, NDArray batch) {
-    return model.getBlock().forward(new ParameterStore(manager, false), new NDList(batch), false);
   }
 
   @Override

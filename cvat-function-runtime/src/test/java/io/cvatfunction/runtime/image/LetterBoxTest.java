@@ -63,6 +63,15 @@ class LetterBoxTest {
   }
 
   @Test
+  void mapsPointsBackAndClipsToTheFrameEdgeAsBoxes() {
+    LetterBox box = LetterBox.of(1920, 1080, 640, 640);
+    // Skips the first float; clips as clip_coords does, to [0, width] and [0, height], not to the last pixel.
+    float[] points = {-1, 100, 150, 640, 500, -5, 139, 9};
+    box.mapPointsToFrame(points, 1, 3);
+    assertArrayEquals(new float[] {-1, 300, 30, 1920, 1080, 0, 0, 9}, points, 1e-3f);
+  }
+
+  @Test
   void rejectsEmptyFrames() {
     assertThrows(IllegalArgumentException.class, () -> LetterBox.of(0, 10, 640, 640));
   }

@@ -20,7 +20,8 @@ class ModelMetadataTest {
     assertEquals(640, m.inputWidth());
     assertEquals(480, m.inputHeight());
     assertEquals(32, m.stride());
-    assertEquals("detect", m.task());
+    assertEquals(Task.DETECT, m.task());
+    assertEquals("detect", m.task().id());
     assertEquals(Boolean.FALSE, m.end2end());
     assertEquals(3, m.classCount());
   }
@@ -33,6 +34,20 @@ class ModelMetadataTest {
     assertEquals(320, m.inputHeight());
     assertNull(m.end2end(), "older exports do not say; the output shape decides");
     assertTrue(m.isSegmentation());
+    assertEquals(Task.DETECT, ModelMetadata.parse("{\"imgsz\": 320, \"names\": [\"a\"]}").task(),
+        "exports without a task are detect models");
+  }
+
+  @Test
+  void parsesEveryUltralyticsTaskAndRejectsOthersNamingThem() {
+    for (Task task : Task.values()) {
+      assertEquals(task, ModelMetadata.parse("{\"imgsz\": 320, \"names\": [\"a\"], \"task\": \"" + task.id() + "\"}")
+          .task());
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ModelMetadata.parse("{\"imgsz\": 320, \"names\": [\"a\"], \"task\": \"Detect\"}"));
+    assertEquals("the model's config.txt has an unknown \"task\": 'Detect' (Ultralytics exports detect, segment,"
+        + " pose, obb, classify)", e.getMessage());
   }
 
   @Test

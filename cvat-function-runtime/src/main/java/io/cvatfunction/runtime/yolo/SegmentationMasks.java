@@ -3,6 +3,7 @@ package io.cvatfunction.runtime.yolo;
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.util.NDImageUtils;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -19,24 +20,41 @@ import org.opencv.core.Scalar;
 import org.opencv.imgproc.Imgproc;
 
 /**
- * Instance masks as Ultralytics' predict computes them ({@code process_mask}): mask coefficients times
- * prototypes, cropped to the box, bilinearly upsampled to the model input, thresholded at logit 0 — on the
- * tensors' device. Then, per instance and only around its box, OpenCV traces the outline in the model input
- * and scales it to the frame, as Ultralytics' {@code masks.xy}; CVAT's mask is that outline filled.
+ * A segmentation model's outputs: its detection head's boxes, their mask coefficients as extra values, and the
+ * prototypes as the second output. Instance masks as Ultralytics' predict computes them ({@code process_mask}):
+ * mask coefficients times prototypes, cropped to the box, bilinearly upsampled to the model input, thresholded
+ * at logit 0 — on the tensors' device. Then, per instance and only around its box, OpenCV traces the outline in
+ * the model input and scales it to the frame, as Ultralytics' {@code masks.xy}; CVAT's mask is that outline
+ * filled.
  */
-final class MaskDecoder {
+final class SegmentationMasks implements OutputDecoder {
 
   /** Polygon simplification tolerance in frame pixels: removes staircase vertices, keeps the outline. */
   private static final double POLYGON_EPSILON = 1.0;
 
-  private MaskDecoder() {}
+  private final BoxHead head;
+
+  SegmentationMasks(BoxHead head) {
+    this.head = head;
+  }
+
+  @Override
+  public List<Detection> decode(NDList outputs, LetterBox letterBox, float threshold) {
+    Boxes boxes = head.boxes(outputs.get(0), threshold);
+    float[] frameBoxes = boxes.inFrame(letterBox);
+    // An export without prototypes still gives its boxes.
+    InstanceMask[] masks = outputs.size() > 1
+        ? masks(outputs.get(0).getManager(), outputs.get(1), boxes, frameBoxes, letterBox)
+        : null;
+    return boxes.detections(frameBoxes, masks, head.names());
+  }
 
   /**
    * @param protos the prototype tensor {@code (1, k, mh, mw)}
    * @param boxes the instances, boxes still in model-input pixels, coefficients in {@code extras}
    * @param frameBoxes the same boxes in frame pixels
    */
-  static InstanceMask[] decode(NDManager manager, NDArray protos, HeadDecoder.Boxes boxes, float[] frameBoxes,
+  private static InstanceMask[] masks(NDManager manager, NDArray protos, Boxes boxes, float[] frameBoxes,
       LetterBox letterBox) {
     int n = boxes.count();
     InstanceMask[] masks = new InstanceMask[n];
@@ -75,7 +93,7 @@ final class MaskDecoder {
     try {
       for (int i = 0; i < n; i++) {
         input.put(0, 0, binary, i * plane, plane);
-        masks[i] = toFrame(input, boxes.boxes(), frameBoxes, i, letterBox);
+        masks[i] = instanceMask(input, boxes.boxes(), frameBoxes, i, letterBox);
       }
     } finally {
       input.release();
@@ -88,7 +106,9 @@ final class MaskDecoder {
    * its outer contours traced in the model input, scaled to the frame ({@code scale_coords}), then filled
    * inside the instance's box for CVAT's mask.
    */
-  private static InstanceMask toFrame(Mat input, float[] inputBoxes, float[] frameBoxes, int i, LetterBox letterBox) {
+  private static InstanceMask instanceMask(Mat input, float[] inputBoxes, float[] frameBoxes, int i,
+      LetterBox letterBox) {
+    // The crop's first and last pixels: a box (and an outline) may end on the frame's edge, x = width, past them.
     int frameW = letterBox.srcWidth();
     int frameH = letterBox.srcHeight();
     int left = clamp((int) Math.floor(frameBoxes[4 * i]), frameW - 1);
@@ -108,20 +128,11 @@ final class MaskDecoder {
     hierarchy.release();
     region.release();
 
-    double gain = letterBox.gain();
-    double padX = letterBox.padX();
-    double padY = letterBox.padY();
     List<Point[]> outlines = new ArrayList<>();
     MatOfPoint2f largest = null;
     double largestArea = -1;
     for (MatOfPoint contour : contours) {
-      Point[] points = contour.toArray();
-      Point[] frame = new Point[points.length];
-      for (int p = 0; p < points.length; p++) {
-        double x = Math.max(0, Math.min(frameW - 1, (points[p].x - padX) / gain));
-        double y = Math.max(0, Math.min(frameH - 1, (points[p].y - padY) / gain));
-        frame[p] = new Point(x, y);
-      }
+      Point[] frame = toFrame(contour.toArray(), letterBox);
       outlines.add(frame);
       double area = Imgproc.contourArea(contour);
       if (area > largestArea) {
@@ -158,6 +169,21 @@ final class MaskDecoder {
         largest.release();
       }
     }
+  }
+
+  /** Contour points in model-input pixels, mapped to the frame. */
+  private static Point[] toFrame(Point[] points, LetterBox letterBox) {
+    float[] xy = new float[points.length * 2];
+    for (int p = 0; p < points.length; p++) {
+      xy[2 * p] = (float) points[p].x;
+      xy[2 * p + 1] = (float) points[p].y;
+    }
+    letterBox.mapPointsToFrame(xy, 0, points.length);
+    Point[] frame = new Point[points.length];
+    for (int p = 0; p < points.length; p++) {
+      frame[p] = new Point(xy[2 * p], xy[2 * p + 1]);
+    }
+    return frame;
   }
 
   /** The outline without staircase vertices, in frame pixels. */
