@@ -96,11 +96,6 @@ public final class FunctionProcess implements AutoCloseable {
     return process.waitFor();
   }
 
-  /** Whether the server still runs. */
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
   /** Asks the server to stop (SIGTERM: in-flight requests finish) and waits up to 30 s before killing it. */
   @Override
   public void close() throws InterruptedException {
