@@ -2,9 +2,14 @@ package io.cvatfunction.runtime.cvat;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import io.cvatfunction.runtime.BadRequestException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -68,5 +73,48 @@ class DetectorRequestTest {
     byte[] latin1 = "{\"image\": \"AQID\", \"note\": \"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
     BadRequestException e = assertThrows(BadRequestException.class, () -> DetectorRequest.parse(latin1));
     assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
+  }
+
+  @Test
+  void anImageDecodesToTheSameBytesWhicheverDecoderTakesIt() throws Exception {
+    java.util.Random random = new java.util.Random(7);
+    JsonFactory jackson = new JsonFactory();
+    for (int length : new int[] {0, 1, 2, 3, 4, 5, 57, 58, 59, 1000, 418_921}) {
+      byte[] frame = new byte[length];
+      random.nextBytes(frame);
+      String b64 = java.util.Base64.getEncoder().encodeToString(frame);
+      // Canonical: the JDK's decoder on the body's bytes. Escaped slashes, unpadded, MIME line breaks:
+      // the parser's decoder. Both must give what the parser alone gives (or refuse as it refuses).
+      for (String encoded : new String[] {b64, b64.replace("/", "\\/"), b64.replace("=", ""),
+          b64.length() > 76 ? b64.substring(0, 76) + "\\n" + b64.substring(76) : b64}) {
+        String body = "{\"threshold\": 0.3, \"image\": \"" + encoded + "\"}";
+        byte[] expected;
+        try (JsonParser parser = jackson.createParser(body)) {
+          while (parser.nextToken() != JsonToken.VALUE_STRING) {
+            // to the image
+          }
+          expected = parser.getBinaryValue();
+        } catch (JsonProcessingException refused) {
+          expected = null;
+        }
+        if (expected == null || expected.length == 0) {
+          assertThrows(BadRequestException.class, () -> parse(body), encoded);
+        } else {
+          assertArrayEquals(expected, parse(body).image(), encoded);
+          assertArrayEquals(frame, expected);
+        }
+      }
+    }
+  }
+
+  @Test
+  void onlyCanonicalBase64TakesTheFastDecoder() {
+    String json = "{\"a\": \"AQID\", \"b\": \"AQ\\/D\", \"c\": \"AQ\", \"d\": \"AQID";
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    assertArrayEquals(new byte[] {1, 2, 3}, DetectorRequest.canonicalBase64(body, json.indexOf("\"AQID\"")));
+    assertNull(DetectorRequest.canonicalBase64(body, json.indexOf("\"AQ\\")), "an escape: the parser decodes");
+    assertNull(DetectorRequest.canonicalBase64(body, json.indexOf("\"AQ\",")), "unpadded: the parser decides");
+    assertNull(DetectorRequest.canonicalBase64(body, json.indexOf(" \"AQID\"")), "not at a quote");
+    assertNull(DetectorRequest.canonicalBase64(body, json.lastIndexOf("\"AQID")), "no closing quote");
   }
 }
