@@ -2,8 +2,8 @@ package io.cvatfunction.maven;
 
 import io.cvatfunction.maven.invoke.DeployedFunctionUrl;
 import io.cvatfunction.maven.invoke.FrameInvoker;
-import io.cvatfunction.maven.invoke.InvokeException;
 import io.cvatfunction.maven.invoke.Invocation;
+import io.cvatfunction.maven.invoke.InvokeException;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;

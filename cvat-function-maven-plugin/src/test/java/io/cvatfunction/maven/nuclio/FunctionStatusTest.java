@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 /** Parsing nuctl get function -o json, in both of its forms. */
 class FunctionStatusTest {
 
+  // spotless:off - nuctl indents its JSON with tabs; the fixture keeps them.
   private static final String SINGLE = """
       {
       	"metadata": {
@@ -29,6 +30,7 @@ class FunctionStatusTest {
       	}
       }
       """;
+  // spotless:on
 
   @Test
   void readsTheSingleObjectForm() throws Exception {

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.cvatfunction.runtime.TestDetectors;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** The score as CVAT keeps it: an integer number attribute within 0;100;1. */
 class ConfidenceAttributeTest {
