@@ -183,7 +183,7 @@ public final class RequestBenchmark {
           percentile(phase.answers().stream().map(a -> a.stages().getOrDefault(stage, 0.0)).toList(), 50)));
     }
     double server = percentile(phase.answers().stream()
-        .map(a -> a.stages().values().stream().mapToDouble(Double::doubleValue).sum()).toList(), 50);
+        .map(a -> a.stages().values().stream().reduce(0.0, Double::sum)).toList(), 50);
     split.append(String.format("; sum %.2f, outside the stages %.2f", server, percentile(totals, 50) - server));
     System.out.println(split);
   }
