@@ -6,6 +6,7 @@ import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import com.google.cloud.tools.jib.api.LogEvent;
 import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
+import io.cvatfunction.contract.ModelReference;
 import io.cvatfunction.maven.image.ImageBuilder;
 import io.cvatfunction.maven.image.ImagePlan;
 import io.cvatfunction.maven.image.ImageReport;
@@ -207,10 +208,9 @@ public class ImageMojo extends CvatMojo {
       }
       (artifact.isSnapshot() ? snapshots : releases).add(artifact.getFile().toPath());
     }
-    Optional<String> modelResource = Optional.empty();
+    Optional<String> modelResource = ModelReference.resource(function.model());
     Optional<Path> modelFile = Optional.empty();
-    if (function.model().startsWith("classpath:")) {
-      modelResource = Optional.of(function.model().substring("classpath:".length()).replaceFirst("^/+", ""));
+    if (modelResource.isPresent()) {
       if (!Files.isRegularFile(classes.resolve(modelResource.get()))) {
         throw new MojoFailureException("the model " + function.model() + " is not in " + classes + ": put it under "
             + "src/main/resources/" + modelResource.get() + " (yolo export model=best.pt format=torchscript)");

@@ -1,5 +1,6 @@
 package io.cvatfunction.maven.spec;
 
+import io.cvatfunction.contract.ModelReference;
 import io.cvatfunction.maven.lint.Finding;
 import io.cvatfunction.maven.lint.NuclioLint;
 import io.cvatfunction.maven.scan.FunctionDescriptor;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Writes {@code function-gpu.yaml} and {@code function.yaml} for every function of a project, each linted
@@ -94,14 +96,11 @@ public final class SpecGenerator {
 
   private Path modelFile(FunctionDescriptor function) throws SpecException {
     String reference = function.model();
-    Path file = reference.startsWith("classpath:")
-        ? classes.resolve(reference.substring("classpath:".length()).replaceFirst("^/+", ""))
-        : basedir.resolve(reference);
+    Optional<String> resource = ModelReference.resource(reference);
+    Path file = resource.isPresent() ? classes.resolve(resource.get()) : basedir.resolve(reference);
     if (!Files.isRegularFile(file)) {
       throw new SpecException("the model " + reference + " of " + function.className() + " is not at " + file
-          + (reference.startsWith("classpath:")
-              ? ": put it under src/main/resources/" + reference.substring("classpath:".length())
-              : ": fix @CvatFunction(model)"));
+          + (resource.isPresent() ? ": put it under src/main/resources/" + resource.get() : ": fix @CvatFunction(model)"));
     }
     return file;
   }
