@@ -6,6 +6,7 @@ import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import com.google.cloud.tools.jib.api.LogEvent;
 import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
+import io.cvatfunction.contract.ImageNames;
 import io.cvatfunction.contract.ModelReference;
 import io.cvatfunction.maven.image.ImageBuilder;
 import io.cvatfunction.maven.image.ImagePlan;
@@ -165,7 +166,7 @@ public class ImageMojo extends CvatMojo {
     if (!flavor.equals("cu121") && !flavor.equals("cpu")) {
       throw new MojoFailureException("cvat.image.flavor must be cu121 or cpu, got '" + flavor + "'");
     }
-    if (kind == ImagePlan.Target.REGISTRY && !namesRegistry(name)) {
+    if (kind == ImagePlan.Target.REGISTRY && ImageNames.registryHost(name).isEmpty()) {
       throw new MojoFailureException("cvat.image.name '" + name + "' names no registry: write it as "
           + "registry.example.com[:port]/repository[:tag], or use -Dcvat.image.target=docker or tar");
     }
@@ -233,16 +234,6 @@ public class ImageMojo extends CvatMojo {
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException("cvat.image.target must be registry, docker or tar, got '" + target + "'");
     }
-  }
-
-  /** Whether a reference starts with a registry host (has a dot or port, or is localhost). */
-  static boolean namesRegistry(String reference) {
-    int slash = reference.indexOf('/');
-    if (slash < 0) {
-      return false;
-    }
-    String host = reference.substring(0, slash);
-    return host.contains(".") || host.contains(":") || host.equals("localhost");
   }
 
   private Artifact artifact(String groupId, String artifactId) throws MojoFailureException {

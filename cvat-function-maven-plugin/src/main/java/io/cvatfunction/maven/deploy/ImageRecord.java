@@ -3,6 +3,7 @@ package io.cvatfunction.maven.deploy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cvatfunction.contract.ImageNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,14 +96,7 @@ public record ImageRecord(String image, String tag, String digest, String flavor
 
   /** The registry part of {@link #image()} ({@code host[:port]}), when it names one. */
   public Optional<String> registryHost() {
-    int slash = image.indexOf('/');
-    if (slash < 0) {
-      return Optional.empty();
-    }
-    String first = image.substring(0, slash);
-    // Docker's rule: the first component is a registry when it has a dot, a port, or is localhost.
-    return first.contains(".") || first.contains(":") || first.equals("localhost") ? Optional.of(first)
-        : Optional.empty();
+    return ImageNames.registryHost(image);
   }
 
   private static String text(JsonNode root, String field) {
