@@ -1,6 +1,7 @@
 package io.cvatfunction.maven.spec;
 
 import io.cvatfunction.contract.ModelReference;
+import io.cvatfunction.contract.NuclioFiles;
 import io.cvatfunction.maven.lint.Finding;
 import io.cvatfunction.maven.lint.NuclioLint;
 import io.cvatfunction.maven.scan.FunctionDescriptor;
@@ -19,11 +20,6 @@ import java.util.Optional;
  * function, named by the function.
  */
 public final class SpecGenerator {
-
-  /** The GPU variant's file name, as CVAT's deploy scripts expect it. */
-  public static final String GPU_FILE = "function-gpu.yaml";
-  /** The CPU variant's file name. */
-  public static final String CPU_FILE = "function.yaml";
 
   private final Path classes;
   private final Path runtimeJar;
@@ -65,9 +61,9 @@ public final class SpecGenerator {
       Path dir = functions.size() == 1 ? outputDirectory : outputDirectory.resolve(function.name());
       Files.createDirectories(dir);
       if (function.gpus() > 0) {
-        files.add(write(dir.resolve(GPU_FILE), function, model, true, warnings));
+        files.add(write(dir.resolve(NuclioFiles.GPU_FILE), function, model, true, warnings));
       }
-      files.add(write(dir.resolve(CPU_FILE), function, model, false, warnings));
+      files.add(write(dir.resolve(NuclioFiles.CPU_FILE), function, model, false, warnings));
     }
     return new Result(files, warnings);
   }
