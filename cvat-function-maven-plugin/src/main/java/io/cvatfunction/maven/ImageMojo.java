@@ -116,7 +116,7 @@ public class ImageMojo extends CvatMojo {
   private File cacheDirectory;
 
   /** Where the build report goes. */
-  @Parameter(property = "cvat.image.report", defaultValue = "${project.build.directory}/cvat/image.json")
+  @Parameter(property = "cvat.image.report", defaultValue = "${project.build.directory}/cvat/" + ImageReport.FILE)
   private File report;
 
   /** Skips this goal. */
