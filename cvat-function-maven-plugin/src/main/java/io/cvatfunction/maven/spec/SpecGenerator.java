@@ -96,7 +96,9 @@ public final class SpecGenerator {
     Path file = resource.isPresent() ? classes.resolve(resource.get()) : basedir.resolve(reference);
     if (!Files.isRegularFile(file)) {
       throw new SpecException("the model " + reference + " of " + function.className() + " is not at " + file
-          + (resource.isPresent() ? ": put it under src/main/resources/" + resource.get() : ": fix @CvatFunction(model)"));
+          + (resource.isPresent()
+              ? ": put it under src/main/resources/" + resource.get()
+              : ": fix @CvatFunction(model)"));
     }
     return file;
   }

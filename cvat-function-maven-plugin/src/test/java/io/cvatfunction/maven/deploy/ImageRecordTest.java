@@ -39,19 +39,15 @@ class ImageRecordTest {
   @Test
   void readsBackWhatImageReportWrites() throws Exception {
     Path file = dir.resolve("cvat").resolve(ImageReport.FILE);
-    new ImageReport("localhost:5000/shapes", "0.1.0", DIGEST, "localhost:5000/shapes@" + DIGEST, "sha256:" + "1".repeat(64),
-        "cpu", null, "docker").write(file);
+    new ImageReport("localhost:5000/shapes", "0.1.0", DIGEST, "localhost:5000/shapes@" + DIGEST,
+        "sha256:" + "1".repeat(64), "cpu", null, "docker").write(file);
     // The keys in the record's order, absent values as null: the file cvat:image has always written.
     assertEquals("{\n  \"image\" : \"localhost:5000/shapes\",\n  \"tag\" : \"0.1.0\",\n  \"digest\" : \"" + DIGEST
         + "\",\n  \"reference\" : \"localhost:5000/shapes@" + DIGEST + "\",\n  \"imageId\" : \"sha256:" + "1".repeat(64)
         + "\",\n  \"flavor\" : \"cpu\",\n  \"baseDigest\" : null,\n  \"target\" : \"docker\"\n}\n",
         Files.readString(file).replace("\r\n", "\n"));
-    ImageRecord image = ImageRecord.read(file);
-    assertEquals("localhost:5000/shapes@" + DIGEST, image.byDigest());
-    assertEquals(Optional.of("localhost:5000/shapes:0.1.0"), image.byTag());
-    assertEquals(Optional.of("localhost:5000"), image.registryHost());
-    assertEquals("cpu", image.flavor());
-    assertEquals("docker", image.target());
+    assertEquals(new ImageRecord("localhost:5000/shapes", "0.1.0", DIGEST, "cpu", "docker", file),
+        ImageRecord.read(file));
   }
 
   @Test
