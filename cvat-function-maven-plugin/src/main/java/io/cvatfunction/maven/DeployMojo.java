@@ -6,6 +6,7 @@ import io.cvatfunction.maven.deploy.DeploySettings;
 import io.cvatfunction.maven.deploy.Deployer;
 import io.cvatfunction.maven.deploy.FunctionConfig;
 import io.cvatfunction.maven.deploy.ImageRecord;
+import io.cvatfunction.maven.image.ImageReport;
 import io.cvatfunction.maven.nuclio.Nuctl;
 import io.cvatfunction.maven.nuclio.Redactor;
 import java.time.Duration;
@@ -94,7 +95,7 @@ public class DeployMojo extends NuclioMojo {
           project, blankToNull(network), blankToNull(registry), blankToNull(runRegistry), readinessTimeout,
           Duration.ofSeconds(waitTimeout), Duration.ofSeconds(2), force, dryRun, blankToNull(dashboardVersion));
       settings.validate(log);
-      ImageRecord image = ImageRecord.read(directory.toPath().resolve(ImageRecord.FILE));
+      ImageRecord image = ImageRecord.read(directory.toPath().resolve(ImageReport.FILE));
       List<FunctionConfig> functions = FunctionConfig.locate(directory.toPath(), gpu, function, log);
       Nuctl tool = Deployer.nuctlFor(nuctl, settings, System.getenv("PATH"), new Redactor());
       deployed = new Deployer(tool, settings, log).deploy(image, functions);

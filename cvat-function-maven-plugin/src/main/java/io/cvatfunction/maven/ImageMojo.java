@@ -6,6 +6,8 @@ import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import com.google.cloud.tools.jib.api.LogEvent;
 import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
+import io.cvatfunction.contract.ImageNames;
+import io.cvatfunction.contract.ModelReference;
 import io.cvatfunction.maven.image.ImageBuilder;
 import io.cvatfunction.maven.image.ImagePlan;
 import io.cvatfunction.maven.image.ImageReport;
@@ -114,7 +116,7 @@ public class ImageMojo extends CvatMojo {
   private File cacheDirectory;
 
   /** Where the build report goes. */
-  @Parameter(property = "cvat.image.report", defaultValue = "${project.build.directory}/cvat/image.json")
+  @Parameter(property = "cvat.image.report", defaultValue = "${project.build.directory}/cvat/" + ImageReport.FILE)
   private File report;
 
   /** Skips this goal. */
@@ -164,7 +166,7 @@ public class ImageMojo extends CvatMojo {
     if (!flavor.equals("cu121") && !flavor.equals("cpu")) {
       throw new MojoFailureException("cvat.image.flavor must be cu121 or cpu, got '" + flavor + "'");
     }
-    if (kind == ImagePlan.Target.REGISTRY && !namesRegistry(name)) {
+    if (kind == ImagePlan.Target.REGISTRY && ImageNames.registryHost(name).isEmpty()) {
       throw new MojoFailureException("cvat.image.name '" + name + "' names no registry: write it as "
           + "registry.example.com[:port]/repository[:tag], or use -Dcvat.image.target=docker or tar");
     }
@@ -207,10 +209,9 @@ public class ImageMojo extends CvatMojo {
       }
       (artifact.isSnapshot() ? snapshots : releases).add(artifact.getFile().toPath());
     }
-    Optional<String> modelResource = Optional.empty();
+    Optional<String> modelResource = ModelReference.resource(function.model());
     Optional<Path> modelFile = Optional.empty();
-    if (function.model().startsWith("classpath:")) {
-      modelResource = Optional.of(function.model().substring("classpath:".length()).replaceFirst("^/+", ""));
+    if (modelResource.isPresent()) {
       if (!Files.isRegularFile(classes.resolve(modelResource.get()))) {
         throw new MojoFailureException("the model " + function.model() + " is not in " + classes + ": put it under "
             + "src/main/resources/" + modelResource.get() + " (yolo export model=best.pt format=torchscript)");
@@ -233,16 +234,6 @@ public class ImageMojo extends CvatMojo {
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException("cvat.image.target must be registry, docker or tar, got '" + target + "'");
     }
-  }
-
-  /** Whether a reference starts with a registry host (has a dot or port, or is localhost). */
-  static boolean namesRegistry(String reference) {
-    int slash = reference.indexOf('/');
-    if (slash < 0) {
-      return false;
-    }
-    String host = reference.substring(0, slash);
-    return host.contains(".") || host.contains(":") || host.equals("localhost");
   }
 
   private Artifact artifact(String groupId, String artifactId) throws MojoFailureException {

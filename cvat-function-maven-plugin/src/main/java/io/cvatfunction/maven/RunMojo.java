@@ -1,5 +1,6 @@
 package io.cvatfunction.maven;
 
+import io.cvatfunction.contract.ModelReference;
 import io.cvatfunction.maven.run.FunctionProcess;
 import io.cvatfunction.maven.scan.FunctionDescriptor;
 import io.cvatfunction.maven.scan.FunctionScanner;
@@ -138,7 +139,7 @@ public class RunMojo extends CvatMojo {
     if (model == null || model.isBlank()) {
       return Optional.empty();
     }
-    if (model.startsWith("classpath:")) {
+    if (ModelReference.resource(model).isPresent()) {
       return Optional.of(model);
     }
     Path file = project.getBasedir().toPath().resolve(model).normalize();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.cvatfunction.contract.LabelRename;
 import io.cvatfunction.runtime.CvatFunction;
 import io.cvatfunction.runtime.HandlerOptions;
 import io.cvatfunction.runtime.Label;
@@ -236,8 +237,8 @@ class ${className}Test {
       Label override = Arrays.stream(annotation().labels()).filter(l -> l.model().equals(name)).findFirst().orElse(null);
       if (override == null) {
         labels.add(name);
-      } else if (!override.drop()) {
-        labels.add(override.name().isEmpty() ? name : override.name());
+      } else {
+        LabelRename.cvatName(name, override.name(), override.drop()).ifPresent(labels::add);
       }
     }
     return labels;

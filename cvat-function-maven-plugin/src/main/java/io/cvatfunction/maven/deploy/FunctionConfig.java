@@ -1,5 +1,6 @@
 package io.cvatfunction.maven.deploy;
 
+import io.cvatfunction.contract.NuclioFiles;
 import io.cvatfunction.maven.nuclio.NuclioNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,11 +27,6 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public record FunctionConfig(String name, String handler, String runtime, boolean gpu, Path file) {
 
-  /** The GPU variant's file name. */
-  public static final String GPU_FILE = "function-gpu.yaml";
-  /** The CPU variant's file name. */
-  public static final String CPU_FILE = "function.yaml";
-
   /**
    * Finds the function YAMLs {@code cvat:spec} wrote: in {@code directory} itself for a project with one
    * function, in one sub-directory per function otherwise.
@@ -52,16 +48,16 @@ public record FunctionConfig(String name, String handler, String runtime, boolea
       }
     }
     if (dirs.isEmpty()) {
-      throw new DeployException("no " + GPU_FILE + " or " + CPU_FILE + " in " + directory
+      throw new DeployException("no " + NuclioFiles.GPU_FILE + " or " + NuclioFiles.CPU_FILE + " in " + directory
           + ": run cvat:spec first (it runs in process-classes, e.g. mvn package cvat:image cvat:deploy)");
     }
     List<FunctionConfig> functions = new ArrayList<>();
     for (Path dir : dirs) {
-      Path file = dir.resolve(gpu ? GPU_FILE : CPU_FILE);
+      Path file = dir.resolve(gpu ? NuclioFiles.GPU_FILE : NuclioFiles.CPU_FILE);
       if (!Files.isRegularFile(file)) {
-        Path other = dir.resolve(gpu ? CPU_FILE : GPU_FILE);
+        Path other = dir.resolve(gpu ? NuclioFiles.CPU_FILE : NuclioFiles.GPU_FILE);
         if (gpu) {
-          log.info("No " + GPU_FILE + " in " + dir + " (the function asks for no GPU): deploying " + CPU_FILE);
+          log.info("No " + NuclioFiles.GPU_FILE + " in " + dir + " (the function asks for no GPU): deploying " + NuclioFiles.CPU_FILE);
         } else {
           throw new DeployException("cvat.deploy.gpu=false but " + dir + " has only " + other.getFileName()
               + ": run cvat:spec again");
@@ -130,7 +126,7 @@ public record FunctionConfig(String name, String handler, String runtime, boolea
   }
 
   private static boolean hasYaml(Path dir) {
-    return Files.isRegularFile(dir.resolve(GPU_FILE)) || Files.isRegularFile(dir.resolve(CPU_FILE));
+    return Files.isRegularFile(dir.resolve(NuclioFiles.GPU_FILE)) || Files.isRegularFile(dir.resolve(NuclioFiles.CPU_FILE));
   }
 
   private static Map<?, ?> map(Object parent, String key) {

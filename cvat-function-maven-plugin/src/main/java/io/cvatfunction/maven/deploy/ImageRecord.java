@@ -3,6 +3,8 @@ package io.cvatfunction.maven.deploy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cvatfunction.contract.ImageNames;
+import io.cvatfunction.maven.image.ImageReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +22,6 @@ import java.util.regex.Pattern;
  * @param file the image.json it was read from, for messages
  */
 public record ImageRecord(String image, String tag, String digest, String flavor, String target, Path file) {
-
-  /** The file name {@code cvat:image} writes. */
-  public static final String FILE = "image.json";
 
   private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
   // Docker's reference grammar, loosely: lowercase path components, an optional registry host[:port] first.
@@ -52,12 +51,19 @@ public record ImageRecord(String image, String tag, String digest, String flavor
     if (root == null || !root.isObject()) {
       throw new DeployException(file + " is not a JSON object: run cvat:image again");
     }
-    String image = text(root, "image");
-    String tag = text(root, "tag");
-    String digest = text(root, "digest");
-    String reference = text(root, "reference");
-    String target = text(root, "target");
-    String flavor = text(root, "flavor");
+    ImageReport report;
+    try {
+      report = ImageReport.of(root);
+    } catch (IllegalArgumentException e) {
+      throw new DeployException(file + " is not what cvat:image writes (" + e.getMessage() + "): run cvat:image again",
+          e);
+    }
+    String image = text(report.image());
+    String tag = text(report.tag());
+    String digest = text(report.digest());
+    String reference = text(report.reference());
+    String target = text(report.target());
+    String flavor = text(report.flavor());
     String again = " in " + file + "; run cvat:image again";
     if (image == null || !REPOSITORY.matcher(image).matches()) {
       throw new DeployException((image == null ? "no \"image\"" : "\"image\" '" + image + "' is not an image name")
@@ -95,18 +101,10 @@ public record ImageRecord(String image, String tag, String digest, String flavor
 
   /** The registry part of {@link #image()} ({@code host[:port]}), when it names one. */
   public Optional<String> registryHost() {
-    int slash = image.indexOf('/');
-    if (slash < 0) {
-      return Optional.empty();
-    }
-    String first = image.substring(0, slash);
-    // Docker's rule: the first component is a registry when it has a dot, a port, or is localhost.
-    return first.contains(".") || first.contains(":") || first.equals("localhost") ? Optional.of(first)
-        : Optional.empty();
+    return ImageNames.registryHost(image);
   }
 
-  private static String text(JsonNode root, String field) {
-    JsonNode node = root.get(field);
-    return node == null || node.isNull() || node.asText().isBlank() ? null : node.asText().trim();
+  private static String text(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
   }
 }

@@ -16,6 +16,7 @@ import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.api.buildplan.Platform;
 import com.google.cloud.tools.jib.api.buildplan.Port;
 import com.google.cloud.tools.jib.event.events.ProgressEvent;
+import io.cvatfunction.contract.ServerMain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,8 +42,6 @@ import java.util.stream.Stream;
  */
 public final class ImageBuilder {
 
-  /** The runtime's server main class. */
-  public static final String MAIN_CLASS = "io.cvatfunction.runtime.server.FunctionServer";
   /** The user the function runs as. */
   public static final String USER = "1000:1000";
 
@@ -202,7 +201,7 @@ public final class ImageBuilder {
     entrypoint.addAll(plan.jvmFlags());
     entrypoint.add("-cp");
     entrypoint.add(ImageLayers.CLASSPATH);
-    entrypoint.add(MAIN_CLASS);
+    entrypoint.add(ServerMain.CLASS_NAME);
     return entrypoint;
   }
 

@@ -1,12 +1,12 @@
 package io.cvatfunction.maven.image;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * {@code target/cvat/image.json}: what {@code cvat:deploy} deploys, by digest.
@@ -24,18 +24,25 @@ public record ImageReport(
     String image, String tag, String digest, String reference, String imageId, String flavor, String baseDigest,
     String target) {
 
+  /** The file name {@code cvat:image} writes and {@code cvat:deploy} reads. */
+  public static final String FILE = "image.json";
+
+  // The record's components are the JSON keys, in their order: one list for the writer and the reader.
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
   /** Writes the report as pretty JSON, keys in a fixed order. */
   public void write(Path file) throws IOException {
-    Map<String, String> json = new LinkedHashMap<>();
-    json.put("image", image);
-    json.put("tag", tag);
-    json.put("digest", digest);
-    json.put("reference", reference);
-    json.put("imageId", imageId);
-    json.put("flavor", flavor);
-    json.put("baseDigest", baseDigest);
-    json.put("target", target);
     Files.createDirectories(file.getParent());
-    Files.writeString(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json) + "\n");
+    Files.writeString(file, JSON.writeValueAsString(this) + "\n");
+  }
+
+  /**
+   * The fields of a parsed image.json, unchecked; a missing key is null.
+   *
+   * @throws IllegalArgumentException when a field is not a JSON scalar
+   */
+  public static ImageReport of(JsonNode root) {
+    return JSON.convertValue(root, ImageReport.class);
   }
 }

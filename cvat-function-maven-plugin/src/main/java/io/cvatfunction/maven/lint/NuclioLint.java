@@ -7,6 +7,7 @@ import static io.cvatfunction.maven.lint.YamlTree.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cvatfunction.contract.GoDuration;
 import io.cvatfunction.maven.lint.Finding.Severity;
 import io.cvatfunction.maven.nuclio.NuclioNames;
 import java.io.StringReader;
@@ -15,7 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -38,7 +38,6 @@ public final class NuclioLint {
   public static final String NAME_KUBE = "name-kube";
 
   // Go's time.ParseDuration: µ (the micro sign) and μ (Greek mu) both mean micro.
-  private static final Pattern GO_DURATION = Pattern.compile("0|((\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h))+");
   private static final Set<String> RESERVED = Set.of("dashboard", "controller", "dlx", "scaler");
   private static final Set<String> KINDS = Set.of("detector", "interactor", "tracker", "reid");
   private static final Set<String> LABEL_TYPES = Set.of("any", "unknown", "rectangle", "polygon", "polyline",
@@ -270,7 +269,7 @@ public final class NuclioLint {
       error("handler", line, "spec.handler", "missing: set the handler (the class name for Java, main:handler for Python)");
     }
     Optional<Node> timeout = get(spec, "eventTimeout");
-    text(timeout).filter(t -> !GO_DURATION.matcher(t.trim()).matches()).ifPresent(t ->
+    text(timeout).filter(t -> !GoDuration.isValid(t)).ifPresent(t ->
         error("event-timeout", line(timeout.get()), "spec.eventTimeout", "'" + t + "' is not a duration: write it "
             + "as Go does, e.g. 30s or 1m30s"));
   }

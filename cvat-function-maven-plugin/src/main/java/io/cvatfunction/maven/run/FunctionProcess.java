@@ -1,5 +1,6 @@
 package io.cvatfunction.maven.run;
 
+import io.cvatfunction.contract.ServerMain;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -17,9 +18,6 @@ import java.util.Optional;
  * image runs, so {@code cvat:run} behaves as the deployed function does.
  */
 public final class FunctionProcess implements AutoCloseable {
-
-  /** The runtime's server main class. */
-  public static final String MAIN_CLASS = "io.cvatfunction.runtime.server.FunctionServer";
 
   private final Process process;
   private final Options options;
@@ -52,7 +50,7 @@ public final class FunctionProcess implements AutoCloseable {
       model.ifPresent(m -> command.add("-Dcvat.model=" + m));
       command.add("-cp");
       command.add(String.join(File.pathSeparator, classpath));
-      command.add(MAIN_CLASS);
+      command.add(ServerMain.CLASS_NAME);
       return command;
     }
   }

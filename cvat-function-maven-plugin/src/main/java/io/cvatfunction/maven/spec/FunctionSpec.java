@@ -2,6 +2,7 @@ package io.cvatfunction.maven.spec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cvatfunction.contract.LabelRename;
 import io.cvatfunction.maven.scan.FunctionDescriptor;
 import io.cvatfunction.maven.scan.FunctionDescriptor.AttributeSpec;
 import io.cvatfunction.maven.scan.FunctionDescriptor.LabelOverride;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -108,12 +110,15 @@ public final class FunctionSpec {
       String modelName = model.names().get(id);
       LabelOverride override = function.labels().stream()
           .filter(l -> l.model().equals(modelName)).findFirst().orElse(null);
-      if (override != null && override.drop()) {
+      Optional<String> name = override == null
+          ? Optional.of(modelName)
+          : LabelRename.cvatName(modelName, override.name(), override.drop());
+      if (name.isEmpty()) {
         continue;
       }
       Map<String, Object> label = new LinkedHashMap<>();
       label.put("id", id);
-      label.put("name", override == null || override.name().isEmpty() ? modelName : override.name());
+      label.put("name", name.get());
       label.put("type", model.labelType(function.segments()));
       List<AttributeSpec> attributes = new ArrayList<>(override == null ? List.of() : override.attributes());
       if (!function.confidenceAttribute().isEmpty()) {

@@ -2,14 +2,15 @@ package io.cvatfunction.maven.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cvatfunction.contract.ClassNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -48,20 +49,13 @@ public record ModelInfo(List<String> names, String task) {
     if (names.isArray()) {
       names.forEach(n -> list.add(n.asText()));
     } else if (names.isObject()) {
-      Map<Integer, String> byId = new TreeMap<>();
-      for (Map.Entry<String, JsonNode> entry : names.properties()) {
-        try {
-          byId.put(Integer.parseInt(entry.getKey()), entry.getValue().asText());
-        } catch (NumberFormatException e) {
-          throw new IOException(file + ": config.txt names has a non-numeric class id " + entry.getKey(), e);
-        }
-      }
-      for (Map.Entry<Integer, String> entry : byId.entrySet()) {
-        if (entry.getKey() != list.size()) { // the runtime refuses such a model: so does the spec
-          throw new IOException(file + ": config.txt names skips class id " + list.size()
-              + ", so the runtime would refuse this model: export it again with Ultralytics");
-        }
-        list.add(entry.getValue());
+      Map<String, String> byId = new LinkedHashMap<>();
+      names.properties().forEach(entry -> byId.put(entry.getKey(), entry.getValue().asText()));
+      try {
+        list.addAll(ClassNames.byClassId(byId));
+      } catch (IllegalArgumentException e) { // the runtime refuses such a model: so does the spec
+        throw new IOException(file + ": config.txt names " + e.getMessage()
+            + ", so the runtime would refuse this model: export it again with Ultralytics", e);
       }
     }
     if (list.isEmpty()) {

@@ -1,5 +1,7 @@
 package io.cvatfunction.maven.spec;
 
+import io.cvatfunction.contract.ModelReference;
+import io.cvatfunction.contract.NuclioFiles;
 import io.cvatfunction.maven.lint.Finding;
 import io.cvatfunction.maven.lint.NuclioLint;
 import io.cvatfunction.maven.scan.FunctionDescriptor;
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Writes {@code function-gpu.yaml} and {@code function.yaml} for every function of a project, each linted
@@ -17,11 +20,6 @@ import java.util.List;
  * function, named by the function.
  */
 public final class SpecGenerator {
-
-  /** The GPU variant's file name, as CVAT's deploy scripts expect it. */
-  public static final String GPU_FILE = "function-gpu.yaml";
-  /** The CPU variant's file name. */
-  public static final String CPU_FILE = "function.yaml";
 
   private final Path classes;
   private final Path runtimeJar;
@@ -63,9 +61,9 @@ public final class SpecGenerator {
       Path dir = functions.size() == 1 ? outputDirectory : outputDirectory.resolve(function.name());
       Files.createDirectories(dir);
       if (function.gpus() > 0) {
-        files.add(write(dir.resolve(GPU_FILE), function, model, true, warnings));
+        files.add(write(dir.resolve(NuclioFiles.GPU_FILE), function, model, true, warnings));
       }
-      files.add(write(dir.resolve(CPU_FILE), function, model, false, warnings));
+      files.add(write(dir.resolve(NuclioFiles.CPU_FILE), function, model, false, warnings));
     }
     return new Result(files, warnings);
   }
@@ -94,13 +92,12 @@ public final class SpecGenerator {
 
   private Path modelFile(FunctionDescriptor function) throws SpecException {
     String reference = function.model();
-    Path file = reference.startsWith("classpath:")
-        ? classes.resolve(reference.substring("classpath:".length()).replaceFirst("^/+", ""))
-        : basedir.resolve(reference);
+    Optional<String> resource = ModelReference.resource(reference);
+    Path file = resource.isPresent() ? classes.resolve(resource.get()) : basedir.resolve(reference);
     if (!Files.isRegularFile(file)) {
       throw new SpecException("the model " + reference + " of " + function.className() + " is not at " + file
-          + (reference.startsWith("classpath:")
-              ? ": put it under src/main/resources/" + reference.substring("classpath:".length())
+          + (resource.isPresent()
+              ? ": put it under src/main/resources/" + resource.get()
               : ": fix @CvatFunction(model)"));
     }
     return file;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cvatfunction.maven.image.ImageReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -36,6 +37,20 @@ class ImageRecordTest {
   }
 
   @Test
+  void readsBackWhatImageReportWrites() throws Exception {
+    Path file = dir.resolve("cvat").resolve(ImageReport.FILE);
+    new ImageReport("localhost:5000/shapes", "0.1.0", DIGEST, "localhost:5000/shapes@" + DIGEST,
+        "sha256:" + "1".repeat(64), "cpu", null, "docker").write(file);
+    // The keys in the record's order, absent values as null: the file cvat:image has always written.
+    assertEquals("{\n  \"image\" : \"localhost:5000/shapes\",\n  \"tag\" : \"0.1.0\",\n  \"digest\" : \"" + DIGEST
+        + "\",\n  \"reference\" : \"localhost:5000/shapes@" + DIGEST + "\",\n  \"imageId\" : \"sha256:" + "1".repeat(64)
+        + "\",\n  \"flavor\" : \"cpu\",\n  \"baseDigest\" : null,\n  \"target\" : \"docker\"\n}\n",
+        Files.readString(file).replace("\r\n", "\n"));
+    assertEquals(new ImageRecord("localhost:5000/shapes", "0.1.0", DIGEST, "cpu", "docker", file),
+        ImageRecord.read(file));
+  }
+
+  @Test
   void aMissingFileSaysToRunCvatImageFirst() {
     String message = assertThrows(DeployException.class, () -> ImageRecord.read(dir.resolve("image.json")))
         .getMessage();
@@ -46,6 +61,8 @@ class ImageRecordTest {
   void everyBrokenFieldIsNamed() throws Exception {
     assertTrue(readFailure("{\"image\": ").contains("is not valid JSON"));
     assertTrue(readFailure("[]").contains("is not a JSON object"));
+    assertTrue(readFailure("{\"image\": {\"name\": \"shapes\"}, \"digest\": \"" + DIGEST + "\"}")
+        .contains("is not what cvat:image writes"));
     assertTrue(readFailure("{\"digest\": \"" + DIGEST + "\"}").startsWith("no \"image\""));
     assertTrue(readFailure("{\"image\": \"Registry/Shapes\", \"digest\": \"" + DIGEST + "\"}")
         .startsWith("\"image\" 'Registry/Shapes' is not an image name"));

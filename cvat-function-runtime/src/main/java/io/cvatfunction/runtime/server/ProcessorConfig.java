@@ -1,5 +1,6 @@
 package io.cvatfunction.runtime.server;
 
+import io.cvatfunction.contract.GoDuration;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;

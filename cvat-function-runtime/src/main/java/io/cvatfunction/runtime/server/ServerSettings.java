@@ -1,5 +1,6 @@
 package io.cvatfunction.runtime.server;
 
+import io.cvatfunction.contract.GoDuration;
 import io.cvatfunction.runtime.CvatFunction;
 import io.cvatfunction.runtime.HandlerOptions;
 import java.time.Duration;

@@ -2,11 +2,12 @@ package io.cvatfunction.runtime.yolo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cvatfunction.contract.ClassNames;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * What an Ultralytics export says about itself in its {@code config.txt} extra file.
@@ -66,22 +67,13 @@ public record ModelMetadata(
       node.forEach(n -> names.add(n.asText()));
       return Collections.unmodifiableList(names);
     }
-    Map<Integer, String> byId = new TreeMap<>();
-    for (Map.Entry<String, JsonNode> entry : node.properties()) {
-      try {
-        byId.put(Integer.parseInt(entry.getKey()), entry.getValue().asText());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("the model's \"names\" has a non-numeric class id: " + entry.getKey(), e);
-      }
+    Map<String, String> byId = new LinkedHashMap<>();
+    node.properties().forEach(entry -> byId.put(entry.getKey(), entry.getValue().asText()));
+    try {
+      return ClassNames.byClassId(byId);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("the model's \"names\" " + e.getMessage(), e);
     }
-    List<String> names = new ArrayList<>(byId.size());
-    for (Map.Entry<Integer, String> entry : byId.entrySet()) {
-      if (entry.getKey() != names.size()) {
-        throw new IllegalArgumentException("the model's \"names\" skips class id " + names.size());
-      }
-      names.add(entry.getValue());
-    }
-    return Collections.unmodifiableList(names);
   }
 
   /** The number of classes. */

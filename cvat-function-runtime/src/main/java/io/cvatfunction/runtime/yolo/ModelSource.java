@@ -1,5 +1,6 @@
 package io.cvatfunction.runtime.yolo;
 
+import io.cvatfunction.contract.ModelReference;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +9,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Optional;
 
 /**
  * Resolves a model reference to a file DJL can load: a path, or {@code classpath:} and a resource name. A
@@ -16,9 +18,6 @@ import java.nio.file.StandardCopyOption;
  */
 public final class ModelSource {
 
-  /** The prefix of a classpath reference. */
-  public static final String CLASSPATH = "classpath:";
-
   private ModelSource() {}
 
   /** Resolves {@code reference} against the file system or {@code loader}'s resources. */
@@ -26,14 +25,15 @@ public final class ModelSource {
     if (reference == null || reference.isBlank()) {
       throw new FileNotFoundException("no model given: set @CvatFunction(model = ...), CVAT_MODEL or -Dcvat.model");
     }
-    if (!reference.startsWith(CLASSPATH)) {
+    Optional<String> classpath = ModelReference.resource(reference);
+    if (classpath.isEmpty()) {
       Path file = Path.of(reference);
       if (!Files.isRegularFile(file)) {
         throw new FileNotFoundException("the model file " + file.toAbsolutePath() + " does not exist");
       }
       return file;
     }
-    String resource = reference.substring(CLASSPATH.length()).replaceFirst("^/+", "");
+    String resource = classpath.get();
     URL url = loader.getResource(resource);
     if (url == null) {
       throw new FileNotFoundException("the model resource " + resource + " is not on the classpath "

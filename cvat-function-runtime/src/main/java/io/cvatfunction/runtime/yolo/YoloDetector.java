@@ -1,6 +1,7 @@
 package io.cvatfunction.runtime.yolo;
 
 import ai.djl.ndarray.NDManager;
+import io.cvatfunction.contract.LabelRename;
 import io.cvatfunction.runtime.BadRequestException;
 import io.cvatfunction.runtime.CvatFunction;
 import io.cvatfunction.runtime.CvatHandler;
@@ -142,7 +143,7 @@ public abstract class YoloDetector implements CvatHandler {
     if (function != null) {
       for (Label label : function.labels()) {
         if (label.model().equals(modelLabel)) {
-          return label.drop() ? null : label.name().isEmpty() ? modelLabel : label.name();
+          return LabelRename.cvatName(modelLabel, label.name(), label.drop()).orElse(null);
         }
       }
     }

@@ -1,4 +1,4 @@
-package io.cvatfunction.runtime.server;
+package io.cvatfunction.contract;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -10,6 +10,16 @@ public final class GoDuration {
   private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h)");
 
   private GoDuration() {}
+
+  /** Whether {@code text} is a Go duration, the check {@code cvat:lint} makes on {@code spec.eventTimeout}. */
+  public static boolean isValid(String text) {
+    try {
+      parse(text);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
 
   /**
    * Parses a Go duration.

@@ -1,7 +1,9 @@
-package io.cvatfunction.runtime.server;
+package io.cvatfunction.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -19,6 +21,7 @@ class GoDurationTest {
     // The same set cvat:lint accepts (NuclioLintTest): µ is the micro sign, μ Greek mu; Go takes both.
     for (String micro : new String[] {"5us", "5\u00b5s", "5\u03bcs"}) {
       assertEquals(Duration.ofNanos(5000), GoDuration.parse(micro), micro);
+      assertTrue(GoDuration.isValid(micro), micro);
     }
   }
 
@@ -27,6 +30,7 @@ class GoDurationTest {
     for (String bad : new String[] {"", "30", "s", "30 s", "30sec", "-5s", "1m x"}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GoDuration.parse(bad), bad);
       assertEquals(true, e.getMessage().contains("e.g. 30s"), e.getMessage());
+      assertFalse(GoDuration.isValid(bad), bad);
     }
   }
 }
