@@ -3,7 +3,6 @@ package io.cvatfunction.runtime.image;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.sun.jna.Pointer;
@@ -22,8 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns a frame file into the model's input on the model's device, as Ultralytics' predict does: decode,
  * letterbox, BGR to RGB, HWC to CHW, /255. On a GPU, JPEG frames take the GPU path (nvJPEG, then
- * {@link TensorLetterBox}); everything else — other formats, JPEGs nvJPEG leaves to the CPU, CPU models — is
- * decoded and letterboxed by OpenCV and uploaded as uint8.
+ * {@link FrameKernel}); everything else — other formats, JPEGs nvJPEG leaves to the CPU, CPU models — is decoded
+ * and letterboxed by OpenCV and uploaded as uint8. Both paths give the same input, value for value: the GPU path
+ * proves it on a test frame before it serves.
  */
 public final class FramePreprocessor implements AutoCloseable {
 
@@ -38,13 +38,13 @@ public final class FramePreprocessor implements AutoCloseable {
   }
 
   private final FrameDecoder cpuDecoder;
-  private final GpuJpegDecoder gpuDecoder;
+  private final GpuFramePath gpu;
   private final int inputWidth;
   private final int inputHeight;
 
-  private FramePreprocessor(FrameDecoder cpuDecoder, GpuJpegDecoder gpuDecoder, int inputWidth, int inputHeight) {
+  private FramePreprocessor(FrameDecoder cpuDecoder, GpuFramePath gpu, int inputWidth, int inputHeight) {
     this.cpuDecoder = cpuDecoder;
-    this.gpuDecoder = gpuDecoder;
+    this.gpu = gpu;
     this.inputWidth = inputWidth;
     this.inputHeight = inputHeight;
   }
@@ -64,14 +64,15 @@ public final class FramePreprocessor implements AutoCloseable {
           + " or cpu (OpenCV)");
     }
     Device device = manager.getDevice();
-    GpuJpegDecoder gpu = null;
+    GpuFramePath gpu = null;
     if (choice.equals("cpu") || !device.isGpu()) {
       LOG.info("Frames are decoded on the CPU by OpenCV ({})", choice.equals("cpu") ? "cvat.decoder=cpu" : "CPU model");
     } else {
       try {
-        gpu = GpuJpegDecoder.open(device, cpuDecoder, manager);
-        LOG.info("JPEG frames are decoded on {} by nvJPEG {}; other formats on the CPU by OpenCV", device, gpu.version());
-      } catch (GpuJpegDecoder.UnavailableException e) {
+        gpu = GpuFramePath.open(device, cpuDecoder, manager);
+        LOG.info("JPEG frames are decoded on {} by nvJPEG {}; other formats on the CPU by OpenCV", device,
+            gpu.nvJpegVersion());
+      } catch (GpuUnavailableException e) {
         LOG.warn("Frames are decoded on the CPU by OpenCV, not on {}: {}", device, e.getMessage());
       }
     }
@@ -80,7 +81,7 @@ public final class FramePreprocessor implements AutoCloseable {
 
   /** Whether JPEG frames are decoded on the GPU. */
   public boolean decodesOnGpu() {
-    return gpuDecoder != null;
+    return gpu != null;
   }
 
   /**
@@ -89,31 +90,31 @@ public final class FramePreprocessor implements AutoCloseable {
    * @throws BadRequestException when the bytes are not a usable frame
    */
   public ModelInput prepare(byte[] encoded, NDManager manager, RequestTrace trace) throws BadRequestException {
-    if (gpuDecoder != null && FrameDecoder.isJpeg(encoded)) {
-      // The full-size planes and their float temporaries are freed as soon as the input exists: kept to the end
-      // of the request, they made GPU memory grow with concurrency (1.2 to 5.4 GiB under 8 workers).
-      try (NDScope frame = new NDScope()) {
-        NDArray rgb = gpuDecoder.decode(encoded, manager);
-        if (rgb != null) {
+    if (gpu != null && FrameDecoder.isJpeg(encoded)) {
+      try (JpegPlanes planes = gpu.decode(encoded, manager)) {
+        if (planes != null) {
           trace.lap(Stage.DECODE);
-          LetterBox box = letterBox((int) rgb.getShape().get(2), (int) rgb.getShape().get(1));
-          NDArray batch = TensorLetterBox.apply(rgb, box);
-          NDScope.unregister(batch);
-          rgb.close(); // made in the decoder's own scopes, so not in this one
+          LetterBox box = letterBox(planes.width(), planes.height());
+          NDArray batch = gpu.toInput(planes, box, manager);
           trace.lap(Stage.LETTERBOX);
           return new ModelInput(batch, box);
         }
       }
     }
     Mat bgr = cpuDecoder.decode(encoded);
+    trace.lap(Stage.DECODE);
+    LetterBox box = letterBox(bgr.cols(), bgr.rows());
+    NDArray batch = cpuInput(bgr, box, manager);
+    trace.lap(Stage.LETTERBOX);
+    return new ModelInput(batch, box);
+  }
+
+  /** OpenCV's letterbox of a decoded frame, uploaded; releases the frame. */
+  static NDArray cpuInput(Mat bgr, LetterBox box, NDManager manager) {
     try {
-      trace.lap(Stage.DECODE);
-      LetterBox box = letterBox(bgr.cols(), bgr.rows());
       Mat padded = letterbox(bgr, box);
       try {
-        NDArray batch = upload(manager, padded);
-        trace.lap(Stage.LETTERBOX);
-        return new ModelInput(batch, box);
+        return upload(manager, padded);
       } finally {
         padded.release();
       }
@@ -154,8 +155,8 @@ public final class FramePreprocessor implements AutoCloseable {
 
   @Override
   public void close() {
-    if (gpuDecoder != null) {
-      gpuDecoder.close();
+    if (gpu != null) {
+      gpu.close();
     }
   }
 }

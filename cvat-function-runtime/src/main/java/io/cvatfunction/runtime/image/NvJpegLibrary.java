@@ -19,10 +19,13 @@ interface NvJpegLibrary extends Library {
   int SUCCESS = 0;
   /** {@code NVJPEG_OUTPUT_YUV}: the Y, Cb and Cr planes as coded, chroma at its subsampled size. */
   int OUTPUT_YUV = 1;
+  /** {@code NVJPEG_OUTPUT_Y}: the luma plane only. */
+  int OUTPUT_Y = 2;
   // nvjpegChromaSubsampling_t
   int CSS_444 = 0;
   int CSS_422 = 1;
   int CSS_420 = 2;
+  int CSS_GRAY = 6;
   /** {@code MAJOR_VERSION} for {@link #nvjpegGetProperty}. */
   int MAJOR_VERSION = 0;
   int MINOR_VERSION = 1;
