@@ -2,6 +2,7 @@ package io.cvatfunction.runtime.cvat;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.List;
 
 /**
@@ -22,7 +23,7 @@ public record Shape(
     float[] points,
     Float confidence,
     List<ShapeAttribute> attributes,
-    int[] mask) {
+    @JsonSerialize(using = MaskSerializer.class) int[] mask) {
 
   /** A mask: the 0/1 crop with its bounds ({@code mask}) and the outline ({@code points}). */
   public static Shape mask(String label, float[] polygon, int[] mask, float confidence, List<ShapeAttribute> attributes) {

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.sun.jna.Memory;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
@@ -90,12 +91,22 @@ final class GpuJpegDecoder implements AutoCloseable {
    */
   JpegPlanes decode(byte[] jpeg, NDManager manager) throws BadRequestException {
     rules.check(jpeg); // the CPU decoder's rules: the same frames are refused, with the same answers
+    if (JpegSegments.cpuOnlyReason(jpeg) != null) {
+      return null;
+    }
+    try (Memory data = new Memory(jpeg.length)) { // one copy to native memory for both calls (JNA copies arrays per call)
+      data.write(0, jpeg, 0, jpeg.length);
+      return decode(data, jpeg.length, manager);
+    }
+  }
+
+  private JpegPlanes decode(Pointer jpeg, long length, NDManager manager) {
     IntByReference components = new IntByReference();
     IntByReference subsampling = new IntByReference();
     int[] widths = new int[NvJpegLibrary.MAX_COMPONENTS];
     int[] heights = new int[NvJpegLibrary.MAX_COMPONENTS];
-    if (nvjpeg.nvjpegGetImageInfo(handle, jpeg, jpeg.length, components, subsampling, widths, heights)
-        != NvJpegLibrary.SUCCESS || JpegSegments.cpuOnlyReason(jpeg) != null) {
+    if (nvjpeg.nvjpegGetImageInfo(handle, jpeg, length, components, subsampling, widths, heights)
+        != NvJpegLibrary.SUCCESS) {
       return null;
     }
     boolean grey = components.getValue() == 1 && subsampling.getValue() == NvJpegLibrary.CSS_GRAY;
@@ -124,7 +135,7 @@ final class GpuJpegDecoder implements AutoCloseable {
     Pointer state = borrowState();
     int status;
     try {
-      status = nvjpeg.nvjpegDecode(handle, state, jpeg, jpeg.length,
+      status = nvjpeg.nvjpegDecode(handle, state, jpeg, length,
           grey ? NvJpegLibrary.OUTPUT_Y : NvJpegLibrary.OUTPUT_YUV, destination, null);
     } finally {
       idleStates.offer(state);

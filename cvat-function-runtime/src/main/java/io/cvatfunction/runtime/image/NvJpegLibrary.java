@@ -41,10 +41,10 @@ interface NvJpegLibrary extends Library {
 
   int nvjpegJpegStateDestroy(Pointer state);
 
-  int nvjpegGetImageInfo(Pointer handle, byte[] data, long length, IntByReference components,
+  int nvjpegGetImageInfo(Pointer handle, Pointer data, long length, IntByReference components,
       IntByReference subsampling, int[] widths, int[] heights);
 
-  int nvjpegDecode(Pointer handle, Pointer state, byte[] data, long length, int outputFormat,
+  int nvjpegDecode(Pointer handle, Pointer state, Pointer data, long length, int outputFormat,
       Image destination, Pointer stream);
 
   /** {@code nvjpegImage_t}: one device pointer and pitch per output channel. */

@@ -48,8 +48,6 @@ public final class FunctionServer implements AutoCloseable {
         .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
         // Request threads read bodies and wait for workers; enough that waiting requests are never stuck behind reads.
         .setWorkerThreads(Math.max(32, settings.workers() * 4))
-        // A frame's body (0.5–5 MB of base64) in fewer reads than with the default 16 KiB buffers.
-        .setBufferSize(64 * 1024)
         .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
         .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
         .build();
