@@ -10,6 +10,6 @@ checks.checkBuiltWithoutModel(projectDir, className)
 
 File root = checks.repositoryRoot(projectDir)
 def spec = checks.buildWithModel(projectDir, packagePath, className,
-    new File(root, 'cvat-function-runtime/src/test/resources/fixtures/models/shapes-yolov8n-seg.torchscript'))
+    new File(root, 'cvat-function-test-fixtures/src/main/resources/fixtures/models/shapes-yolov8n-seg.torchscript'))
 assert spec.metadata.name == 'shapes-segmenter'
 checks.checkLabels(spec, 'mask')

@@ -1,7 +1,6 @@
 package io.cvatfunction.benchmarks;
 
 import io.cvatfunction.runtime.Fixtures;
-import io.cvatfunction.runtime.TestDetectors;
 import io.cvatfunction.runtime.server.FunctionServer;
 import io.cvatfunction.runtime.server.ProcessorConfig;
 import io.cvatfunction.runtime.server.ServerSettings;
@@ -52,7 +51,7 @@ public final class SoakRun {
 
     Map<String, String> settings = Map.of("cvat.host", "127.0.0.1", "cvat.port", "0", "cvat.healthPort", "0",
         "cvat.device", System.getProperty("cvat.device", "cpu"), "cvat.workers", Integer.toString(workers));
-    TestDetectors.ShapesYolov8n detector = new TestDetectors.ShapesYolov8n();
+    RequestBenchmark.V8 detector = new RequestBenchmark.V8();
     ServerSettings resolved = ServerSettings.resolve(detector.getClass(), ProcessorConfig.empty(), settings::get);
     int exit;
     try (FunctionServer server = FunctionServer.start(detector, resolved)) {

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import javax.imageio.IIOImage;
@@ -35,6 +36,23 @@ public final class FormatFrames {
   private static final int WIDTH = 960;
   private static final int HEIGHT = 540;
 
+  /** Every file but PNG, in the order the tests name them. */
+  private static final List<Variant> VARIANTS = List.of(
+      new Variant("BMP", true, FormatFrames::bmp),
+      new Variant("top-down BMP", true, FormatFrames::bmpTopDown),
+      new Variant("little-endian TIFF", true, FormatFrames::tiff),
+      new Variant("big-endian TIFF", true, FormatFrames::tiffBigEndian),
+      new Variant("lossless WebP", true, FormatFrames::webpLossless),
+      new Variant("extended WebP", true, FormatFrames::webpExtended),
+      new Variant("JPEG", false, FormatFrames::jpeg),
+      new Variant("JPEG with bytes after its end marker", false, FormatFrames::jpegWithTrailer),
+      new Variant("JPEG with restart markers", false, FormatFrames::jpegWithRestarts),
+      new Variant("progressive JPEG", false, FormatFrames::jpegProgressive),
+      new Variant("CMYK JPEG", false, FormatFrames::jpegCmyk),
+      new Variant("lossy WebP", false, FormatFrames::webpLossy));
+
+  private record Variant(String name, boolean lossless, Supplier<byte[]> bytes) {}
+
   static {
     OpenCv.load();
   }
@@ -52,25 +70,17 @@ public final class FormatFrames {
 
   /** The lossless files other than PNG, by name: each holds exactly {@link #pixels()}. */
   public static Map<String, Supplier<byte[]>> lossless() {
-    Map<String, Supplier<byte[]>> files = new LinkedHashMap<>();
-    files.put("BMP", FormatFrames::bmp);
-    files.put("top-down BMP", FormatFrames::bmpTopDown);
-    files.put("little-endian TIFF", FormatFrames::tiff);
-    files.put("big-endian TIFF", FormatFrames::tiffBigEndian);
-    files.put("lossless WebP", FormatFrames::webpLossless);
-    files.put("extended WebP", FormatFrames::webpExtended);
-    return files;
+    return files(true);
   }
 
   /** The lossy files, by name: the JPEG variants and lossy WebP. */
   public static Map<String, Supplier<byte[]>> lossy() {
+    return files(false);
+  }
+
+  private static Map<String, Supplier<byte[]>> files(boolean lossless) {
     Map<String, Supplier<byte[]>> files = new LinkedHashMap<>();
-    files.put("JPEG", FormatFrames::jpeg);
-    files.put("JPEG with bytes after its end marker", FormatFrames::jpegWithTrailer);
-    files.put("JPEG with restart markers", FormatFrames::jpegWithRestarts);
-    files.put("progressive JPEG", FormatFrames::jpegProgressive);
-    files.put("CMYK JPEG", FormatFrames::jpegCmyk);
-    files.put("lossy WebP", FormatFrames::webpLossy);
+    VARIANTS.stream().filter(v -> v.lossless() == lossless).forEach(v -> files.put(v.name(), v.bytes()));
     return files;
   }
 

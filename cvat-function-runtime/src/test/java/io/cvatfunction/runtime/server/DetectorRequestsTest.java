@@ -15,8 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,17 +25,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DetectorRequestsTest {
 
-  private ServerFixture server;
-
-  @BeforeAll
-  void start() {
-    server = ServerFixture.ready(new TestDetectors.ShapesYolov8n());
-  }
-
-  @AfterAll
-  void stop() {
-    server.close();
-  }
+  @AutoClose
+  private final ServerFixture server = ServerFixture.ready(new TestDetectors.ShapesYolov8n());
 
   private static String b64(byte[] bytes) {
     return Base64.getEncoder().encodeToString(bytes);
@@ -100,38 +90,34 @@ class DetectorRequestsTest {
   }
 
   @Test
-  void labelsCanBeRenamedDroppedAndGivenAttributes() throws Exception {
-    try (ServerFixture renamed = ServerFixture.ready(new TestDetectors.RenamedShapes())) {
-      JsonNode shapes = ServerFixture.json(renamed.detect(Fixtures.frame("000.jpg"), 0.5));
-      List<String> labels = new ArrayList<>();
-      shapes.forEach(s -> labels.add(s.get("label").asText()));
-      assertTrue(labels.contains("ball") && labels.contains("triangle"), labels.toString());
-      assertTrue(!labels.contains("circle") && !labels.contains("square"), labels.toString());
-      shapes.forEach(s -> {
-        if (s.get("label").asText().equals("ball")) {
-          assertEquals("size", s.get("attributes").get(0).get("name").asText());
-        } else {
-          assertTrue(s.path("attributes").isMissingNode(), "no attributes on triangles");
-        }
-      });
-    }
+  void labelsCanBeRenamedDroppedAndGivenAttributes() {
+    JsonNode shapes = ServerFixture.shapesOnce(new TestDetectors.RenamedShapes(), Fixtures.frame("000.jpg"));
+    List<String> labels = new ArrayList<>();
+    shapes.forEach(s -> labels.add(s.get("label").asText()));
+    assertTrue(labels.contains("ball") && labels.contains("triangle"), labels.toString());
+    assertTrue(!labels.contains("circle") && !labels.contains("square"), labels.toString());
+    shapes.forEach(s -> {
+      if (s.get("label").asText().equals("ball")) {
+        assertEquals("size", s.get("attributes").get(0).get("name").asText());
+      } else {
+        assertTrue(s.path("attributes").isMissingNode(), "no attributes on triangles");
+      }
+    });
   }
 
   @Test
   void theScoreGoesInTheConfidenceAttributeAsAWholePercentage() {
-    try (ServerFixture scored = ServerFixture.ready(new TestDetectors.ScoredShapes())) {
-      JsonNode shapes = ServerFixture.json(scored.detect(Fixtures.frame("000.jpg"), 0.5));
-      assertEquals(Fixtures.reference("shapes-yolov8n-seg", "000.jpg").size(), shapes.size());
-      shapes.forEach(s -> {
-        assertEquals("mask", s.get("type").asText());
-        JsonNode attributes = s.get("attributes");
-        assertEquals(1, attributes.size(), s.toString());
-        assertEquals("confidence", attributes.get(0).get("name").asText(), s.toString());
-        long percent = Math.round(s.get("confidence").asDouble() * 100);
-        assertTrue(percent >= 50 && percent <= 100, s.toString());
-        assertEquals(Long.toString(percent), attributes.get(0).get("value").asText(), "a string CVAT's number check takes");
-      });
-    }
+    JsonNode shapes = ServerFixture.shapesOnce(new TestDetectors.ScoredShapes(), Fixtures.frame("000.jpg"));
+    assertEquals(Fixtures.reference("shapes-yolov8n-seg", "000.jpg").size(), shapes.size());
+    shapes.forEach(s -> {
+      assertEquals("mask", s.get("type").asText());
+      JsonNode attributes = s.get("attributes");
+      assertEquals(1, attributes.size(), s.toString());
+      assertEquals("confidence", attributes.get(0).get("name").asText(), s.toString());
+      long percent = Math.round(s.get("confidence").asDouble() * 100);
+      assertTrue(percent >= 50 && percent <= 100, s.toString());
+      assertEquals(Long.toString(percent), attributes.get(0).get("value").asText(), "a string CVAT's number check takes");
+    });
   }
 
   @Test

@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,19 +34,14 @@ class FrameFormatsTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private ServerFixture server;
+  @AutoClose
+  private final ServerFixture server = ServerFixture.ready(new TestDetectors.ShapesYolov8n());
   private String pngAnswer;
 
   @BeforeAll
-  void start() {
-    server = ServerFixture.ready(new TestDetectors.ShapesYolov8n());
+  void answerThePng() {
     pngAnswer = answer(FormatFrames.png());
     assertTrue(shapes(pngAnswer) >= 3, "the frame must hold shapes for the comparison to mean something: " + pngAnswer);
-  }
-
-  @AfterAll
-  void stop() {
-    server.close();
   }
 
   static Stream<Arguments> lossless() {

@@ -38,8 +38,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -96,17 +95,8 @@ class HostileInputIT {
     }
   }
 
-  private ServerFixture server;
-
-  @BeforeAll
-  void start() {
-    server = ServerFixture.ready(new TestDetectors.ShapesYolov8n());
-  }
-
-  @AfterAll
-  void stop() {
-    server.close();
-  }
+  @AutoClose
+  private final ServerFixture server = ServerFixture.ready(new TestDetectors.ShapesYolov8n());
 
   @Test
   @Timeout(value = 170, unit = TimeUnit.SECONDS)

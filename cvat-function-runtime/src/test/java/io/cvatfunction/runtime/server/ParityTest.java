@@ -1,16 +1,13 @@
 package io.cvatfunction.runtime.server;
 
-
 import io.cvatfunction.runtime.Fixtures;
 import io.cvatfunction.runtime.ReferenceMatch;
 import io.cvatfunction.runtime.TestDetectors;
 import java.net.http.HttpResponse;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.FieldSource;
 
 /**
  * Through the real HTTP server: every box Ultralytics predicts for the fixture frames (conf 0.5) is
@@ -20,33 +17,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ParityTest {
 
-  private ServerFixture v8;
-  private ServerFixture e2e;
-
-  @BeforeAll
-  void start() {
-    v8 = ServerFixture.ready(new TestDetectors.ShapesYolov8n());
-    e2e = ServerFixture.ready(new TestDetectors.ShapesYolo26n());
-  }
-
-  @AfterAll
-  void stop() {
-    v8.close();
-    e2e.close();
-  }
-
-  static List<String> frames() {
-    return Fixtures.FRAMES;
-  }
+  @AutoClose
+  private final ServerFixture v8 = ServerFixture.ready(new TestDetectors.ShapesYolov8n());
+  @AutoClose
+  private final ServerFixture e2e = ServerFixture.ready(new TestDetectors.ShapesYolo26n());
 
   @ParameterizedTest(name = "shapes-yolov8n {0}")
-  @MethodSource("frames")
+  @FieldSource("io.cvatfunction.runtime.Fixtures#FRAMES")
   void rawHeadMatchesUltralytics(String frame) {
     assertMatches("shapes-yolov8n", frame, v8);
   }
 
   @ParameterizedTest(name = "shapes-yolo26n {0}")
-  @MethodSource("frames")
+  @FieldSource("io.cvatfunction.runtime.Fixtures#FRAMES")
   void endToEndHeadMatchesUltralytics(String frame) {
     assertMatches("shapes-yolo26n", frame, e2e);
   }

@@ -8,14 +8,12 @@ import io.cvatfunction.runtime.Fixtures;
 import io.cvatfunction.runtime.ReferenceMatch;
 import io.cvatfunction.runtime.TestDetectors;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.FieldSource;
 import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
@@ -32,70 +30,39 @@ import org.opencv.imgproc.Imgproc;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SegmentationTest {
 
-  private ServerFixture server;
-
-  @BeforeAll
-  void start() {
-    server = ServerFixture.ready(new TestDetectors.ShapesSeg());
-  }
-
-  @AfterAll
-  void stop() {
-    server.close();
-  }
-
-  static List<String> frames() {
-    return Fixtures.FRAMES;
-  }
+  @AutoClose
+  private final ServerFixture server = ServerFixture.ready(new TestDetectors.ShapesSeg());
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("frames")
+  @FieldSource("io.cvatfunction.runtime.Fixtures#FRAMES")
   void masksMatchUltralytics(String frame) {
     HttpResponse<String> response = server.detect(Fixtures.frame(frame), 0.5);
     assertEquals(200, response.statusCode(), response.body());
-    JsonNode actual = ServerFixture.json(response);
-    JsonNode expected = Fixtures.reference("shapes-yolov8n-seg", frame);
-    assertEquals(expected.size(), actual.size(), "instances in " + frame);
     int[] size = frameSize(frame);
-    List<JsonNode> unmatched = new ArrayList<>();
-    actual.forEach(unmatched::add);
-    for (JsonNode ref : expected) {
-      JsonNode best = null;
-      double bestIou = 0;
-      for (JsonNode shape : unmatched) {
-        assertEquals("mask", shape.get("type").asText());
-        double iou = Fixtures.iou(boxOf(shape), ReferenceMatch.box(ref));
-        if (shape.get("label").asText().equals(ref.get("label").asText()) && iou > bestIou) {
-          best = shape;
-          bestIou = iou;
-        }
-      }
-      JsonNode match = best;
-      double boxIou = bestIou;
-      assertTrue(match != null && boxIou >= 0.9, () -> frame + ": no mask box matches " + ref.get("points") + " (" + boxIou + ")");
-      assertEquals(ref.get("confidence").asDouble(), match.get("confidence").asDouble(), 0.02);
-      double maskIou = maskIou(match, ref.get("polygon"), ref, size);
+    for (ReferenceMatch.Match match :
+        ReferenceMatch.matches("shapes-yolov8n-seg", frame, ServerFixture.json(response), SegmentationTest::boxOf)) {
+      JsonNode ref = match.reference();
+      double maskIou = maskIou(match.shape(), ref.get("polygon"), ref, size);
       assertTrue(maskIou >= 0.9, frame + ": mask IoU " + maskIou + " for " + ref.get("label"));
-      assertTrue(match.get("points").size() >= 6 && match.get("points").size() % 2 == 0, "a polygon outline");
-      unmatched.remove(match);
+      JsonNode outline = match.shape().get("points");
+      assertTrue(outline.size() >= 6 && outline.size() % 2 == 0, "a polygon outline");
     }
   }
 
   @Test
   void polygonsOnRequest() {
-    try (ServerFixture polygons = ServerFixture.ready(new TestDetectors.ShapesSegPolygons())) {
-      JsonNode shapes = ServerFixture.json(polygons.detect(Fixtures.frame("000.jpg"), 0.5));
-      assertEquals(Fixtures.reference("shapes-yolov8n-seg", "000.jpg").size(), shapes.size());
-      shapes.forEach(shape -> {
-        assertEquals("polygon", shape.get("type").asText());
-        assertTrue(shape.path("mask").isMissingNode());
-        assertTrue(shape.get("points").size() >= 6);
-      });
-    }
+    JsonNode shapes = ServerFixture.shapesOnce(new TestDetectors.ShapesSegPolygons(), Fixtures.frame("000.jpg"));
+    assertEquals(Fixtures.reference("shapes-yolov8n-seg", "000.jpg").size(), shapes.size());
+    shapes.forEach(shape -> {
+      assertEquals("polygon", shape.get("type").asText());
+      assertTrue(shape.path("mask").isMissingNode());
+      assertTrue(shape.get("points").size() >= 6);
+    });
   }
 
   /** The box of a CVAT mask: the last four values of its payload, whose length must fit them. */
   static double[] boxOf(JsonNode shape) {
+    assertEquals("mask", shape.get("type").asText());
     JsonNode mask = shape.get("mask");
     int n = mask.size();
     int xtl = mask.get(n - 4).asInt();

@@ -49,6 +49,13 @@ public final class ServerFixture implements AutoCloseable {
     return fixture;
   }
 
+  /** The shapes {@code handler}, served on its own for this one request, answers for {@code frame} at threshold 0.5. */
+  public static JsonNode shapesOnce(CvatHandler handler, byte[] frame) {
+    try (ServerFixture fixture = ready(handler)) {
+      return json(fixture.detect(frame, 0.5));
+    }
+  }
+
   /** Starts without waiting for readiness. */
   public static ServerFixture started(CvatHandler handler, Map<String, String> overrides) {
     Map<String, String> settings = new java.util.HashMap<>(Map.of(

@@ -1,6 +1,5 @@
 package io.cvatfunction.runtime;
 
-import io.cvatfunction.runtime.image.OpenCv;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.opencv.core.Mat;
@@ -14,7 +13,8 @@ import org.opencv.imgproc.Imgproc;
 /**
  * The fixture JPEGs, and JPEGs of every layout the GPU path decodes, made from {@code 000.jpg} by OpenCV's encoder:
  * grey, 4:4:4, 4:2:2 and 4:2:0 chroma; odd sizes; frames the letterbox shrinks by 2 exactly, enlarges, or leaves
- * unscaled; chroma planes one, two and three samples wide, where libjpeg switches how it upsamples.
+ * unscaled; chroma planes one, two and three samples wide, where libjpeg switches how it upsamples. OpenCV's native
+ * library must be loaded first, as the runtime's frame decoder does: where it comes from is the runtime's rule.
  */
 public final class JpegLayouts {
 
@@ -26,7 +26,6 @@ public final class JpegLayouts {
 
   /** Name to JPEG bytes, fixtures first. */
   public static Map<String, byte[]> frames() {
-    OpenCv.load();
     Map<String, byte[]> frames = new LinkedHashMap<>();
     for (String name : Fixtures.FRAMES) {
       if (name.endsWith(".jpg")) {
