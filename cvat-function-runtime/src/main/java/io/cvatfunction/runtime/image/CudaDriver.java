@@ -27,9 +27,12 @@ interface CudaDriver extends Library {
 
   int cuDevicePrimaryCtxRetain(PointerByReference context, int device);
 
-  int cuDevicePrimaryCtxRelease(int device);
+  /** The release cuda.h names {@code cuDevicePrimaryCtxRelease} since CUDA 11 (the plain symbol is the old one). */
+  int cuDevicePrimaryCtxRelease_v2(int device);
 
   int cuCtxSetCurrent(Pointer context);
+
+  int cuCtxSynchronize();
 
   int cuModuleLoadData(PointerByReference module, byte[] image);
 

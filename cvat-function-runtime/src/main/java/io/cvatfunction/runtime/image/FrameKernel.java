@@ -88,7 +88,7 @@ final class FrameKernel {
       }
       return new FrameKernel(cuda, ordinal, context.getValue(), module.getValue(), function.getValue());
     } catch (GpuUnavailableException e) {
-      cuda.cuDevicePrimaryCtxRelease(ordinal);
+      cuda.cuDevicePrimaryCtxRelease_v2(ordinal);
       throw e;
     }
   }
@@ -135,9 +135,20 @@ final class FrameKernel {
     return input;
   }
 
+  /**
+   * Whether the device's context still works: a kernel that faults breaks the whole context (the model's too), and
+   * the fault shows only at the next synchronisation.
+   */
+  boolean contextWorks() {
+    return cuda.cuCtxSetCurrent(context) == CudaDriver.SUCCESS && cuda.cuCtxSynchronize() == CudaDriver.SUCCESS;
+  }
+
+  /** Unloads the kernel once the work queued before is done; call when no request uses it any more. */
   void close() {
-    cuda.cuModuleUnload(module);
-    cuda.cuDevicePrimaryCtxRelease(device);
+    if (contextWorks()) {
+      cuda.cuModuleUnload(module);
+    }
+    cuda.cuDevicePrimaryCtxRelease_v2(device);
   }
 
   /** PTX for the highest architecture both the device and this NVRTC know; the driver compiles it for the device. */

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * Turns a frame file into the model's input on the model's device, as Ultralytics' predict does: decode,
  * letterbox, BGR to RGB, HWC to CHW, /255. On a GPU, JPEG frames take the GPU path (nvJPEG, then
  * {@link FrameKernel}); everything else — other formats, JPEGs nvJPEG leaves to the CPU, CPU models — is decoded
- * and letterboxed by OpenCV and uploaded as uint8. Both paths give the same input, value for value: the GPU path
- * proves it on a test frame before it serves.
+ * and letterboxed by OpenCV and uploaded as uint8. Both paths give the same input: the GPU path proves it on test
+ * frames before it serves.
  */
 public final class FramePreprocessor implements AutoCloseable {
 
@@ -70,8 +70,8 @@ public final class FramePreprocessor implements AutoCloseable {
     } else {
       try {
         gpu = GpuFramePath.open(device, cpuDecoder, manager);
-        LOG.info("JPEG frames are decoded on {} by nvJPEG {}; other formats on the CPU by OpenCV", device,
-            gpu.nvJpegVersion());
+        LOG.info("JPEG frames are decoded on {} by nvJPEG {} ({}); other formats on the CPU by OpenCV", device,
+            gpu.nvJpegVersion(), gpu.proof());
       } catch (GpuUnavailableException e) {
         LOG.warn("Frames are decoded on the CPU by OpenCV, not on {}: {}", device, e.getMessage());
       }

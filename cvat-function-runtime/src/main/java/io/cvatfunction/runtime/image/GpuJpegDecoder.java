@@ -119,6 +119,10 @@ final class GpuJpegDecoder implements AutoCloseable {
     if (shifts == null || !(grey || components.getValue() == 3)) {
       return null; // CMYK, YCCK and rare subsamplings: libjpeg on the CPU
     }
+    if (!grey && (widths[1] != (widths[0] + shifts[0]) >> shifts[0] || heights[1] != (heights[0] + shifts[1]) >> shifts[1]
+        || widths[2] != widths[1] || heights[2] != heights[1])) {
+      return null; // chroma planes not of libjpeg's sizes, which the kernel reads by
+    }
     NDArray luma = manager.create(new Shape(heights[0], widths[0]), DataType.UINT8);
     NDArray chroma = grey ? null : manager.create(new Shape(2, heights[1], widths[1]), DataType.UINT8);
     JpegPlanes planes = new JpegPlanes(luma, chroma, shifts[0], shifts[1]);
@@ -132,7 +136,13 @@ final class GpuJpegDecoder implements AutoCloseable {
       destination.pitch[1] = widths[1];
       destination.pitch[2] = widths[1];
     }
-    Pointer state = borrowState();
+    Pointer state;
+    try {
+      state = borrowState();
+    } catch (IllegalStateException e) {
+      planes.close();
+      return null; // no decoder state for this request (GPU memory?): the CPU decodes it
+    }
     int status;
     try {
       status = nvjpeg.nvjpegDecode(handle, state, jpeg, length,

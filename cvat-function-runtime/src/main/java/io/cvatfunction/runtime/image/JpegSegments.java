@@ -8,13 +8,15 @@ import java.nio.ByteOrder;
 
 /**
  * Reads what a JPEG's header segments say about how its pixels must be presented, where nvJPEG and OpenCV
- * would differ: OpenCV (like Ultralytics' cv2) turns the image by its EXIF orientation and honours Adobe's
- * colour-transform flag; nvJPEG does neither. Such frames are left to the CPU decoder.
+ * would differ: OpenCV (like Ultralytics' cv2) turns the image by its EXIF orientation, honours Adobe's
+ * colour-transform flag and takes components named R, G, B as RGB; nvJPEG and the frame kernel do none of it.
+ * Such frames are left to the CPU decoder.
  */
 final class JpegSegments {
 
   private static final int SOS = 0xda;
   private static final int EOI = 0xd9;
+  private static final int APP0 = 0xe0;
   private static final int APP1 = 0xe1;
   private static final int APP14 = 0xee;
   private static final int ORIENTATION_TAG = 0x0112;
@@ -31,6 +33,9 @@ final class JpegSegments {
       return "not a JPEG";
     }
     try {
+      boolean jfif = false;
+      boolean adobe = false;
+      boolean rgbIds = false;
       long at = 2;
       while (true) {
         at = in.indexOf(0xff, at);
@@ -40,23 +45,36 @@ final class JpegSegments {
           continue;
         }
         if (marker == SOS || marker == EOI) {
-          return null;
+          // libjpeg's guess when neither JFIF nor Adobe says: component ids 'R', 'G', 'B' mean RGB samples
+          return rgbIds && !jfif && !adobe ? "RGB samples (component ids R, G, B)" : null;
         }
         int length = in.u16(at + 2, BIG_ENDIAN);
         long body = at + 4;
-        if (marker == APP1 && in.spells(body, "Exif\0\0")) {
+        if (marker == APP0 && in.spells(body, "JFIF\0")) {
+          jfif = true;
+        } else if (marker == APP1 && in.spells(body, "Exif\0\0")) {
           int orientation = orientation(in, body + 6);
           if (orientation > 1) {
             return "EXIF orientation " + orientation;
           }
-        } else if (marker == APP14 && in.spells(body, "Adobe") && in.u8(body + 11) == 0) {
-          return "RGB samples (Adobe colour transform 0)";
+        } else if (marker == APP14 && in.spells(body, "Adobe")) {
+          adobe = true;
+          if (in.u8(body + 11) == 0) {
+            return "RGB samples (Adobe colour transform 0)";
+          }
+        } else if (isStartOfFrame(marker) && in.u8(body + 5) == 3) {
+          rgbIds = in.u8(body + 6) == 'R' && in.u8(body + 9) == 'G' && in.u8(body + 12) == 'B';
         }
         at += 2 + length;
       }
     } catch (BadRequestException malformed) {
       return null; // the CPU decoder's checks, which come first, say what is wrong with it
     }
+  }
+
+  /** SOF0–SOF15, less the markers that share their range (DHT, JPG, DAC). */
+  private static boolean isStartOfFrame(int marker) {
+    return marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
   }
 
   /** The orientation tag of IFD0 in the TIFF structure at {@code tiff}, or 1 (upright) when absent. */

@@ -86,8 +86,9 @@ __device__ void linearTap(int d, double scale, int size, bool column, int* s0, i
   *w1 = __float2int_rn(f * 2048.f);
 }
 
-extern "C" __global__ void frameToInput(const u8* luma, const u8* cb, const u8* cr, int width, int height,
-    int chromaWidth, int chromaHeight, int hShift, int vShift, float* input, int dstWidth, int dstHeight,
+extern "C" __global__ void frameToInput(const u8* __restrict__ luma, const u8* __restrict__ cb,
+    const u8* __restrict__ cr, int width, int height,
+    int chromaWidth, int chromaHeight, int hShift, int vShift, float* __restrict__ input, int dstWidth, int dstHeight,
     int resizedWidth, int resizedHeight, int left, int top) {
   Planes p = {luma, cb, cr, width, height, chromaWidth, chromaHeight, hShift, vShift};
   int dx = blockIdx.x * blockDim.x + threadIdx.x;

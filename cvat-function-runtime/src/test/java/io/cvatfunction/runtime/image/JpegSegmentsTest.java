@@ -49,10 +49,43 @@ class JpegSegmentsTest {
   }
 
   @Test
+  void componentsNamedRgbWithoutJfifStayOnTheCpu() {
+    byte[] named = withComponentIds(jpeg(8, 8), 'R', 'G', 'B');
+    assertNull(JpegSegments.cpuOnlyReason(named), "JFIF says YCbCr whatever the ids");
+    assertEquals("RGB samples (component ids R, G, B)", JpegSegments.cpuOnlyReason(withoutJfif(named)));
+    assertNull(JpegSegments.cpuOnlyReason(withoutJfif(jpeg(8, 8))), "ids 1, 2, 3 mean YCbCr");
+  }
+
+  @Test
   void aHeaderCutShortIsLeftToTheDecoders() {
     byte[] rotated = withSegment(jpeg(64, 32), exif(6, false));
     assertNull(JpegSegments.cpuOnlyReason(java.util.Arrays.copyOf(rotated, 12)));
     assertEquals("not a JPEG", JpegSegments.cpuOnlyReason(new byte[] {1, 2, 3, 4}));
+  }
+
+  /** The JPEG without its APP0 JFIF segment (OpenCV writes one right after SOI). */
+  private static byte[] withoutJfif(byte[] jpeg) {
+    assertEquals(0xe0, jpeg[3] & 0xff, "APP0 after SOI");
+    int length = ((jpeg[4] & 0xff) << 8) | (jpeg[5] & 0xff);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(jpeg, 0, 2);
+    out.write(jpeg, 4 + length, jpeg.length - 4 - length);
+    return out.toByteArray();
+  }
+
+  /** The JPEG with its three components renamed in the baseline frame header (SOF0). */
+  private static byte[] withComponentIds(byte[] jpeg, int first, int second, int third) {
+    byte[] renamed = jpeg.clone();
+    for (int at = 2; at + 1 < renamed.length; at++) {
+      if ((renamed[at] & 0xff) == 0xff && (renamed[at + 1] & 0xff) == 0xc0) {
+        assertEquals(3, renamed[at + 9], "three components");
+        renamed[at + 10] = (byte) first;
+        renamed[at + 13] = (byte) second;
+        renamed[at + 16] = (byte) third;
+        return renamed;
+      }
+    }
+    throw new AssertionError("no SOF0 in the JPEG");
   }
 
   private static byte[] jpeg(int width, int height) {
