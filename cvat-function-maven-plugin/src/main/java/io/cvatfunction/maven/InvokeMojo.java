@@ -3,7 +3,7 @@ package io.cvatfunction.maven;
 import io.cvatfunction.maven.invoke.DeployedFunctionUrl;
 import io.cvatfunction.maven.invoke.FrameInvoker;
 import io.cvatfunction.maven.invoke.Invocation;
-import io.cvatfunction.maven.invoke.InvokeException;
+import io.cvatfunction.maven.nuclio.NuclioException;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -75,7 +75,7 @@ public class InvokeMojo extends NuclioMojo {
       URI target = FrameInvoker.url(url != null && !url.isBlank() ? url : DeployedFunctionUrl.locate(function,
           hasProject() ? directory.toPath() : null, nuctl, platform, namespace, System.getenv("PATH"), deployLog()));
       getLog().info(invocation.send(target, png, deployLog()));
-    } catch (InvokeException e) {
+    } catch (NuclioException e) {
       throw new MojoFailureException(e.getMessage());
     } catch (IOException e) {
       throw new MojoExecutionException("cannot write " + png + ": " + e.getMessage(), e);
