@@ -77,11 +77,6 @@ public class DeployMojo extends NuclioMojo {
   private boolean skip;
 
   @Override
-  String goal() {
-    return "deploy";
-  }
-
-  @Override
   boolean skipGoal() {
     return skip;
   }

@@ -12,7 +12,6 @@ import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.project.MavenProject;
 
 /**
  * Sends one frame to a function, as CVAT would, prints the shapes it found as a table and writes
@@ -22,9 +21,6 @@ import org.apache.maven.project.MavenProject;
  */
 @Mojo(name = "invoke", requiresProject = false, threadSafe = true)
 public class InvokeMojo extends NuclioMojo {
-
-  @Parameter(defaultValue = "${project}", readonly = true)
-  private MavenProject project;
 
   /** The frame to send: a JPEG or PNG file. */
   @Parameter(property = "cvat.invoke.image")
@@ -53,11 +49,6 @@ public class InvokeMojo extends NuclioMojo {
   /** Skips this goal. */
   @Parameter(property = "cvat.invoke.skip", defaultValue = "false")
   private boolean skip;
-
-  @Override
-  String goal() {
-    return "invoke";
-  }
 
   @Override
   boolean skipGoal() {
