@@ -168,16 +168,19 @@ class DeployerTest {
     assertTrue(failure.getMessage().contains("raise it"), "the readiness hint: " + failure.getMessage());
   }
 
-  @Test
-  void aFunctionThatNeverBecomesReadyFailsAfterTheWaitTimeout() throws Exception {
-    fake.project("cvat").set("deploy.pendingPolls", "100000");
+  /** A deploy that may take 6 s in all, polling every 200 ms, with a readiness timeout of 1 s. */
+  private void deployWaitingSixSeconds() throws Exception {
     // long enough for the stand-in's JVM to start on a loaded machine, so the poll, not nuctl deploy, times out
     DeploySettings settings = new DeploySettings("local", "nuclio", "cvat", "cvat_cvat", null, null, 1,
         Duration.ofSeconds(6), Duration.ofMillis(200), false, false, null);
-    Deployer deployer = new Deployer(Deployer.nuctlFor(fake.executable().toString(), settings, null, new Redactor()),
-        settings, log);
-    NuclioException failure = assertThrows(NuclioException.class, () -> deployer.deploy(
-        ImageRecord.read(cvat.resolve("image.json")), FunctionConfig.locate(cvat, true, null, log)));
+    new Deployer(Deployer.nuctlFor(fake.executable().toString(), settings, null, new Redactor()), settings, log)
+        .deploy(ImageRecord.read(cvat.resolve("image.json")), FunctionConfig.locate(cvat, true, null, log));
+  }
+
+  @Test
+  void aFunctionThatNeverBecomesReadyFailsAfterTheWaitTimeout() throws Exception {
+    fake.project("cvat").set("deploy.pendingPolls", "100000");
+    NuclioException failure = assertThrows(NuclioException.class, this::deployWaitingSixSeconds);
     assertTrue(failure.getMessage().startsWith("function shapes-detector is still 'building' after 6 s "
         + "(cvat.deploy.waitTimeout)"), failure.getMessage());
     assertTrue(failure.getMessage().contains("docker logs nuclio-nuclio-shapes-detector"), failure.getMessage());
@@ -186,13 +189,8 @@ class DeployerTest {
   @Test
   void aHangingNuctlDeployIsStoppedAtTheWaitTimeout() throws Exception {
     fake.project("cvat").set("deploy.sleepMillis", "60000");
-    DeploySettings settings = new DeploySettings("local", "nuclio", "cvat", "cvat_cvat", null, null, 1,
-        Duration.ofSeconds(6), Duration.ofMillis(200), false, false, null);
-    Deployer deployer = new Deployer(Deployer.nuctlFor(fake.executable().toString(), settings, null, new Redactor()),
-        settings, log);
     long start = System.nanoTime();
-    NuclioException failure = assertThrows(NuclioException.class, () -> deployer.deploy(
-        ImageRecord.read(cvat.resolve("image.json")), FunctionConfig.locate(cvat, true, null, log)));
+    NuclioException failure = assertThrows(NuclioException.class, this::deployWaitingSixSeconds);
     assertTrue((System.nanoTime() - start) / 1e9 < 30, "stopped, not waited for");
     assertTrue(failure.getMessage().startsWith("nuctl deploy shapes-detector did not finish within "
         + "cvat.deploy.waitTimeout (6 s) and was stopped"), failure.getMessage());
