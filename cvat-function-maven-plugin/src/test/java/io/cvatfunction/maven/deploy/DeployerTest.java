@@ -70,6 +70,14 @@ class DeployerTest {
         Duration.ofMillis(20), force, dryRun, dashboardVersion);
   }
 
+  /** Deploys to Kubernetes, namespace cvat, pushed to {@code registry} and pulled from {@code runRegistry}. */
+  private void onKube(String registry, String runRegistry) {
+    this.platform = "kube";
+    this.namespace = "cvat";
+    this.registry = registry;
+    this.runRegistry = runRegistry;
+  }
+
   private List<Deployer.Deployed> deploy() throws Exception {
     return deploy(fake.executable().toString());
   }
@@ -260,10 +268,8 @@ class DeployerTest {
 
   @Test
   void credentialsAreNeverShownButNuctlGetsThem() throws Exception {
-    platform = "kube";
-    namespace = "cvat";
-    registry = "https://ci-bot:s3cr3t-Pa55@registry.example.com:5000";
-    runRegistry = "https://puller:s3cr3t-Pa55@registry.internal:5000";
+    onKube("https://ci-bot:s3cr3t-Pa55@registry.example.com:5000",
+        "https://puller:s3cr3t-Pa55@registry.internal:5000");
     fake.project("cvat").set("fail.deploy", "1|cannot push to " + registry + ": REGISTRY_PASSWORD=s3cr3t-Pa55 denied");
     NuclioException failure = assertThrows(NuclioException.class, this::deploy);
 
@@ -281,10 +287,7 @@ class DeployerTest {
 
   @Test
   void onKubeTheNamespaceAndRegistriesArePassedAndTheImageIsPulledThroughTheRunRegistry() throws Exception {
-    platform = "kube";
-    namespace = "cvat";
-    registry = "registry.example.com:5000";
-    runRegistry = "registry.internal:5000";
+    onKube("registry.example.com:5000", "registry.internal:5000");
     fake.project("cvat").set("kube.externalUrl", "shapes-detector.nuclio.example.com");
     List<Deployer.Deployed> deployed = deploy();
 
@@ -340,8 +343,7 @@ class DeployerTest {
     assertEquals(name, deployCall.get(1));
 
     int before = fake.calls().size();
-    platform = "kube";
-    namespace = "cvat";
+    onKube(null, null);
     NuclioException failure = assertThrows(NuclioException.class, this::deploy);
     assertEquals("function " + name + " cannot be deployed: on Kubernetes Nuclio names the function's Service "
         + "'nuclio-" + name + "', which must be a DNS-1035 label (lower-case letters, digits and '-', at most 63 "
@@ -352,9 +354,7 @@ class DeployerTest {
 
   @Test
   void aRunRegistryThatCannotBeMappedIsRefused() {
-    platform = "kube";
-    namespace = "cvat";
-    runRegistry = "registry.internal:5000";
+    onKube(null, "registry.internal:5000");
     NuclioException failure = assertThrows(NuclioException.class, this::deploy);
     assertTrue(failure.getMessage().contains("nuctl would pull registry.internal:5000/" + IMAGE
         + ". Set -Dcvat.deploy.registry=registry.example.com:5000"), failure.getMessage());
@@ -396,8 +396,7 @@ class DeployerTest {
     List<Deployer.Deployed> deployed = deploy();
     assertEquals("shapes-detector:0.1.0", deployed.get(0).image());
 
-    platform = "kube";
-    namespace = "cvat";
+    onKube(null, null);
     NuclioException failure = assertThrows(NuclioException.class, this::deploy);
     assertTrue(failure.getMessage().startsWith("the image is only in this machine's Docker daemon"),
         failure.getMessage());
