@@ -103,15 +103,14 @@ public final class ImagePlanner {
     String pytorchVersion = jni.version().substring(0, jni.version().indexOf('-'));
     String flavor = parameters.flavor();
     Path libtorch = resolver.resolve("ai.djl.pytorch:pytorch-native-" + flavor + ":jar:linux-x86_64:" + pytorchVersion);
+    // nvJPEG, the runtime's GPU JPEG decoder, only where there is a GPU.
+    Optional<Path> nvjpeg = flavor.equals("cu121") ? Optional.of(resolver.resolve(nvjpegArtifact())) : Optional.empty();
     Path natives;
     try {
-      // nvJPEG, the runtime's GPU JPEG decoder, only where there is a GPU.
-      Optional<Path> nvjpeg = flavor.equals("cu121")
-          ? Optional.of(resolver.resolve(NativeLibraries.nvjpegArtifact())) : Optional.empty();
       natives = NativeLibraries.extract(new NativeLibraries.Sources(flavor, libtorch, jni.file(), opencv.file(), nvjpeg),
           parameters.cacheDirectory().resolve("natives"), log);
     } catch (IOException e) {
-      throw new IOException("cannot extract the native libraries: " + e.getMessage(), e);
+      throw extraction(e);
     }
     List<Path> releases = new ArrayList<>();
     List<Path> snapshots = new ArrayList<>();
@@ -164,6 +163,18 @@ public final class ImagePlanner {
       throw new ImageBuilder.BuildFailure("cvat.image.name '" + name + "' is not an image reference", e);
     }
     return target;
+  }
+
+  private static String nvjpegArtifact() throws IOException {
+    try {
+      return NativeLibraries.nvjpegArtifact();
+    } catch (IOException e) {
+      throw extraction(e);
+    }
+  }
+
+  private static IOException extraction(IOException e) {
+    return new IOException("cannot extract the native libraries: " + e.getMessage(), e);
   }
 
   private static Jar jar(Project project, String groupId, String artifactId) throws ImageBuilder.BuildFailure {

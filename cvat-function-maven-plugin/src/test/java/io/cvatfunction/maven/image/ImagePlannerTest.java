@@ -177,7 +177,7 @@ class ImagePlannerTest {
   }
 
   @Test
-  void anArtifactThatCannotBeResolvedStopsThePlanWithTheResolversMessage() {
+  void anArtifactThatCannotBeResolvedStopsThePlanWithTheResolversMessage() throws Exception {
     ImagePlanner offline = new ImagePlanner(coordinates -> {
       throw new IOException("cannot resolve " + coordinates + " offline: run once online so it is in the local "
           + "repository");
@@ -186,5 +186,25 @@ class ImagePlannerTest {
         "balls", 0), new ImagePlanner.Project(project.classes, dir, project.runtimeJar, jars)));
     assertEquals("cannot resolve ai.djl.pytorch:pytorch-native-cpu:jar:linux-x86_64:2.3.1 offline: run once online "
         + "so it is in the local repository", failure.getMessage());
+
+    ImagePlanner noNvjpeg = new ImagePlanner(coordinates -> {
+      if (coordinates.equals(NativeLibraries.nvjpegArtifact())) {
+        throw new IOException("cannot resolve " + coordinates + ": not in Maven Central");
+      }
+      return jar("cu121.jar", "pytorch/cu121/linux-x86_64/libtorch.so");
+    }, log::add);
+    failure = assertThrows(IOException.class, () -> noNvjpeg.plan(parameters("tar", "balls:1", "cu121", "balls", 0),
+        new ImagePlanner.Project(project.classes, dir, project.runtimeJar, jars)));
+    assertEquals("cannot resolve " + NativeLibraries.nvjpegArtifact() + ": not in Maven Central", failure.getMessage(),
+        "a resolution failure is not an extraction failure");
+  }
+
+  @Test
+  void anExtractionFailureSaysSo() {
+    ImagePlanner emptyLibtorch = new ImagePlanner(coordinates -> jar("empty.jar"), log::add);
+    IOException failure = assertThrows(IOException.class, () -> emptyLibtorch.plan(parameters("tar", "balls:1", "cpu",
+        "balls", 0), new ImagePlanner.Project(project.classes, dir, project.runtimeJar, jars)));
+    assertEquals("cannot extract the native libraries: no libtorch or JNI library for flavor cpu in empty.jar / "
+        + "pytorch-jni-2.3.1-0.29.0.jar", failure.getMessage());
   }
 }
