@@ -69,6 +69,12 @@ void checkGenerated(File projectDir, String packagePath, String className, Strin
   assert cvat.executions.execution.goals.goal*.text() == ['spec']
 }
 
+/** What archetype:generate wrote, and its first build, before any model is there. */
+void checkGeneratedAndBuiltWithoutModel(File projectDir, String packagePath, String className, String functionName) {
+  checkGenerated(projectDir, packagePath, className, functionName)
+  checkBuiltWithoutModel(projectDir, className)
+}
+
 /** The first build, before any model is there: it passes, and says why the test and cvat:spec did not run. */
 void checkBuiltWithoutModel(File projectDir, String className) {
   String log = new File(projectDir, 'build.log').text
@@ -82,12 +88,16 @@ void checkBuiltWithoutModel(File projectDir, String className) {
 /**
  * The newcomer's next step: the model goes in as best.torchscript with two of the sample's frames, and
  * `mvn verify` tests the detector on them, every test run, none skipped. Returns the generated function-gpu.yaml.
+ *
+ * @param model the model file, relative to this repository's root
  */
-def buildWithModel(File projectDir, String packagePath, String className, File model) {
-  File sample = new File(repositoryRoot(projectDir), 'samples/shapes-detector/src')
+def buildWithModel(File projectDir, String packagePath, String className, String model) {
+  File root = repositoryRoot(projectDir)
+  File sample = new File(root, 'samples/shapes-detector/src')
   File models = new File(projectDir, 'src/main/resources/models')
   models.mkdirs()
-  Files.copy(model.toPath(), new File(models, 'best.torchscript').toPath(), StandardCopyOption.REPLACE_EXISTING)
+  Files.copy(new File(root, model).toPath(), new File(models, 'best.torchscript').toPath(),
+      StandardCopyOption.REPLACE_EXISTING)
   ['000.jpg', '009.jpg'].each {
     Files.copy(new File(sample, "test/resources/frames/${it}").toPath(),
         new File(projectDir, "src/test/resources/frames/${it}").toPath(), StandardCopyOption.REPLACE_EXISTING)

@@ -5,17 +5,15 @@ def checks = new GroovyShell(getClass().classLoader).parse(new File(projectDir, 
 String packagePath = 'org/acme/vision/cvat/helmets'
 String className = 'HelmetFinderDetector'
 
-checks.checkGenerated(projectDir, packagePath, className, 'helmet-finder')
-checks.checkBuiltWithoutModel(projectDir, className)
+checks.checkGeneratedAndBuiltWithoutModel(projectDir, packagePath, className, 'helmet-finder')
 assert new File(projectDir, "src/main/java/${packagePath}/${className}.java").text
     .contains('description = "Finds \\"hard hats\\" & <vests> \\\\ on sites",')
 assert new File(projectDir, 'pom.xml').text
     .contains('<description>Finds "hard hats" &amp; &lt;vests&gt; \\ on sites</description>')
 
 // The sample's model as best.torchscript, and two of its frames.
-File root = checks.repositoryRoot(projectDir)
 def spec = checks.buildWithModel(projectDir, packagePath, className,
-    new File(root, 'samples/shapes-detector/src/main/resources/models/shapes-yolov8n.torchscript'))
+    'samples/shapes-detector/src/main/resources/models/shapes-yolov8n.torchscript')
 
 // cvat:spec ran: the function's name, description and handler, the model's labels.
 assert spec.metadata.name == 'helmet-finder'

@@ -5,11 +5,9 @@ def checks = new GroovyShell(getClass().classLoader).parse(new File(projectDir, 
 String packagePath = 'com/example/vision'
 String className = 'ShapesSegmenter'
 
-checks.checkGenerated(projectDir, packagePath, className, 'shapes-segmenter')
-checks.checkBuiltWithoutModel(projectDir, className)
+checks.checkGeneratedAndBuiltWithoutModel(projectDir, packagePath, className, 'shapes-segmenter')
 
-File root = checks.repositoryRoot(projectDir)
 def spec = checks.buildWithModel(projectDir, packagePath, className,
-    new File(root, 'cvat-function-test-fixtures/src/main/resources/fixtures/models/shapes-yolov8n-seg.torchscript'))
+    'cvat-function-test-fixtures/src/main/resources/fixtures/models/shapes-yolov8n-seg.torchscript')
 assert spec.metadata.name == 'shapes-segmenter'
 checks.checkLabels(spec, 'mask')

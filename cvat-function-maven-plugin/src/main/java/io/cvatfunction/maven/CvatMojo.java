@@ -1,19 +1,25 @@
 package io.cvatfunction.maven;
 
 import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
 
-/** What every cvat goal shares: {@code cvat.skip}, and its own {@code cvat.<goal>.skip}. */
+/** What every cvat goal shares: the project, {@code cvat.skip}, and its own {@code cvat.<goal>.skip}. */
 public abstract class CvatMojo extends AbstractMojo {
 
   /** Skips every cvat goal. */
   @Parameter(property = "cvat.skip", defaultValue = "false")
   private boolean skipAll;
 
-  /** The goal's name, for messages. */
-  abstract String goal();
+  @Parameter(defaultValue = "${mojoExecution}", readonly = true)
+  private MojoExecution execution;
+
+  /** The project; without a pom ({@code cvat:lint}, {@code cvat:invoke}) Maven's stand-in, which has no file. */
+  @Parameter(defaultValue = "${project}", readonly = true)
+  MavenProject project;
 
   /** Whether the goal's own skip flag is set. */
   abstract boolean skipGoal();
@@ -24,7 +30,7 @@ public abstract class CvatMojo extends AbstractMojo {
   @Override
   public final void execute() throws MojoExecutionException, MojoFailureException {
     if (skipAll || skipGoal()) {
-      getLog().info("cvat:" + goal() + " skipped");
+      getLog().info("cvat:" + execution.getGoal() + " skipped");
       return;
     }
     run();

@@ -1,12 +1,13 @@
 package io.cvatfunction.maven;
 
-import io.cvatfunction.maven.deploy.DeployException;
 import io.cvatfunction.maven.deploy.DeployLog;
 import io.cvatfunction.maven.deploy.DeploySettings;
 import io.cvatfunction.maven.deploy.Deployer;
 import io.cvatfunction.maven.deploy.FunctionConfig;
 import io.cvatfunction.maven.deploy.ImageRecord;
 import io.cvatfunction.maven.image.ImageReport;
+import io.cvatfunction.maven.nuclio.NuclioException;
+import io.cvatfunction.maven.nuclio.NuclioPlatform;
 import io.cvatfunction.maven.nuclio.Nuctl;
 import io.cvatfunction.maven.nuclio.Redactor;
 import java.time.Duration;
@@ -76,11 +77,6 @@ public class DeployMojo extends NuclioMojo {
   private boolean skip;
 
   @Override
-  String goal() {
-    return "deploy";
-  }
-
-  @Override
   boolean skipGoal() {
     return skip;
   }
@@ -91,7 +87,7 @@ public class DeployMojo extends NuclioMojo {
     long start = System.nanoTime();
     List<Deployer.Deployed> deployed;
     try {
-      DeploySettings settings = new DeploySettings(platform, DeploySettings.namespace(platform, namespace),
+      DeploySettings settings = new DeploySettings(platform, NuclioPlatform.namespace(platform, namespace),
           project, blankToNull(network), blankToNull(registry), blankToNull(runRegistry), readinessTimeout,
           Duration.ofSeconds(waitTimeout), Duration.ofSeconds(2), force, dryRun, blankToNull(dashboardVersion));
       settings.validate(log);
@@ -103,7 +99,7 @@ public class DeployMojo extends NuclioMojo {
         getLog().info("cvat:deploy: dry run, " + functions.size() + " function(s), nothing deployed");
         return;
       }
-    } catch (DeployException e) {
+    } catch (NuclioException e) {
       throw new MojoFailureException(e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -1,29 +1,17 @@
 package io.cvatfunction.maven;
 
-import com.google.cloud.tools.jib.api.Credential;
-import com.google.cloud.tools.jib.api.CredentialRetriever;
-import com.google.cloud.tools.jib.api.ImageReference;
-import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import com.google.cloud.tools.jib.api.LogEvent;
-import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
-import io.cvatfunction.contract.ImageNames;
-import io.cvatfunction.contract.ModelReference;
 import io.cvatfunction.maven.image.ImageBuilder;
 import io.cvatfunction.maven.image.ImagePlan;
+import io.cvatfunction.maven.image.ImagePlanner;
 import io.cvatfunction.maven.image.ImageReport;
-import io.cvatfunction.maven.image.NativeLibraries;
-import io.cvatfunction.maven.scan.FunctionDescriptor;
-import io.cvatfunction.maven.scan.FunctionScanner;
+import io.cvatfunction.maven.image.JibLog;
+import io.cvatfunction.maven.image.RegistryCredentials;
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
-import org.apache.maven.artifact.Artifact;
+import java.util.function.Consumer;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -32,12 +20,7 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.plugins.annotations.ResolutionScope;
-import org.apache.maven.project.MavenProject;
-import org.apache.maven.settings.Server;
-import org.apache.maven.settings.building.SettingsProblem;
-import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
-import org.apache.maven.settings.crypto.SettingsDecryptionResult;
 import org.eclipse.aether.RepositorySystem;
 import org.eclipse.aether.artifact.DefaultArtifact;
 import org.eclipse.aether.resolution.ArtifactRequest;
@@ -54,9 +37,6 @@ import org.eclipse.aether.resolution.ArtifactResolutionException;
 @Mojo(name = "image", defaultPhase = LifecyclePhase.PACKAGE,
     requiresDependencyResolution = ResolutionScope.RUNTIME, threadSafe = true)
 public class ImageMojo extends CvatMojo {
-
-  @Parameter(defaultValue = "${project}", readonly = true, required = true)
-  private MavenProject project;
 
   @Parameter(defaultValue = "${session}", readonly = true, required = true)
   private MavenSession session;
@@ -124,163 +104,47 @@ public class ImageMojo extends CvatMojo {
   private boolean skip;
 
   @Override
-  String goal() {
-    return "image";
-  }
-
-  @Override
   boolean skipGoal() {
     return skip;
   }
 
   @Override
   void run() throws MojoExecutionException, MojoFailureException {
-    ImagePlan plan = plan();
-    ImageBuilder builder = new ImageBuilder(this::credentials, this::log);
+    List<ImagePlanner.Jar> jars = project.getArtifacts().stream()
+        .filter(a -> a.getFile() != null && a.getArtifactHandler().isAddedToClasspath())
+        .map(a -> new ImagePlanner.Jar(a.getGroupId(), a.getArtifactId(), a.getVersion(), a.getFile().toPath(),
+            a.isSnapshot()))
+        .toList();
+    ImagePlanner.Project build = new ImagePlanner.Project(Path.of(project.getBuild().getOutputDirectory()),
+        project.getBasedir().toPath(), RuntimeJar.of(project), jars);
+    ImagePlanner.Parameters parameters = new ImagePlanner.Parameters(target, name, base, flavor, insecure,
+        dockerExecutable, tarFile.toPath(), jvmFlags, handler, healthStartPeriod, cacheDirectory.toPath(),
+        session.isOffline());
+    Consumer<LogEvent> log = JibLog.of(getLog()::error, getLog()::warn, getLog()::info, getLog()::debug);
     try {
-      ImageBuilder.Result result = builder.build(plan);
-      ImageReference reference = result.reference();
-      String registry = reference.getRegistry().equals("registry-1.docker.io") ? "docker.io" : reference.getRegistry();
-      String repository = registry + "/" + reference.getRepository();
-      new ImageReport(repository, reference.getTag().orElse("latest"), result.digest(),
-          repository + "@" + result.digest(), result.imageId(), plan.flavor(), result.baseDigest(),
-          plan.target().name().toLowerCase(Locale.ROOT)).write(report.toPath());
-      getLog().info("Image " + repository + "@" + result.digest() + " (" + plan.flavor() + ", "
-          + plan.target().name().toLowerCase(Locale.ROOT) + ") recorded in " + report);
+      ImagePlan plan = new ImagePlanner(this::resolve, getLog()::info).plan(parameters, build);
+      RegistryCredentials credentials = new RegistryCredentials(session.getSettings(), decrypter, log);
+      ImageReport built = ImageReport.of(plan, new ImageBuilder(credentials, log).build(plan));
+      built.write(report.toPath());
+      getLog().info("Image " + built.reference() + " (" + built.flavor() + ", " + built.target() + ") recorded in "
+          + report);
     } catch (ImageBuilder.BuildFailure e) {
       throw new MojoFailureException(e.getMessage(), e);
     } catch (IOException e) {
-      throw new MojoExecutionException("the image build failed: " + e.getMessage(), e);
+      throw new MojoExecutionException(e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MojoExecutionException("interrupted", e);
     }
   }
 
-  private ImagePlan plan() throws MojoFailureException, MojoExecutionException {
-    ImagePlan.Target kind = parseTarget();
-    if (healthStartPeriod < 0) {
-      throw new MojoFailureException("cvat.image.healthStartPeriod must be a number of seconds, 0 or more, got "
-          + healthStartPeriod);
-    }
-    if (!flavor.equals("cu121") && !flavor.equals("cpu")) {
-      throw new MojoFailureException("cvat.image.flavor must be cu121 or cpu, got '" + flavor + "'");
-    }
-    if (kind == ImagePlan.Target.REGISTRY && ImageNames.registryHost(name).isEmpty()) {
-      throw new MojoFailureException("cvat.image.name '" + name + "' names no registry: write it as "
-          + "registry.example.com[:port]/repository[:tag], or use -Dcvat.image.target=docker or tar");
-    }
-    try {
-      ImageReference.parse(name);
-    } catch (InvalidImageReferenceException e) {
-      throw new MojoFailureException("cvat.image.name '" + name + "' is not an image reference");
-    }
-    Path classes = Path.of(project.getBuild().getOutputDirectory());
-    if (!Files.isDirectory(classes)) {
-      throw new MojoFailureException(classes + " does not exist: run the build first, e.g. mvn package cvat:image");
-    }
-    FunctionDescriptor function;
-    try {
-      function = FunctionScanner.pick(FunctionScanner.scan(classes, RuntimeJar.of(project)), handler, classes);
-    } catch (IllegalArgumentException e) {
-      throw new MojoFailureException(e.getMessage().replace("cvat.run.handler", "cvat.image.handler"));
-    }
-    Artifact jni = artifact("ai.djl.pytorch", "pytorch-jni");
-    Artifact opencv = artifact("org.openpnp", "opencv");
-    String pytorchVersion = jni.getVersion().substring(0, jni.getVersion().indexOf('-'));
-    Path libtorch = resolve("ai.djl.pytorch:pytorch-native-" + flavor + ":jar:linux-x86_64:" + pytorchVersion);
-    Path natives;
-    try {
-      // nvJPEG, the runtime's GPU JPEG decoder, only where there is a GPU.
-      Optional<Path> nvjpeg = flavor.equals("cu121")
-          ? Optional.of(resolve(NativeLibraries.nvjpegArtifact())) : Optional.empty();
-      natives = NativeLibraries.extract(new NativeLibraries.Sources(flavor, libtorch, jni.getFile().toPath(),
-          opencv.getFile().toPath(), nvjpeg), cacheDirectory.toPath().resolve("natives"), getLog()::info);
-    } catch (IOException e) {
-      throw new MojoExecutionException("cannot extract the native libraries: " + e.getMessage(), e);
-    }
-    List<Path> releases = new ArrayList<>();
-    List<Path> snapshots = new ArrayList<>();
-    for (Artifact artifact : project.getArtifacts()) {
-      boolean nativeJar = artifact.getGroupId().equals("ai.djl.pytorch")
-          && (artifact.getArtifactId().startsWith("pytorch-native-") || artifact.getArtifactId().equals("pytorch-jni"));
-      if (nativeJar || artifact.getFile() == null || !artifact.getArtifactHandler().isAddedToClasspath()) {
-        continue; // the natives layer replaces them
-      }
-      (artifact.isSnapshot() ? snapshots : releases).add(artifact.getFile().toPath());
-    }
-    Optional<String> modelResource = ModelReference.resource(function.model());
-    Optional<Path> modelFile = Optional.empty();
-    if (modelResource.isPresent()) {
-      if (!Files.isRegularFile(classes.resolve(modelResource.get()))) {
-        throw new MojoFailureException("the model " + function.model() + " is not in " + classes + ": put it under "
-            + "src/main/resources/" + modelResource.get() + " (yolo export model=best.pt format=torchscript)");
-      }
-    } else if (!function.model().isBlank()) {
-      modelFile = Optional.of(project.getBasedir().toPath().resolve(function.model()));
-      if (!Files.isRegularFile(modelFile.get())) {
-        throw new MojoFailureException("the model file " + modelFile.get() + " does not exist: fix @CvatFunction(model)");
-      }
-    }
-    return new ImagePlan(function.name(), function.className(), base, kind, name, tarFile.toPath(), dockerExecutable,
-        flavor, pytorchVersion, natives, releases, snapshots, classes, modelResource, modelFile,
-        jvmFlags == null ? List.of() : jvmFlags, insecure, session.isOffline(), cacheDirectory.toPath(),
-        Duration.ofSeconds(healthStartPeriod));
-  }
-
-  private ImagePlan.Target parseTarget() throws MojoFailureException {
-    try {
-      return ImagePlan.Target.valueOf(target.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new MojoFailureException("cvat.image.target must be registry, docker or tar, got '" + target + "'");
-    }
-  }
-
-  private Artifact artifact(String groupId, String artifactId) throws MojoFailureException {
-    return project.getArtifacts().stream()
-        .filter(a -> a.getGroupId().equals(groupId) && a.getArtifactId().equals(artifactId) && a.getFile() != null)
-        .findFirst()
-        .orElseThrow(() -> new MojoFailureException(groupId + ":" + artifactId + " is not on the runtime classpath; "
-            + "it comes with io.cvatfunction:cvat-function-runtime"));
-  }
-
-  private Path resolve(String coordinates) throws MojoExecutionException {
+  private Path resolve(String coordinates) throws IOException {
     ArtifactRequest request = new ArtifactRequest(new DefaultArtifact(coordinates), project.getRemoteProjectRepositories(), null);
     try {
       return repositorySystem.resolveArtifact(session.getRepositorySession(), request).getArtifact().getFile().toPath();
     } catch (ArtifactResolutionException e) {
-      throw new MojoExecutionException("cannot resolve " + coordinates + (session.isOffline()
+      throw new IOException("cannot resolve " + coordinates + (session.isOffline()
           ? " offline: run once online so it is in the local repository" : ": " + e.getMessage()), e);
-    }
-  }
-
-  /** Settings.xml server credentials (server id = registry host), then Docker's config and credential helpers. */
-  private List<CredentialRetriever> credentials(ImageReference image) {
-    List<CredentialRetriever> retrievers = new ArrayList<>();
-    Server server = session.getSettings().getServer(image.getRegistry());
-    if (server != null) {
-      SettingsDecryptionResult decrypted = decrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
-      for (SettingsProblem problem : decrypted.getProblems()) {
-        getLog().warn("settings.xml server " + server.getId() + ": " + problem.getMessage());
-      }
-      Server plain = decrypted.getServer();
-      if (plain != null && plain.getUsername() != null && plain.getPassword() != null) {
-        Credential credential = Credential.from(plain.getUsername(), plain.getPassword());
-        retrievers.add(() -> Optional.of(credential));
-      }
-    }
-    CredentialRetrieverFactory factory = CredentialRetrieverFactory.forImage(image, this::log);
-    retrievers.add(factory.dockerConfig());
-    retrievers.add(factory.wellKnownCredentialHelpers());
-    return retrievers;
-  }
-
-  private void log(LogEvent event) {
-    switch (event.getLevel()) {
-      case ERROR -> getLog().error(event.getMessage());
-      case WARN -> getLog().warn(event.getMessage());
-      case LIFECYCLE -> getLog().info(event.getMessage());
-      default -> getLog().debug(event.getMessage());
     }
   }
 }

@@ -3,7 +3,7 @@ package io.cvatfunction.maven;
 import io.cvatfunction.maven.invoke.DeployedFunctionUrl;
 import io.cvatfunction.maven.invoke.FrameInvoker;
 import io.cvatfunction.maven.invoke.Invocation;
-import io.cvatfunction.maven.invoke.InvokeException;
+import io.cvatfunction.maven.nuclio.NuclioException;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -12,7 +12,6 @@ import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.project.MavenProject;
 
 /**
  * Sends one frame to a function, as CVAT would, prints the shapes it found as a table and writes
@@ -22,9 +21,6 @@ import org.apache.maven.project.MavenProject;
  */
 @Mojo(name = "invoke", requiresProject = false, threadSafe = true)
 public class InvokeMojo extends NuclioMojo {
-
-  @Parameter(defaultValue = "${project}", readonly = true)
-  private MavenProject project;
 
   /** The frame to send: a JPEG or PNG file. */
   @Parameter(property = "cvat.invoke.image")
@@ -55,11 +51,6 @@ public class InvokeMojo extends NuclioMojo {
   private boolean skip;
 
   @Override
-  String goal() {
-    return "invoke";
-  }
-
-  @Override
   boolean skipGoal() {
     return skip;
   }
@@ -75,7 +66,7 @@ public class InvokeMojo extends NuclioMojo {
       URI target = FrameInvoker.url(url != null && !url.isBlank() ? url : DeployedFunctionUrl.locate(function,
           hasProject() ? directory.toPath() : null, nuctl, platform, namespace, System.getenv("PATH"), deployLog()));
       getLog().info(invocation.send(target, png, deployLog()));
-    } catch (InvokeException e) {
+    } catch (NuclioException e) {
       throw new MojoFailureException(e.getMessage());
     } catch (IOException e) {
       throw new MojoExecutionException("cannot write " + png + ": " + e.getMessage(), e);

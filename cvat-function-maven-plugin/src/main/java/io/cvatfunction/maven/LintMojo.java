@@ -15,7 +15,6 @@ import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.project.MavenProject;
 
 /**
  * Checks Nuclio function YAMLs, hand-written ones included, for what puts a function in {@code error} or
@@ -26,9 +25,6 @@ import org.apache.maven.project.MavenProject;
 @Mojo(name = "lint", requiresProject = false, threadSafe = true)
 public class LintMojo extends CvatMojo {
 
-  @Parameter(defaultValue = "${project}", readonly = true)
-  private MavenProject project;
-
   /** Comma-separated YAML files to check, relative to the current project directory. */
   @Parameter(property = "cvat.lint.files")
   private String files;
@@ -36,11 +32,6 @@ public class LintMojo extends CvatMojo {
   /** Skips this goal. */
   @Parameter(property = "cvat.lint.skip", defaultValue = "false")
   private boolean skip;
-
-  @Override
-  String goal() {
-    return "lint";
-  }
 
   @Override
   boolean skipGoal() {

@@ -12,7 +12,6 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.plugins.annotations.ResolutionScope;
-import org.apache.maven.project.MavenProject;
 
 /**
  * Writes the function's Nuclio config, {@code target/cvat/function-gpu.yaml} and {@code function.yaml},
@@ -22,9 +21,6 @@ import org.apache.maven.project.MavenProject;
 @Mojo(name = "spec", defaultPhase = LifecyclePhase.PROCESS_CLASSES,
     requiresDependencyResolution = ResolutionScope.COMPILE, threadSafe = true)
 public class SpecMojo extends CvatMojo {
-
-  @Parameter(defaultValue = "${project}", readonly = true, required = true)
-  private MavenProject project;
 
   /** Where the YAMLs go. */
   @Parameter(property = "cvat.spec.outputDirectory", defaultValue = "${project.build.directory}/cvat")
@@ -37,11 +33,6 @@ public class SpecMojo extends CvatMojo {
   /** Skips this goal. */
   @Parameter(property = "cvat.spec.skip", defaultValue = "false")
   private boolean skip;
-
-  @Override
-  String goal() {
-    return "spec";
-  }
 
   @Override
   boolean skipGoal() {

@@ -14,7 +14,7 @@ import java.util.Map;
  * How to deploy.
  *
  * @param platform {@code local} or {@code kube}
- * @param namespace the Nuclio namespace CVAT looks in, as {@link #namespace(String, String)} resolves it
+ * @param namespace the Nuclio namespace CVAT looks in, as {@link NuclioPlatform#namespace} resolves it
  * @param project the Nuclio project ({@code cvat}: CVAT lists only its functions)
  * @param network the Docker network of CVAT and the dashboard (local platform), or null for Docker's default
  * @param registry {@code --registry} (kube), or null
@@ -35,9 +35,9 @@ public record DeploySettings(String platform, String namespace, String project, 
   /**
    * Checks every setting, naming the parameter that is wrong.
    *
-   * @throws DeployException on the first bad setting
+   * @throws NuclioException on the first bad setting
    */
-  public void validate(DeployLog log) throws DeployException {
+  public void validate(DeployLog log) throws NuclioException {
     require(NuclioPlatform.isPlatform(platform), NuclioPlatform.notAPlatform(platform));
     require(NuclioNames.isDnsLabel(project),
         "cvat.deploy.project must be a Nuclio project name ([a-z0-9-]), got '" + project + "'");
@@ -58,20 +58,6 @@ public record DeploySettings(String platform, String namespace, String project, 
     }
     if (platform.equals("kube") && network != null && !network.equals("cvat_cvat")) {
       log.warn("cvat.deploy.network is ignored on the kube platform");
-    }
-  }
-
-  /**
-   * The namespace CVAT lists functions in, as {@link NuclioPlatform#namespace} resolves it.
-   *
-   * @param configured {@code cvat.deploy.namespace}, null or blank when unset
-   * @throws DeployException on kube without a namespace, or when the namespace is no Kubernetes name
-   */
-  public static String namespace(String platform, String configured) throws DeployException {
-    try {
-      return NuclioPlatform.namespace(platform, configured);
-    } catch (NuclioException e) {
-      throw new DeployException(e.getMessage(), e);
     }
   }
 
@@ -105,9 +91,9 @@ public record DeploySettings(String platform, String namespace, String project, 
     return new NuctlHints(readinessTimeoutSeconds, namespace, network);
   }
 
-  private static void require(boolean condition, String message) throws DeployException {
+  private static void require(boolean condition, String message) throws NuclioException {
     if (!condition) {
-      throw new DeployException(message);
+      throw new NuclioException(message);
     }
   }
 }

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * Deploys the image {@code cvat:image} built, by digest, as a prebuilt-image Nuclio function: checks nuctl's
  * version, creates the project when it is missing, deals with a function a previous run left in
  * {@code building} or {@code error}, runs {@code nuctl deploy --run-image}, and waits until nuctl reports the
- * function {@code ready}. Never prompts; every failure is a {@link DeployException} with nuctl's own message.
+ * function {@code ready}. Never prompts; every failure is a {@link NuclioException} with nuctl's own message.
  */
 public final class Deployer {
 
@@ -57,18 +57,11 @@ public final class Deployer {
    *
    * @param executable {@code cvat.deploy.nuctl}
    * @param path {@code PATH}, to find it; not looked at in a dry run, which needs no nuctl
-   * @throws DeployException when nuctl is not there, saying where to get it
+   * @throws NuclioException when nuctl is not there, saying where to get it
    */
   public static Nuctl nuctlFor(String executable, DeploySettings settings, String path, Redactor redactor)
-      throws DeployException {
-    String program = executable;
-    if (!settings.dryRun()) {
-      try {
-        program = Nuctl.resolve(executable, path).toString();
-      } catch (NuclioException e) {
-        throw new DeployException(e.getMessage(), e);
-      }
-    }
+      throws NuclioException {
+    String program = settings.dryRun() ? executable : Nuctl.resolve(executable, path).toString();
     return Nuctl.forPlatform(program, settings.platform(), settings.namespace(), redactor);
   }
 
@@ -76,16 +69,16 @@ public final class Deployer {
    * Deploys {@code image} as each of {@code functions}, or only prints the commands in a dry run.
    *
    * @return the deployed functions, all {@code ready}; empty in a dry run
-   * @throws DeployException at the first failure, saying what failed and what to do
+   * @throws NuclioException at the first failure, saying what failed and what to do
    */
   public List<Deployed> deploy(ImageRecord image, List<FunctionConfig> functions)
-      throws DeployException, InterruptedException {
+      throws NuclioException, InterruptedException {
     String runImage = RunImage.of(image, settings, log);
     for (FunctionConfig function : functions) {
       if (settings.platform().equals("kube")) {
         Optional<String> refused = NuclioNames.refusedByKubernetes(function.name());
         if (refused.isPresent()) {
-          throw new DeployException("function " + function.name() + " cannot be deployed: " + refused.get());
+          throw new NuclioException("function " + function.name() + " cannot be deployed: " + refused.get());
         }
       }
       if ("cpu".equals(image.flavor()) && function.gpu()) {
@@ -128,21 +121,17 @@ public final class Deployer {
     log.info("  " + nuctl.display(command));
   }
 
-  private void checkVersion() throws DeployException, InterruptedException {
+  private void checkVersion() throws NuclioException, InterruptedException {
     NuctlProcess.Result result = runQuick("reading nuctl's version", nuctl.version());
-    try {
-      NuctlVersion version = NuctlVersion.check(result, settings.dashboardVersion());
-      if (version.warning()) {
-        log.warn(redact(version.message()));
-      } else {
-        log.info(version.message());
-      }
-    } catch (NuclioException e) {
-      throw new DeployException(e.getMessage(), e);
+    NuctlVersion version = NuctlVersion.check(result, settings.dashboardVersion());
+    if (version.warning()) {
+      log.warn(redact(version.message()));
+    } else {
+      log.info(version.message());
     }
   }
 
-  private void ensureProject() throws DeployException, InterruptedException {
+  private void ensureProject() throws NuclioException, InterruptedException {
     String project = settings.project();
     List<String> get = nuctl.getProject(project);
     NuctlProcess.Result found = runQuiet(get, QUICK_COMMAND_TIMEOUT, "checking Nuclio project " + project);
@@ -158,7 +147,7 @@ public final class Deployer {
   }
 
   private Deployed deployOne(FunctionConfig function, String runImage)
-      throws DeployException, InterruptedException {
+      throws NuclioException, InterruptedException {
     String name = function.name();
     Optional<FunctionStatus> existing = getFunction(name);
     if (existing.isPresent()) {
@@ -173,7 +162,7 @@ public final class Deployer {
     try {
       result = nuctl.run(deploy, settings.waitTimeout(), line -> log.info("  nuctl: " + line));
     } catch (IOException e) {
-      throw new DeployException("cannot run " + deploy.get(0) + ": " + e.getMessage(), e);
+      throw new NuclioException("cannot run " + deploy.get(0) + ": " + e.getMessage(), e);
     } catch (NuctlProcess.TimedOut e) {
       throw failure("nuctl deploy " + name + " did not finish within cvat.deploy.waitTimeout ("
           + settings.waitTimeout().toSeconds() + " s) and was stopped; the function may be left in building: rerun with "
@@ -190,7 +179,7 @@ public final class Deployer {
     return new Deployed(name, ready.state(), ready.httpPort(), url, runImage);
   }
 
-  private void handleExisting(FunctionStatus existing) throws DeployException, InterruptedException {
+  private void handleExisting(FunctionStatus existing) throws NuclioException, InterruptedException {
     String name = existing.name();
     String state = existing.state();
     boolean stale = existing.provisioning() || state.equals("error") || state.equals("unhealthy");
@@ -207,7 +196,7 @@ public final class Deployer {
     if (!settings.force()) {
       String fix = "-Dcvat.deploy.force=true deletes it first (" + nuctl.display(delete) + ")";
       if (existing.provisioning()) {
-        throw new DeployException("function " + name + " " + what + ". Rerun with " + fix);
+        throw new NuclioException("function " + name + " " + what + ". Rerun with " + fix);
       }
       log.warn("Function " + name + " " + what + "; deploying over it. " + fix);
       return;
@@ -216,17 +205,17 @@ public final class Deployer {
     runQuick("deleting function " + name, delete);
   }
 
-  private FunctionStatus awaitReady(String name, long deadline) throws DeployException, InterruptedException {
+  private FunctionStatus awaitReady(String name, long deadline) throws NuclioException, InterruptedException {
     String lastState = null;
     while (true) {
-      FunctionStatus status = getFunction(name).orElseThrow(() -> new DeployException("nuctl deploy " + name
+      FunctionStatus status = getFunction(name).orElseThrow(() -> new NuclioException("nuctl deploy " + name
           + " succeeded but nuctl get function no longer finds it: check the platform with "
           + nuctl.display(nuctl.getFunction(name))));
       if (status.state().equals("ready")) {
         return status;
       }
       if (status.state().equals("error")) {
-        throw new DeployException("function " + name + " is in state error: " + redact(status.message().isBlank()
+        throw new NuclioException("function " + name + " is in state error: " + redact(status.message().isBlank()
             ? "Nuclio gives no reason" : status.messageTail()) + NuctlHints.suffix(hint(status.message())));
       }
       if (!status.state().equals(lastState)) {
@@ -234,7 +223,7 @@ public final class Deployer {
         lastState = status.state();
       }
       if (System.nanoTime() + settings.pollInterval().toNanos() > deadline) {
-        throw new DeployException("function " + name + " is still '" + status.state() + "' after "
+        throw new NuclioException("function " + name + " is still '" + status.state() + "' after "
             + settings.waitTimeout().toSeconds() + " s (cvat.deploy.waitTimeout): look at "
             + nuctl.display(nuctl.getFunction(name))
             + (settings.platform().equals("local")
@@ -245,7 +234,7 @@ public final class Deployer {
     }
   }
 
-  private Optional<FunctionStatus> getFunction(String name) throws DeployException, InterruptedException {
+  private Optional<FunctionStatus> getFunction(String name) throws NuclioException, InterruptedException {
     List<String> get = nuctl.getFunction(name);
     NuctlProcess.Result result = runQuiet(get, QUICK_COMMAND_TIMEOUT, "getting function " + name);
     if (!result.ok()) {
@@ -257,11 +246,11 @@ public final class Deployer {
     try {
       return Optional.of(FunctionStatus.parse(result.stdout(), name));
     } catch (NuclioException e) {
-      throw new DeployException(redact(e.getMessage()), e);
+      throw new NuclioException(redact(e.getMessage()), e);
     }
   }
 
-  private NuctlProcess.Result runQuick(String what, List<String> command) throws DeployException, InterruptedException {
+  private NuctlProcess.Result runQuick(String what, List<String> command) throws NuclioException, InterruptedException {
     NuctlProcess.Result result = runQuiet(command, QUICK_COMMAND_TIMEOUT, what);
     if (!result.ok()) {
       throw failure(what, command, result, hint(result.output()));
@@ -270,21 +259,21 @@ public final class Deployer {
   }
 
   private NuctlProcess.Result runQuiet(List<String> command, Duration timeout, String what)
-      throws DeployException, InterruptedException {
+      throws NuclioException, InterruptedException {
     log.debug(nuctl.display(command));
     Consumer<String> toDebug = line -> log.debug("  nuctl: " + line);
     try {
       return nuctl.run(command, timeout, toDebug);
     } catch (IOException e) {
-      throw new DeployException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
+      throw new NuclioException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
     } catch (NuctlProcess.TimedOut e) {
       throw failure(what + " did not finish within " + timeout.toSeconds() + " s and was stopped", command,
           e.partial(), null);
     }
   }
 
-  private DeployException failure(String what, List<String> command, NuctlProcess.Result result, String hint) {
-    return new DeployException(nuctl.failure(what, command, result, hint));
+  private NuclioException failure(String what, List<String> command, NuctlProcess.Result result, String hint) {
+    return new NuclioException(nuctl.failure(what, command, result, hint));
   }
 
   private String hint(String output) {

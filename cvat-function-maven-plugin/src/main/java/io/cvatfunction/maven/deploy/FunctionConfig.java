@@ -1,6 +1,7 @@
 package io.cvatfunction.maven.deploy;
 
 import io.cvatfunction.contract.NuclioFiles;
+import io.cvatfunction.maven.nuclio.NuclioException;
 import io.cvatfunction.maven.nuclio.NuclioNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,10 +34,10 @@ public record FunctionConfig(String name, String handler, String runtime, boolea
    *
    * @param gpu prefer {@code function-gpu.yaml}; a function without one (it asks for no GPU) uses {@code function.yaml}
    * @param only a function name to deploy alone, or null for all
-   * @throws DeployException when there is none, or {@code only} is not among them
+   * @throws NuclioException when there is none, or {@code only} is not among them
    */
   public static List<FunctionConfig> locate(Path directory, boolean gpu, String only, DeployLog log)
-      throws DeployException {
+      throws NuclioException {
     List<Path> dirs = new ArrayList<>();
     if (hasYaml(directory)) {
       dirs.add(directory);
@@ -44,11 +45,11 @@ public record FunctionConfig(String name, String handler, String runtime, boolea
       try (Stream<Path> children = Files.list(directory)) {
         children.filter(Files::isDirectory).filter(FunctionConfig::hasYaml).sorted().forEach(dirs::add);
       } catch (IOException e) {
-        throw new DeployException("cannot list " + directory + ": " + e.getMessage(), e);
+        throw new NuclioException("cannot list " + directory + ": " + e.getMessage(), e);
       }
     }
     if (dirs.isEmpty()) {
-      throw new DeployException("no " + NuclioFiles.GPU_FILE + " or " + NuclioFiles.CPU_FILE + " in " + directory
+      throw new NuclioException("no " + NuclioFiles.GPU_FILE + " or " + NuclioFiles.CPU_FILE + " in " + directory
           + ": run cvat:spec first (it runs in process-classes, e.g. mvn package cvat:image cvat:deploy)");
     }
     List<FunctionConfig> functions = new ArrayList<>();
@@ -59,7 +60,7 @@ public record FunctionConfig(String name, String handler, String runtime, boolea
         if (gpu) {
           log.info("No " + NuclioFiles.GPU_FILE + " in " + dir + " (the function asks for no GPU): deploying " + NuclioFiles.CPU_FILE);
         } else {
-          throw new DeployException("cvat.deploy.gpu=false but " + dir + " has only " + other.getFileName()
+          throw new NuclioException("cvat.deploy.gpu=false but " + dir + " has only " + other.getFileName()
               + ": run cvat:spec again");
         }
         file = other;
@@ -71,7 +72,7 @@ public record FunctionConfig(String name, String handler, String runtime, boolea
     }
     List<FunctionConfig> picked = functions.stream().filter(f -> f.name().equals(only.trim())).toList();
     if (picked.isEmpty()) {
-      throw new DeployException("cvat.deploy.function '" + only + "' is none of this project's functions: "
+      throw new NuclioException("cvat.deploy.function '" + only + "' is none of this project's functions: "
           + String.join(", ", functions.stream().map(FunctionConfig::name).toList()));
     }
     return picked;
@@ -80,42 +81,42 @@ public record FunctionConfig(String name, String handler, String runtime, boolea
   /**
    * Reads one function YAML.
    *
-   * @throws DeployException when it is not a function config a prebuilt-image deploy can use
+   * @throws NuclioException when it is not a function config a prebuilt-image deploy can use
    */
-  public static FunctionConfig read(Path file) throws DeployException {
+  public static FunctionConfig read(Path file) throws NuclioException {
     Object root;
     try {
       root = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file, StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new DeployException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new NuclioException("cannot read " + file + ": " + e.getMessage(), e);
     } catch (YAMLException e) {
-      throw new DeployException(file + " is not valid YAML: " + e.getMessage() + "; run cvat:spec again");
+      throw new NuclioException(file + " is not valid YAML: " + e.getMessage() + "; run cvat:spec again");
     }
     String again = " in " + file + "; run cvat:spec again";
     Map<?, ?> metadata = map(root, "metadata");
     Map<?, ?> spec = map(root, "spec");
     String name = string(metadata, "name");
     if (name == null) {
-      throw new DeployException("no metadata.name" + again);
+      throw new NuclioException("no metadata.name" + again);
     }
     Optional<String> refused = NuclioNames.refusedByNuclio(name);
     if (refused.isPresent()) {
-      throw new DeployException("metadata.name " + refused.get() + again);
+      throw new NuclioException("metadata.name " + refused.get() + again);
     }
     String handler = string(spec, "handler");
     if (handler == null) {
-      throw new DeployException("no spec.handler" + again);
+      throw new NuclioException("no spec.handler" + again);
     }
     String runtime = string(spec, "runtime");
     if (!"java".equals(runtime)) {
-      throw new DeployException("spec.runtime is '" + runtime + "', but cvat-function images run the java runtime"
+      throw new NuclioException("spec.runtime is '" + runtime + "', but cvat-function images run the java runtime"
           + again);
     }
     // Any of these makes Nuclio build an image instead of running ours (nuclio-cvat-contract §2.3).
     Map<?, ?> build = map(spec, "build");
     for (String field : List.of("image", "path", "functionSourceCode")) {
       if (string(build, field) != null) {
-        throw new DeployException(file + " sets spec.build." + field + ", which makes Nuclio build an image of its "
+        throw new NuclioException(file + " sets spec.build." + field + ", which makes Nuclio build an image of its "
             + "own instead of deploying the one cvat:image built: remove it (cvat:spec never writes it)");
       }
     }

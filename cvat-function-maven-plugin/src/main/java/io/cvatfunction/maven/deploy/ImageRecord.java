@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cvatfunction.contract.ImageNames;
 import io.cvatfunction.maven.image.ImageReport;
+import io.cvatfunction.maven.nuclio.NuclioException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,29 +34,29 @@ public record ImageRecord(String image, String tag, String digest, String flavor
   /**
    * Reads and checks an image.json.
    *
-   * @throws DeployException when it is missing, not JSON, or lacks what a deploy needs
+   * @throws NuclioException when it is missing, not JSON, or lacks what a deploy needs
    */
-  public static ImageRecord read(Path file) throws DeployException {
+  public static ImageRecord read(Path file) throws NuclioException {
     if (!Files.isRegularFile(file)) {
-      throw new DeployException("no " + file + ": run cvat:image first (it builds the function's image and records "
+      throw new NuclioException("no " + file + ": run cvat:image first (it builds the function's image and records "
           + "its digest there), e.g. mvn package cvat:image cvat:deploy");
     }
     JsonNode root;
     try {
       root = JSON.readTree(Files.readString(file));
     } catch (JsonProcessingException e) {
-      throw new DeployException(file + " is not valid JSON (" + e.getOriginalMessage() + "): run cvat:image again");
+      throw new NuclioException(file + " is not valid JSON (" + e.getOriginalMessage() + "): run cvat:image again");
     } catch (IOException e) {
-      throw new DeployException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new NuclioException("cannot read " + file + ": " + e.getMessage(), e);
     }
     if (root == null || !root.isObject()) {
-      throw new DeployException(file + " is not a JSON object: run cvat:image again");
+      throw new NuclioException(file + " is not a JSON object: run cvat:image again");
     }
     ImageReport report;
     try {
       report = ImageReport.of(root);
     } catch (IllegalArgumentException e) {
-      throw new DeployException(file + " is not what cvat:image writes (" + e.getMessage() + "): run cvat:image again",
+      throw new NuclioException(file + " is not what cvat:image writes (" + e.getMessage() + "): run cvat:image again",
           e);
     }
     String image = text(report.image());
@@ -66,24 +67,24 @@ public record ImageRecord(String image, String tag, String digest, String flavor
     String flavor = text(report.flavor());
     String again = " in " + file + "; run cvat:image again";
     if (image == null || !REPOSITORY.matcher(image).matches()) {
-      throw new DeployException((image == null ? "no \"image\"" : "\"image\" '" + image + "' is not an image name")
+      throw new NuclioException((image == null ? "no \"image\"" : "\"image\" '" + image + "' is not an image name")
           + again);
     }
     if (target == null) {
       target = "registry";
     }
     if (!target.matches("registry|docker|tar")) {
-      throw new DeployException("\"target\" is '" + target + "', expected registry, docker or tar" + again);
+      throw new NuclioException("\"target\" is '" + target + "', expected registry, docker or tar" + again);
     }
     if (tag != null && !TAG.matcher(tag).matches()) {
-      throw new DeployException("\"tag\" '" + tag + "' is not a Docker tag" + again);
+      throw new NuclioException("\"tag\" '" + tag + "' is not a Docker tag" + again);
     }
     if (!target.equals("tar") && (digest == null || !DIGEST.matcher(digest).matches())) {
-      throw new DeployException((digest == null ? "no \"digest\"" : "\"digest\" '" + digest
+      throw new NuclioException((digest == null ? "no \"digest\"" : "\"digest\" '" + digest
           + "' is not sha256:<64 lowercase hex digits>") + again);
     }
     if (reference != null && digest != null && !reference.equals(image + "@" + digest)) {
-      throw new DeployException("\"reference\" '" + reference + "' does not match \"image\" and \"digest\" ("
+      throw new NuclioException("\"reference\" '" + reference + "' does not match \"image\" and \"digest\" ("
           + image + "@" + digest + ")" + again);
     }
     return new ImageRecord(image, tag, digest, flavor, target, file);

@@ -96,6 +96,8 @@ public final class ImageBuilder {
           container.getDigest(), (System.nanoTime() - start) / 1e9)));
       return new Result(container.getTargetImage(), container.getDigest().toString(),
           container.getImageId().toString(), base.digest());
+    } catch (IOException e) {
+      throw new IOException("the image build failed: " + e.getMessage(), e);
     } catch (InvalidImageReferenceException e) {
       throw new BuildFailure("cvat.image.name '" + plan.imageName() + "' is not an image reference: " + e.getMessage(), e);
     } catch (ExecutionException e) {
@@ -108,7 +110,7 @@ public final class ImageBuilder {
     }
   }
 
-  /** A build that failed for a reason the user can act on. */
+  /** An image that cannot be planned or built for a reason the user can act on; the message says which and how. */
   public static final class BuildFailure extends Exception {
     private static final long serialVersionUID = 1L;
 
@@ -137,12 +139,7 @@ public final class ImageBuilder {
       ImageReference reference = ImageReference.parse(plan.base());
       RegistryImage from = RegistryImage.named(reference);
       credentials.apply(reference).forEach(from::addCredentialRetriever);
-      Containerizer to = Containerizer.to(TarImage.at(copy).named("cvat-function-base"))
-          .setAllowInsecureRegistries(plan.insecure())
-          .setOfflineMode(plan.offline())
-          .setBaseImageLayersCache(plan.cache().resolve("jib-base"))
-          .setApplicationLayersCache(plan.cache().resolve("jib-app"))
-          .setToolName("cvat-function-maven-plugin")
+      Containerizer to = configured(Containerizer.to(TarImage.at(copy).named("cvat-function-base")), plan)
           .addEventHandler(LogEvent.class, event -> {
             Matcher m = BASE_DIGEST.matcher(event.getMessage());
             if (m.find()) {
@@ -180,12 +177,7 @@ public final class ImageBuilder {
       case TAR -> Containerizer.to(TarImage.at(plan.tarFile()).named(reference));
     };
     ProgressLog progress = new ProgressLog(log);
-    return containerizer
-        .setAllowInsecureRegistries(plan.insecure())
-        .setOfflineMode(plan.offline())
-        .setBaseImageLayersCache(plan.cache().resolve("jib-base"))
-        .setApplicationLayersCache(plan.cache().resolve("jib-app"))
-        .setToolName("cvat-function-maven-plugin")
+    return configured(containerizer, plan)
         .addEventHandler(LogEvent.class, event -> {
           // The derived base is ours and cached by the real base's identity; jib cannot know that.
           if (!event.getMessage().contains("'cvat-function-base' does not use a specific image digest")) {
@@ -193,6 +185,16 @@ public final class ImageBuilder {
           }
         })
         .addEventHandler(ProgressEvent.class, progress::accept);
+  }
+
+  /** What both containerizations share: the registries' security, offline mode and the caches outside target/. */
+  private static Containerizer configured(Containerizer containerizer, ImagePlan plan) {
+    return containerizer
+        .setAllowInsecureRegistries(plan.insecure())
+        .setOfflineMode(plan.offline())
+        .setBaseImageLayersCache(plan.cache().resolve("jib-base"))
+        .setApplicationLayersCache(plan.cache().resolve("jib-app"))
+        .setToolName("cvat-function-maven-plugin");
   }
 
   static List<String> entrypoint(ImagePlan plan) {

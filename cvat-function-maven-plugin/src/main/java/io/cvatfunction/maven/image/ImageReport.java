@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.google.cloud.tools.jib.api.ImageReference;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * {@code target/cvat/image.json}: what {@code cvat:deploy} deploys, by digest.
@@ -30,6 +32,16 @@ public record ImageReport(
   // The record's components are the JSON keys, in their order: one list for the writer and the reader.
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** What {@link ImageBuilder} built for {@code plan}; Docker Hub's registry is written {@code docker.io}, as users do. */
+  public static ImageReport of(ImagePlan plan, ImageBuilder.Result result) {
+    ImageReference reference = result.reference();
+    String registry = reference.getRegistry().equals("registry-1.docker.io") ? "docker.io" : reference.getRegistry();
+    String repository = registry + "/" + reference.getRepository();
+    return new ImageReport(repository, reference.getTag().orElse("latest"), result.digest(),
+        repository + "@" + result.digest(), result.imageId(), plan.flavor(), result.baseDigest(),
+        plan.target().name().toLowerCase(Locale.ROOT));
+  }
 
   /** Writes the report as pretty JSON, keys in a fixed order. */
   public void write(Path file) throws IOException {

@@ -1,5 +1,6 @@
 package io.cvatfunction.maven.invoke;
 
+import io.cvatfunction.maven.nuclio.NuclioException;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -59,13 +60,13 @@ public final class BoxPainter {
   /**
    * Decodes a JPEG or PNG frame.
    *
-   * @throws InvokeException when it cannot be decoded or is too large to draw on
+   * @throws NuclioException when it cannot be decoded or is too large to draw on
    */
-  public static BufferedImage decode(byte[] frame) throws InvokeException {
+  public static BufferedImage decode(byte[] frame) throws NuclioException {
     try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(frame))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
       if (!readers.hasNext()) {
-        throw new InvokeException("cannot decode the frame to draw on it: no image reader for it");
+        throw new NuclioException("cannot decode the frame to draw on it: no image reader for it");
       }
       ImageReader reader = readers.next();
       try {
@@ -73,7 +74,7 @@ public final class BoxPainter {
         // The size first, so that a huge frame is refused before its pixels are allocated.
         long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
         if (pixels > MAX_PIXELS) {
-          throw new InvokeException("the frame is " + reader.getWidth(0) + "x" + reader.getHeight(0)
+          throw new NuclioException("the frame is " + reader.getWidth(0) + "x" + reader.getHeight(0)
               + ", too large to draw on");
         }
         return reader.read(0);
@@ -81,7 +82,7 @@ public final class BoxPainter {
         reader.dispose();
       }
     } catch (IOException e) {
-      throw new InvokeException("cannot decode the frame to draw on it: " + e.getMessage(), e);
+      throw new NuclioException("cannot decode the frame to draw on it: " + e.getMessage(), e);
     }
   }
 

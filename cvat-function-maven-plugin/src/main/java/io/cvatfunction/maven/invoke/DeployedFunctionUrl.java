@@ -1,6 +1,5 @@
 package io.cvatfunction.maven.invoke;
 
-import io.cvatfunction.maven.deploy.DeployException;
 import io.cvatfunction.maven.deploy.DeployLog;
 import io.cvatfunction.maven.deploy.FunctionConfig;
 import io.cvatfunction.maven.nuclio.FunctionStatus;
@@ -35,86 +34,81 @@ public final class DeployedFunctionUrl {
    * @param namespace {@code cvat.deploy.namespace}
    * @param path {@code PATH}, to find nuctl
    * @param log where the found URL is reported; what reading the YAMLs reports goes to debug
-   * @throws InvokeException when the function cannot be named or found, saying how to give the URL instead
+   * @throws NuclioException when the function cannot be named or found, saying how to give the URL instead
    */
   public static String locate(String name, Path directory, String executable, String platform, String namespace,
-      String path, DeployLog log) throws InvokeException, InterruptedException {
+      String path, DeployLog log) throws NuclioException, InterruptedException {
     String function = name == null || name.isBlank() ? projectFunction(directory, log) : name;
-    Nuctl nuctl;
-    try {
-      String checked = NuclioPlatform.require(platform);
-      String ns = NuclioPlatform.namespace(checked, namespace);
-      nuctl = Nuctl.forPlatform(resolve(executable, path), checked, ns, new Redactor());
-    } catch (NuclioException e) {
-      throw new InvokeException(e.getMessage());
-    }
+    String checked = NuclioPlatform.require(platform);
+    String ns = NuclioPlatform.namespace(checked, namespace);
+    Nuctl nuctl = Nuctl.forPlatform(resolve(executable, path), checked, ns, new Redactor());
     String found = find(nuctl, function);
     log.info("Function " + function + " (" + platform + " platform) answers at " + found);
     return found;
   }
 
-  private static String projectFunction(Path directory, DeployLog log) throws InvokeException {
+  private static String projectFunction(Path directory, DeployLog log) throws NuclioException {
     if (directory == null) {
-      throw new InvokeException("no cvat.invoke.url and no project to find the deployed function in: give "
+      throw new NuclioException("no cvat.invoke.url and no project to find the deployed function in: give "
           + "-Dcvat.invoke.url=http://HOST:PORT, or -Dcvat.invoke.function=NAME to ask nuctl");
     }
     List<FunctionConfig> functions;
     try {
       functions = FunctionConfig.locate(directory, true, null, log.asDebug());
-    } catch (DeployException e) {
-      throw new InvokeException(e.getMessage() + "; or give -Dcvat.invoke.url=http://HOST:PORT");
+    } catch (NuclioException e) {
+      throw new NuclioException(e.getMessage() + "; or give -Dcvat.invoke.url=http://HOST:PORT");
     }
     if (functions.size() > 1) {
-      throw new InvokeException("this project has several functions ("
+      throw new NuclioException("this project has several functions ("
           + String.join(", ", functions.stream().map(FunctionConfig::name).toList())
           + "): name one with -Dcvat.invoke.function=NAME");
     }
     return functions.get(0).name();
   }
 
-  private static String resolve(String executable, String path) throws InvokeException {
+  private static String resolve(String executable, String path) throws NuclioException {
     try {
       return Nuctl.resolve(executable, path).toString();
     } catch (NuclioException e) {
-      throw new InvokeException(e.getMessage() + EXPLICIT);
+      throw new NuclioException(e.getMessage() + EXPLICIT);
     }
   }
 
   /**
    * @param nuctl the nuctl of the platform the function was deployed to
    * @param name the function
-   * @throws InvokeException when nuctl fails, the function is not deployed or not ready, or Nuclio reports no URL
+   * @throws NuclioException when nuctl fails, the function is not deployed or not ready, or Nuclio reports no URL
    */
-  public static String find(Nuctl nuctl, String name) throws InvokeException, InterruptedException {
+  public static String find(Nuctl nuctl, String name) throws NuclioException, InterruptedException {
     List<String> command = nuctl.getFunction(name);
     NuctlProcess.Result result;
     try {
       result = nuctl.run(command, Duration.ofMinutes(2), line -> { });
     } catch (IOException e) {
-      throw new InvokeException("cannot run " + command.get(0) + ": " + e.getMessage() + EXPLICIT, e);
+      throw new NuclioException("cannot run " + command.get(0) + ": " + e.getMessage() + EXPLICIT, e);
     } catch (NuctlProcess.TimedOut e) {
-      throw new InvokeException(nuctl.display(command) + " did not answer within 2 minutes" + EXPLICIT);
+      throw new NuclioException(nuctl.display(command) + " did not answer within 2 minutes" + EXPLICIT);
     }
     if (!result.ok()) {
       if (result.output().contains("No functions found")) {
-        throw new InvokeException("function " + name + " is not deployed on the " + nuctl.platform()
+        throw new NuclioException("function " + name + " is not deployed on the " + nuctl.platform()
             + " platform: deploy it with cvat:deploy" + EXPLICIT + " (e.g. http://localhost:8080 for cvat:run)");
       }
-      throw new InvokeException(nuctl.redact(nuctl.display(command) + " failed (exit status " + result.exitCode()
+      throw new NuclioException(nuctl.redact(nuctl.display(command) + " failed (exit status " + result.exitCode()
           + "): " + result.headline()) + EXPLICIT);
     }
     FunctionStatus status;
     try {
       status = FunctionStatus.parse(result.stdout(), name);
     } catch (NuclioException e) {
-      throw new InvokeException(nuctl.redact(e.getMessage()) + EXPLICIT);
+      throw new NuclioException(nuctl.redact(e.getMessage()) + EXPLICIT);
     }
     if (!status.state().equals("ready")) {
-      throw new InvokeException("function " + name + " is in state '" + status.state() + "', not ready"
+      throw new NuclioException("function " + name + " is in state '" + status.state() + "', not ready"
           + (status.message().isBlank() ? "" : " (" + nuctl.redact(status.messageLastLine()) + ")")
           + ": deploy it again with cvat:deploy");
     }
-    return status.invocationUrl(nuctl.platform()).orElseThrow(() -> new InvokeException("Nuclio reports no URL for "
+    return status.invocationUrl(nuctl.platform()).orElseThrow(() -> new NuclioException("Nuclio reports no URL for "
         + "function " + name + " (no published port or external invocation URL)" + EXPLICIT));
   }
 }

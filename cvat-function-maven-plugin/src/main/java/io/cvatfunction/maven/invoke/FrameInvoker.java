@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cvatfunction.maven.nuclio.NuclioException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -47,21 +48,21 @@ public final class FrameInvoker {
   /**
    * Checks a function URL.
    *
-   * @throws InvokeException when it is not an absolute http(s) URL with a host
+   * @throws NuclioException when it is not an absolute http(s) URL with a host
    */
-  public static URI url(String url) throws InvokeException {
+  public static URI url(String url) throws NuclioException {
     String hint = "; give the function's URL, e.g. -Dcvat.invoke.url=http://localhost:8080 (what cvat:run serves)";
     if (url == null || url.isBlank()) {
-      throw new InvokeException("no function URL" + hint);
+      throw new NuclioException("no function URL" + hint);
     }
     URI uri;
     try {
       uri = new URI(url.trim());
     } catch (URISyntaxException e) {
-      throw new InvokeException("cvat.invoke.url '" + url + "' is not a URL (" + e.getReason() + ")" + hint);
+      throw new NuclioException("cvat.invoke.url '" + url + "' is not a URL (" + e.getReason() + ")" + hint);
     }
     if (uri.getScheme() == null || !uri.getScheme().matches("(?i)https?") || uri.getHost() == null) {
-      throw new InvokeException("cvat.invoke.url '" + url + "' is not an http:// or https:// URL with a host" + hint);
+      throw new NuclioException("cvat.invoke.url '" + url + "' is not an http:// or https:// URL with a host" + hint);
     }
     return uri.getPath() == null || uri.getPath().isEmpty() ? uri.resolve("/") : uri;
   }
@@ -69,23 +70,23 @@ public final class FrameInvoker {
   /**
    * Reads a frame file.
    *
-   * @throws InvokeException when it is missing or not a JPEG or PNG (the formats CVAT sends)
+   * @throws NuclioException when it is missing or not a JPEG or PNG (the formats CVAT sends)
    */
-  public static byte[] frame(Path file) throws InvokeException {
+  public static byte[] frame(Path file) throws NuclioException {
     if (file == null) {
-      throw new InvokeException("no frame: give one with -Dcvat.invoke.image=frame.jpg");
+      throw new NuclioException("no frame: give one with -Dcvat.invoke.image=frame.jpg");
     }
     if (!Files.isRegularFile(file)) {
-      throw new InvokeException("cvat.invoke.image: " + file + " does not exist");
+      throw new NuclioException("cvat.invoke.image: " + file + " does not exist");
     }
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new InvokeException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new NuclioException("cannot read " + file + ": " + e.getMessage(), e);
     }
     if (!isJpeg(bytes) && !isPng(bytes)) {
-      throw new InvokeException("cvat.invoke.image: " + file + " is not a JPEG or PNG file (CVAT sends frames as "
+      throw new NuclioException("cvat.invoke.image: " + file + " is not a JPEG or PNG file (CVAT sends frames as "
           + "JPEG or PNG); convert it first");
     }
     return bytes;
@@ -111,17 +112,17 @@ public final class FrameInvoker {
   /**
    * Checks a threshold given as text.
    *
-   * @throws InvokeException when it is not a number in [0, 1]
+   * @throws NuclioException when it is not a number in [0, 1]
    */
-  public static double threshold(String value) throws InvokeException {
+  public static double threshold(String value) throws NuclioException {
     double threshold;
     try {
       threshold = Double.parseDouble(value.trim());
     } catch (NumberFormatException | NullPointerException e) {
-      throw new InvokeException("cvat.invoke.threshold must be a number in [0, 1], got '" + value + "'");
+      throw new NuclioException("cvat.invoke.threshold must be a number in [0, 1], got '" + value + "'");
     }
     if (!(threshold >= 0 && threshold <= 1)) {
-      throw new InvokeException("cvat.invoke.threshold must be in [0, 1] (a confidence), got " + value);
+      throw new NuclioException("cvat.invoke.threshold must be in [0, 1] (a confidence), got " + value);
     }
     return threshold;
   }
@@ -129,10 +130,10 @@ public final class FrameInvoker {
   /**
    * Sends the frame and reads the shapes.
    *
-   * @throws InvokeException when the function cannot be reached, answers an error (its {@code {"error"}} message
+   * @throws NuclioException when the function cannot be reached, answers an error (its {@code {"error"}} message
    *     is quoted) or answers something that is not a list of shapes
    */
-  public Answer invoke(URI url, byte[] frame, double threshold) throws InvokeException, InterruptedException {
+  public Answer invoke(URI url, byte[] frame, double threshold) throws NuclioException, InterruptedException {
     ObjectNode body = JSON.createObjectNode();
     body.put("image", Base64.getEncoder().encodeToString(frame));
     body.put("threshold", threshold);
@@ -144,17 +145,17 @@ public final class FrameInvoker {
     try {
       response = client.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (HttpTimeoutException e) {
-      throw new InvokeException("no answer from " + url + " within " + timeout.toSeconds()
+      throw new NuclioException("no answer from " + url + " within " + timeout.toSeconds()
           + " s (cvat.invoke.timeout): the function may still be loading its model, or be stuck", e);
     } catch (ConnectException e) {
-      throw new InvokeException("cannot reach " + url + " (connection refused): is the function running? Serve it "
+      throw new NuclioException("cannot reach " + url + " (connection refused): is the function running? Serve it "
           + "with mvn cvat:run or deploy it with cvat:deploy, and check the URL", e);
     } catch (IOException e) {
-      throw new InvokeException("cannot send the frame to " + url + ": " + e, e);
+      throw new NuclioException("cannot send the frame to " + url + ": " + e, e);
     }
     Duration latency = Duration.ofNanos(System.nanoTime() - start);
     if (response.statusCode() != 200) {
-      throw new InvokeException("the function at " + url + " answered " + response.statusCode() + ": "
+      throw new NuclioException("the function at " + url + " answered " + response.statusCode() + ": "
           + errorMessage(response.body()));
     }
     return new Answer(shapes(url, response.body()), latency);
@@ -173,22 +174,22 @@ public final class FrameInvoker {
     return text.isEmpty() ? "(empty body)" : text.length() > 300 ? text.substring(0, 300) + "..." : text;
   }
 
-  static List<DetectedShape> shapes(URI url, String body) throws InvokeException {
+  static List<DetectedShape> shapes(URI url, String body) throws NuclioException {
     String notShapes = "the function at " + url + " answered 200 but not a JSON array of CVAT shapes: ";
     JsonNode root;
     try {
       root = JSON.readTree(body);
     } catch (JsonProcessingException e) {
-      throw new InvokeException(notShapes + errorMessage(body));
+      throw new NuclioException(notShapes + errorMessage(body));
     }
     if (root == null || !root.isArray()) {
-      throw new InvokeException(notShapes + errorMessage(body));
+      throw new NuclioException(notShapes + errorMessage(body));
     }
     List<DetectedShape> shapes = new ArrayList<>();
     for (JsonNode shape : root) {
       JsonNode points = shape.path("points");
       if (!shape.path("label").isTextual() || !points.isArray()) {
-        throw new InvokeException(notShapes + "a shape without a label or points: " + shape);
+        throw new NuclioException(notShapes + "a shape without a label or points: " + shape);
       }
       double[] coordinates = new double[points.size()];
       for (int i = 0; i < coordinates.length; i++) {

@@ -1,6 +1,7 @@
 package io.cvatfunction.maven.invoke;
 
 import io.cvatfunction.maven.deploy.DeployLog;
+import io.cvatfunction.maven.nuclio.NuclioException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -30,11 +31,11 @@ public final class Invocation {
    * @param image {@code cvat.invoke.image}, or null
    * @param threshold {@code cvat.invoke.threshold}
    * @param timeoutSeconds {@code cvat.invoke.timeout}
-   * @throws InvokeException naming the parameter that is wrong
+   * @throws NuclioException naming the parameter that is wrong
    */
-  public static Invocation prepare(Path image, String threshold, int timeoutSeconds) throws InvokeException {
+  public static Invocation prepare(Path image, String threshold, int timeoutSeconds) throws NuclioException {
     if (timeoutSeconds <= 0) {
-      throw new InvokeException("cvat.invoke.timeout must be a positive number of seconds, got " + timeoutSeconds);
+      throw new NuclioException("cvat.invoke.timeout must be a positive number of seconds, got " + timeoutSeconds);
     }
     byte[] frame = FrameInvoker.frame(image);
     return new Invocation(image, frame, FrameInvoker.threshold(threshold), Duration.ofSeconds(timeoutSeconds));
@@ -47,10 +48,10 @@ public final class Invocation {
    * @param target the function's URL
    * @param png where the drawing goes
    * @return the summary line
-   * @throws InvokeException when the function cannot be reached or answers with an error
+   * @throws NuclioException when the function cannot be reached or answers with an error
    * @throws IOException when {@code png} cannot be written
    */
-  public String send(URI target, Path png, DeployLog log) throws InvokeException, InterruptedException, IOException {
+  public String send(URI target, Path png, DeployLog log) throws NuclioException, InterruptedException, IOException {
     FrameInvoker.Answer answer = new FrameInvoker(timeout).invoke(target, frame, minConfidence);
     log.info(answer.shapes().size() + " shape(s) from " + target + " for " + image.getFileName() + " (threshold "
         + minConfidence + "), " + answer.latency().toMillis() + " ms:");
@@ -66,7 +67,7 @@ public final class Invocation {
             + "their labels");
       }
       drawing = "wrote " + png;
-    } catch (InvokeException e) {
+    } catch (NuclioException e) {
       log.warn(e.getMessage());
       drawing = "no drawing";
     }

@@ -185,12 +185,7 @@ public final class NuclioLint {
     for (int i = 0; i < labels.size(); i++) {
       JsonNode label = labels.get(i);
       String at = field + "[" + i + "]";
-      String name = label.path("name").asText("");
-      if (name.isEmpty()) {
-        error("label-name", line, at, "every label needs a \"name\"");
-      } else if (!names.add(name)) {
-        error("label-duplicate", line, at, "label '" + name + "' appears twice; CVAT skips the function: rename one");
-      }
+      uniqueName("label", label, names, line, at, "label-name", "; CVAT skips the function");
       String type = label.path("type").asText("any");
       if (!LABEL_TYPES.contains(type)) {
         error("label-type", line, at, "type '" + type + "' is unknown to CVAT; use one of " + new java.util.TreeSet<>(LABEL_TYPES));
@@ -207,6 +202,23 @@ public final class NuclioLint {
     }
   }
 
+  /**
+   * Reports a label or attribute without a name ({@code missingRule}), or with the name of an earlier one in its
+   * list ({@code <kind>-duplicate}); {@code consequence} says what a duplicate breaks, if more than the list.
+   *
+   * @return the name, empty when there is none
+   */
+  private String uniqueName(String kind, JsonNode item, Set<String> names, int line, String at, String missingRule,
+      String consequence) {
+    String name = item.path("name").asText("");
+    if (name.isEmpty()) {
+      error(missingRule, line, at, "every " + kind + " needs a \"name\"");
+    } else if (!names.add(name)) {
+      error(kind + "-duplicate", line, at, kind + " '" + name + "' appears twice" + consequence + ": rename one");
+    }
+    return name;
+  }
+
   private void attributes(JsonNode attributes, int line, String field) {
     if (attributes.isMissingNode() || attributes.isNull()) {
       return;
@@ -219,12 +231,7 @@ public final class NuclioLint {
     for (int i = 0; i < attributes.size(); i++) {
       JsonNode attribute = attributes.get(i);
       String at = field + ".attributes[" + i + "]";
-      String name = attribute.path("name").asText("");
-      if (name.isEmpty()) {
-        error("attribute-fields", line, at, "every attribute needs a \"name\"");
-      } else if (!names.add(name)) {
-        error("attribute-duplicate", line, at, "attribute '" + name + "' appears twice: rename one");
-      }
+      String name = uniqueName("attribute", attribute, names, line, at, "attribute-fields", "");
       if (!attribute.has("input_type") || !attribute.path("values").isArray()) {
         error("attribute-fields", line, at, "an attribute needs \"input_type\" and \"values\" (a list); without them "
             + "CVAT's whole model list fails");

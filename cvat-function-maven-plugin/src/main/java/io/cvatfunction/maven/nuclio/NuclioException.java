@@ -1,10 +1,10 @@
 package io.cvatfunction.maven.nuclio;
 
 /**
- * nuctl cannot be found or run, or its answer cannot be used; the message says what was wrong and how to fix it.
- * {@code DeployException} is one, so a deploy's failures and nuctl's reach the user alike.
+ * {@code cvat:deploy} or {@code cvat:invoke} cannot go on: bad settings, nuctl missing or failing, a function that is
+ * not ready, a frame that cannot be sent. The message says what was wrong and how to fix it.
  */
-public class NuclioException extends Exception {
+public final class NuclioException extends Exception {
   private static final long serialVersionUID = 1L;
 
   /** @param message what was wrong and what to do about it */

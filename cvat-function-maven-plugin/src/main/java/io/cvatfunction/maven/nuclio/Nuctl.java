@@ -18,36 +18,18 @@ import java.util.regex.Pattern;
  * them as argument lists (never through a shell), and shows them shell-quoted with credentials masked.
  * Every command names its platform explicitly: nuctl's default {@code auto} picks Kubernetes whenever a
  * kubeconfig exists.
+ *
+ * @param executable the nuctl to run: a path, or a name looked up on {@code PATH} by {@link #resolve}
+ * @param platform {@code local} or {@code kube}, named by every command
+ * @param namespace the namespace to pass with {@code --namespace}, or null to leave nuctl's default
+ * @param redactor masks what is shown
  */
-public final class Nuctl {
+public record Nuctl(String executable, String platform, String namespace, Redactor redactor) {
 
   /** The lines of output a failure message quotes. */
   public static final int TAIL_LINES = 20;
 
   private static final Pattern VERSION_LABEL = Pattern.compile("Label:\\s*v?([^,\"\\s]+)");
-
-  private final String executable;
-  private final String platform;
-  private final String namespace;
-  private final Redactor redactor;
-
-  /**
-   * @param executable the nuctl to run: a path, or a name looked up on {@code PATH} by {@link #resolve}
-   * @param platform {@code local} or {@code kube}
-   * @param namespace the namespace to pass with {@code --namespace}, or null to leave nuctl's default
-   * @param redactor masks what is shown
-   */
-  public Nuctl(String executable, String platform, String namespace, Redactor redactor) {
-    this.executable = executable;
-    this.platform = platform;
-    this.namespace = namespace;
-    this.redactor = redactor;
-  }
-
-  /** The platform every command names. */
-  public String platform() {
-    return platform;
-  }
 
   /** {@code nuctl version}. */
   public List<String> version() {

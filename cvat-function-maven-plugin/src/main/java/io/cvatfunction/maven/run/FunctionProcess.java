@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The function server in a JVM of its own, with the project's runtime classpath: the same main class the
@@ -87,6 +88,43 @@ public final class FunctionProcess implements AutoCloseable {
       Thread.sleep(200);
     }
     return false;
+  }
+
+  /**
+   * Serves until the server exits: says where it listens and, once it is ready, how to try it; stops the server
+   * when this JVM is stopped (Ctrl+C).
+   *
+   * @param log where the lines for the user go
+   * @return the server's exit status
+   */
+  public int serve(Consumer<String> log) throws InterruptedException {
+    Thread stopper = new Thread(() -> {
+      try {
+        close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "cvat-run-stop");
+    Runtime.getRuntime().addShutdownHook(stopper);
+    try {
+      String url = "http://localhost:" + options.port();
+      log.accept("Serving " + options.handlerClass() + " on " + url + " (health: http://localhost:"
+          + options.healthPort() + "/ready); loading the model...");
+      if (awaitReady(Duration.ofMinutes(5))) {
+        log.accept("Ready. Try it:");
+        log.accept("  mvn cvat:invoke -Dcvat.invoke.url=" + url + " -Dcvat.invoke.image=frame.jpg");
+        log.accept("  or: (printf '{\"image\": \"'; base64 -w0 frame.jpg; printf '\"}') | curl -s -X POST " + url
+            + " -H 'Content-Type: application/json' --data-binary @-");
+        log.accept("Press Ctrl+C to stop.");
+      }
+      return waitFor();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopper);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is already running
+      }
+    }
   }
 
   /** Waits until the server exits and returns its exit status. */

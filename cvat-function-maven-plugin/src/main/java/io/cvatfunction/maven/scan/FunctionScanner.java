@@ -113,11 +113,23 @@ public final class FunctionScanner {
   }
 
   /**
-   * Picks the function to serve: the one named by {@code requested} (class or function name), or the only one.
+   * The function to serve or package: {@link #scan} then {@link #pick}.
    *
+   * @param parameter the goal's handler parameter, e.g. {@code cvat.run.handler}
    * @throws IllegalArgumentException saying what to add or which one to choose
    */
-  public static FunctionDescriptor pick(List<FunctionDescriptor> functions, String requested, Path classes) {
+  public static FunctionDescriptor find(Path classes, Path runtimeJar, String requested, String parameter) {
+    return pick(scan(classes, runtimeJar), requested, parameter, classes);
+  }
+
+  /**
+   * Picks the function to serve: the one named by {@code requested} (class or function name), or the only one.
+   *
+   * @param parameter the goal's handler parameter, named when there are several
+   * @throws IllegalArgumentException saying what to add or which one to choose
+   */
+  public static FunctionDescriptor pick(List<FunctionDescriptor> functions, String requested, String parameter,
+      Path classes) {
     if (requested != null && !requested.isBlank()) {
       return functions.stream()
           .filter(f -> f.className().equals(requested) || f.name().equals(requested))
@@ -128,7 +140,7 @@ public final class FunctionScanner {
     requireSome(functions, classes);
     if (functions.size() > 1) {
       throw new IllegalArgumentException("several functions in " + classes + ": " + describe(functions)
-          + "; choose one with -Dcvat.run.handler=<class or function name>");
+          + "; choose one with -D" + parameter + "=<class or function name>");
     }
     return functions.get(0);
   }

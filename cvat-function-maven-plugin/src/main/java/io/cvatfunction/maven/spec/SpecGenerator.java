@@ -18,26 +18,13 @@ import java.util.Optional;
  * Writes {@code function-gpu.yaml} and {@code function.yaml} for every function of a project, each linted
  * before it is written. One function: straight into the output directory; several: one sub-directory per
  * function, named by the function.
+ *
+ * @param classes the compiled classes (with resources, as after {@code process-classes})
+ * @param runtimeJar the runtime jar, for annotation defaults
+ * @param basedir the project directory, for model paths that are not {@code classpath:}
+ * @param namespace {@code metadata.namespace}
  */
-public final class SpecGenerator {
-
-  private final Path classes;
-  private final Path runtimeJar;
-  private final Path basedir;
-  private final String namespace;
-
-  /**
-   * @param classes the compiled classes (with resources, as after {@code process-classes})
-   * @param runtimeJar the runtime jar, for annotation defaults
-   * @param basedir the project directory, for model paths that are not {@code classpath:}
-   * @param namespace {@code metadata.namespace}
-   */
-  public SpecGenerator(Path classes, Path runtimeJar, Path basedir, String namespace) {
-    this.classes = classes;
-    this.runtimeJar = runtimeJar;
-    this.basedir = basedir;
-    this.namespace = namespace;
-  }
+public record SpecGenerator(Path classes, Path runtimeJar, Path basedir, String namespace) {
 
   /** What was written, and the lint warnings on it. */
   public record Result(List<Path> files, List<Finding> warnings) {}

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cvatfunction.maven.nuclio.FakeNuctlHome;
+import io.cvatfunction.maven.nuclio.NuclioException;
+import io.cvatfunction.maven.nuclio.NuclioPlatform;
 import io.cvatfunction.maven.nuclio.Nuctl;
 import io.cvatfunction.maven.nuclio.Redactor;
 import java.io.IOException;
@@ -63,9 +65,17 @@ class DeployerTest {
     fake = FakeNuctlHome.create(Files.createDirectories(dir.resolve("fake")));
   }
 
-  private DeploySettings settings() throws DeployException {
-    return new DeploySettings(platform, DeploySettings.namespace(platform, namespace), "cvat", "cvat_cvat", registry, runRegistry, 300, waitTimeout,
+  private DeploySettings settings() throws NuclioException {
+    return new DeploySettings(platform, NuclioPlatform.namespace(platform, namespace), "cvat", "cvat_cvat", registry, runRegistry, 300, waitTimeout,
         Duration.ofMillis(20), force, dryRun, dashboardVersion);
+  }
+
+  /** Deploys to Kubernetes, namespace cvat, pushed to {@code registry} and pulled from {@code runRegistry}. */
+  private void onKube(String registry, String runRegistry) {
+    this.platform = "kube";
+    this.namespace = "cvat";
+    this.registry = registry;
+    this.runRegistry = runRegistry;
   }
 
   private List<Deployer.Deployed> deploy() throws Exception {
@@ -147,7 +157,7 @@ class DeployerTest {
   void aFailingStepStopsTheDeployWithNuctlsMessageAndExitStatus(String command, int status, String step)
       throws Exception {
     fake.set("fail." + command, status + "|boom in " + command + ": docker said no");
-    DeployException failure = assertThrows(DeployException.class, this::deploy);
+    NuclioException failure = assertThrows(NuclioException.class, this::deploy);
     assertTrue(failure.getMessage().startsWith(step + " failed: nuctl exited with status " + status
         + ": boom in " + command + ": docker said no"), failure.getMessage());
     assertTrue(failure.getMessage().contains("\n  command: " + fake.executable()), failure.getMessage());
@@ -160,22 +170,25 @@ class DeployerTest {
   void aFunctionThatEndsInErrorFailsWithNuclioReason() throws Exception {
     fake.project("cvat").set("deploy.pendingPolls", "1").set("deploy.finalState", "error")
         .set("deploy.finalMessage", "Function wasn't ready in time. Logs: model load failed");
-    DeployException failure = assertThrows(DeployException.class, this::deploy);
+    NuclioException failure = assertThrows(NuclioException.class, this::deploy);
     assertTrue(failure.getMessage().startsWith("function shapes-detector is in state error: Function wasn't ready in "
         + "time. Logs: model load failed"), failure.getMessage());
     assertTrue(failure.getMessage().contains("raise it"), "the readiness hint: " + failure.getMessage());
   }
 
-  @Test
-  void aFunctionThatNeverBecomesReadyFailsAfterTheWaitTimeout() throws Exception {
-    fake.project("cvat").set("deploy.pendingPolls", "100000");
+  /** A deploy that may take 6 s in all, polling every 200 ms, with a readiness timeout of 1 s. */
+  private void deployWaitingSixSeconds() throws Exception {
     // long enough for the stand-in's JVM to start on a loaded machine, so the poll, not nuctl deploy, times out
     DeploySettings settings = new DeploySettings("local", "nuclio", "cvat", "cvat_cvat", null, null, 1,
         Duration.ofSeconds(6), Duration.ofMillis(200), false, false, null);
-    Deployer deployer = new Deployer(Deployer.nuctlFor(fake.executable().toString(), settings, null, new Redactor()),
-        settings, log);
-    DeployException failure = assertThrows(DeployException.class, () -> deployer.deploy(
-        ImageRecord.read(cvat.resolve("image.json")), FunctionConfig.locate(cvat, true, null, log)));
+    new Deployer(Deployer.nuctlFor(fake.executable().toString(), settings, null, new Redactor()), settings, log)
+        .deploy(ImageRecord.read(cvat.resolve("image.json")), FunctionConfig.locate(cvat, true, null, log));
+  }
+
+  @Test
+  void aFunctionThatNeverBecomesReadyFailsAfterTheWaitTimeout() throws Exception {
+    fake.project("cvat").set("deploy.pendingPolls", "100000");
+    NuclioException failure = assertThrows(NuclioException.class, this::deployWaitingSixSeconds);
     assertTrue(failure.getMessage().startsWith("function shapes-detector is still 'building' after 6 s "
         + "(cvat.deploy.waitTimeout)"), failure.getMessage());
     assertTrue(failure.getMessage().contains("docker logs nuclio-nuclio-shapes-detector"), failure.getMessage());
@@ -184,13 +197,8 @@ class DeployerTest {
   @Test
   void aHangingNuctlDeployIsStoppedAtTheWaitTimeout() throws Exception {
     fake.project("cvat").set("deploy.sleepMillis", "60000");
-    DeploySettings settings = new DeploySettings("local", "nuclio", "cvat", "cvat_cvat", null, null, 1,
-        Duration.ofSeconds(6), Duration.ofMillis(200), false, false, null);
-    Deployer deployer = new Deployer(Deployer.nuctlFor(fake.executable().toString(), settings, null, new Redactor()),
-        settings, log);
     long start = System.nanoTime();
-    DeployException failure = assertThrows(DeployException.class, () -> deployer.deploy(
-        ImageRecord.read(cvat.resolve("image.json")), FunctionConfig.locate(cvat, true, null, log)));
+    NuclioException failure = assertThrows(NuclioException.class, this::deployWaitingSixSeconds);
     assertTrue((System.nanoTime() - start) / 1e9 < 30, "stopped, not waited for");
     assertTrue(failure.getMessage().startsWith("nuctl deploy shapes-detector did not finish within "
         + "cvat.deploy.waitTimeout (6 s) and was stopped"), failure.getMessage());
@@ -222,7 +230,7 @@ class DeployerTest {
 
   @Test
   void aMissingNuctlSaysWhereToGetIt() {
-    DeployException failure = assertThrows(DeployException.class, () -> deploy("nuctl-that-is-not-installed"));
+    NuclioException failure = assertThrows(NuclioException.class, () -> deploy("nuctl-that-is-not-installed"));
     assertTrue(failure.getMessage().startsWith("'nuctl-that-is-not-installed' is not on PATH"), failure.getMessage());
     assertTrue(failure.getMessage().contains("-Dcvat.deploy.nuctl=/path/to/nuctl"), failure.getMessage());
     assertTrue(failure.getMessage().contains("nuctl-1.15.9-linux-amd64"), failure.getMessage());
@@ -231,7 +239,7 @@ class DeployerTest {
   @Test
   void aFunctionLeftBuildingIsRefusedUnlessForcedThenDeleted() throws Exception {
     fake.project("cvat").function("shapes-detector", "building", "");
-    DeployException refused = assertThrows(DeployException.class, this::deploy);
+    NuclioException refused = assertThrows(NuclioException.class, this::deploy);
     assertTrue(refused.getMessage().startsWith("function shapes-detector is in state 'building': a deploy was left "
         + "unfinished"), refused.getMessage());
     assertTrue(refused.getMessage().contains("Rerun with -Dcvat.deploy.force=true deletes it first ("
@@ -260,12 +268,10 @@ class DeployerTest {
 
   @Test
   void credentialsAreNeverShownButNuctlGetsThem() throws Exception {
-    platform = "kube";
-    namespace = "cvat";
-    registry = "https://ci-bot:s3cr3t-Pa55@registry.example.com:5000";
-    runRegistry = "https://puller:s3cr3t-Pa55@registry.internal:5000";
+    onKube("https://ci-bot:s3cr3t-Pa55@registry.example.com:5000",
+        "https://puller:s3cr3t-Pa55@registry.internal:5000");
     fake.project("cvat").set("fail.deploy", "1|cannot push to " + registry + ": REGISTRY_PASSWORD=s3cr3t-Pa55 denied");
-    DeployException failure = assertThrows(DeployException.class, this::deploy);
+    NuclioException failure = assertThrows(NuclioException.class, this::deploy);
 
     String shown = String.join("\n", infos) + String.join("\n", warnings) + failure.getMessage();
     assertFalse(shown.contains("s3cr3t-Pa55"), shown);
@@ -281,10 +287,7 @@ class DeployerTest {
 
   @Test
   void onKubeTheNamespaceAndRegistriesArePassedAndTheImageIsPulledThroughTheRunRegistry() throws Exception {
-    platform = "kube";
-    namespace = "cvat";
-    registry = "registry.example.com:5000";
-    runRegistry = "registry.internal:5000";
+    onKube("registry.example.com:5000", "registry.internal:5000");
     fake.project("cvat").set("kube.externalUrl", "shapes-detector.nuclio.example.com");
     List<Deployer.Deployed> deployed = deploy();
 
@@ -308,7 +311,7 @@ class DeployerTest {
   @Test
   void onKubeAnUnsetNamespaceFailsSayingWhichOneCvatReadsAndLocalKeepsNuclio() throws Exception {
     platform = "kube";
-    DeployException failure = assertThrows(DeployException.class, this::deploy);
+    NuclioException failure = assertThrows(NuclioException.class, this::deploy);
     assertEquals("cvat.deploy.namespace is not set: on Kubernetes CVAT lists the functions of the namespace its Helm "
         + "release is installed in (the server's CVAT_NUCLIO_FUNCTION_NAMESPACE), not nuclio. Find it in the NAMESPACE "
         + "column of 'helm list --all-namespaces' (the cvat release), then pass -Dcvat.deploy.namespace=<that "
@@ -316,10 +319,10 @@ class DeployerTest {
     assertEquals(List.of(), fake.calls(), "refused before nuctl runs");
 
     namespace = " ";
-    assertThrows(DeployException.class, this::deploy, "blank is unset");
+    assertThrows(NuclioException.class, this::deploy, "blank is unset");
     namespace = "CVAT";
     assertEquals("cvat.deploy.namespace must be a Kubernetes namespace name, got 'CVAT'",
-        assertThrows(DeployException.class, this::deploy).getMessage());
+        assertThrows(NuclioException.class, this::deploy).getMessage());
 
     platform = "local";
     namespace = null;
@@ -340,9 +343,8 @@ class DeployerTest {
     assertEquals(name, deployCall.get(1));
 
     int before = fake.calls().size();
-    platform = "kube";
-    namespace = "cvat";
-    DeployException failure = assertThrows(DeployException.class, this::deploy);
+    onKube(null, null);
+    NuclioException failure = assertThrows(NuclioException.class, this::deploy);
     assertEquals("function " + name + " cannot be deployed: on Kubernetes Nuclio names the function's Service "
         + "'nuclio-" + name + "', which must be a DNS-1035 label (lower-case letters, digits and '-', at most 63 "
         + "characters with the prefix), so the deploy fails there; the local platform takes it. A name that works "
@@ -352,10 +354,8 @@ class DeployerTest {
 
   @Test
   void aRunRegistryThatCannotBeMappedIsRefused() {
-    platform = "kube";
-    namespace = "cvat";
-    runRegistry = "registry.internal:5000";
-    DeployException failure = assertThrows(DeployException.class, this::deploy);
+    onKube(null, "registry.internal:5000");
+    NuclioException failure = assertThrows(NuclioException.class, this::deploy);
     assertTrue(failure.getMessage().contains("nuctl would pull registry.internal:5000/" + IMAGE
         + ". Set -Dcvat.deploy.registry=registry.example.com:5000"), failure.getMessage());
     assertEquals(List.of(), fake.calls(), "refused before nuctl runs");
@@ -365,7 +365,7 @@ class DeployerTest {
   void aNuctlOfAnotherVersionThanTheDashboardIsRefused() {
     fake.set("version", "1.13.0");
     dashboardVersion = "1.15.9-amd64";
-    DeployException failure = assertThrows(DeployException.class, this::deploy);
+    NuclioException failure = assertThrows(NuclioException.class, this::deploy);
     assertTrue(failure.getMessage().startsWith("nuctl is 1.13.0 but CVAT's Nuclio dashboard is 1.15.9"),
         failure.getMessage());
     assertTrue(failure.getMessage().contains("releases/download/1.15.9/nuctl-1.15.9-linux-amd64"));
@@ -383,7 +383,7 @@ class DeployerTest {
   void aTarImageCannotBeDeployedByDigest() throws Exception {
     Files.writeString(cvat.resolve("image.json"), "{\"image\": \"shapes-detector\", \"tag\": \"0.1.0\", "
         + "\"digest\": \"" + DIGEST + "\", \"target\": \"tar\"}");
-    DeployException failure = assertThrows(DeployException.class, this::deploy);
+    NuclioException failure = assertThrows(NuclioException.class, this::deploy);
     assertTrue(failure.getMessage().contains("records a tar file (cvat.image.target=tar): a tar has no registry "
         + "digest Nuclio could pull, so it cannot be deployed by digest"), failure.getMessage());
     assertEquals(List.of(), fake.calls());
@@ -396,9 +396,8 @@ class DeployerTest {
     List<Deployer.Deployed> deployed = deploy();
     assertEquals("shapes-detector:0.1.0", deployed.get(0).image());
 
-    platform = "kube";
-    namespace = "cvat";
-    DeployException failure = assertThrows(DeployException.class, this::deploy);
+    onKube(null, null);
+    NuclioException failure = assertThrows(NuclioException.class, this::deploy);
     assertTrue(failure.getMessage().startsWith("the image is only in this machine's Docker daemon"),
         failure.getMessage());
   }
@@ -417,15 +416,15 @@ class DeployerTest {
   void settingsAreCheckedWithTheParameterName() {
     DeploySettings platformAuto = new DeploySettings("auto", "nuclio", "cvat", "cvat_cvat", null, null, 300,
         Duration.ofSeconds(900), Duration.ofSeconds(2), false, false, null);
-    assertTrue(assertThrows(DeployException.class, () -> platformAuto.validate(log)).getMessage()
+    assertTrue(assertThrows(NuclioException.class, () -> platformAuto.validate(log)).getMessage()
         .startsWith("cvat.deploy.platform must be local or kube, got 'auto'"));
     DeploySettings shortWait = new DeploySettings("local", "nuclio", "cvat", "cvat_cvat", null, null, 300,
         Duration.ofSeconds(60), Duration.ofSeconds(2), false, false, null);
-    assertTrue(assertThrows(DeployException.class, () -> shortWait.validate(log)).getMessage()
+    assertTrue(assertThrows(NuclioException.class, () -> shortWait.validate(log)).getMessage()
         .startsWith("cvat.deploy.waitTimeout (60 s) must be at least cvat.deploy.readinessTimeout (300 s)"));
     DeploySettings badNetwork = new DeploySettings("local", "nuclio", "cvat", "cvat cvat", null, null, 300,
         Duration.ofSeconds(900), Duration.ofSeconds(2), false, false, null);
-    assertTrue(assertThrows(DeployException.class, () -> badNetwork.validate(log)).getMessage()
+    assertTrue(assertThrows(NuclioException.class, () -> badNetwork.validate(log)).getMessage()
         .startsWith("cvat.deploy.network must be a Docker network name"));
   }
 }

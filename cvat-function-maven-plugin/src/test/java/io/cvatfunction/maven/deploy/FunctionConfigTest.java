@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cvatfunction.maven.nuclio.NuclioException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -54,14 +55,14 @@ class FunctionConfigTest {
     assertEquals(List.of("cats", "dogs"),
         FunctionConfig.locate(dir, true, null, log).stream().map(FunctionConfig::name).toList());
     assertEquals("dogs", FunctionConfig.locate(dir, true, "dogs", log).get(0).name());
-    String message = assertThrows(DeployException.class, () -> FunctionConfig.locate(dir, true, "birds", log))
+    String message = assertThrows(NuclioException.class, () -> FunctionConfig.locate(dir, true, "birds", log))
         .getMessage();
     assertEquals("cvat.deploy.function 'birds' is none of this project's functions: cats, dogs", message);
   }
 
   @Test
   void noConfigSaysToRunCvatSpecFirst() {
-    String message = assertThrows(DeployException.class, () -> FunctionConfig.locate(dir, true, null, log))
+    String message = assertThrows(NuclioException.class, () -> FunctionConfig.locate(dir, true, null, log))
         .getMessage();
     assertTrue(message.contains(": run cvat:spec first"), message);
   }
@@ -71,7 +72,7 @@ class FunctionConfigTest {
     Path file = dir.resolve("function-gpu.yaml");
     Files.writeString(file, sampleGpuYaml().replace("  runtime: java\n",
         "  runtime: java\n  build:\n    image: cvat.shapes\n"));
-    String message = assertThrows(DeployException.class, () -> FunctionConfig.read(file)).getMessage();
+    String message = assertThrows(NuclioException.class, () -> FunctionConfig.read(file)).getMessage();
     assertTrue(message.endsWith("sets spec.build.image, which makes Nuclio build an image of its own instead of "
         + "deploying the one cvat:image built: remove it (cvat:spec never writes it)"), message);
   }
@@ -80,13 +81,13 @@ class FunctionConfigTest {
   void aConfigForAnotherRuntimeOrWithoutHandlerIsRefused() throws Exception {
     Path file = dir.resolve("function-gpu.yaml");
     Files.writeString(file, sampleGpuYaml().replace("runtime: java", "runtime: python:3.9"));
-    assertTrue(assertThrows(DeployException.class, () -> FunctionConfig.read(file)).getMessage()
+    assertTrue(assertThrows(NuclioException.class, () -> FunctionConfig.read(file)).getMessage()
         .startsWith("spec.runtime is 'python:3.9', but cvat-function images run the java runtime"));
     Files.writeString(file, sampleGpuYaml().replaceAll("  handler: .*\n", ""));
-    assertTrue(assertThrows(DeployException.class, () -> FunctionConfig.read(file)).getMessage()
+    assertTrue(assertThrows(NuclioException.class, () -> FunctionConfig.read(file)).getMessage()
         .startsWith("no spec.handler"));
     Files.writeString(file, sampleGpuYaml().replace("name: shapes-detector", "name: shapes_detector#gpu"));
-    assertTrue(assertThrows(DeployException.class, () -> FunctionConfig.read(file)).getMessage()
+    assertTrue(assertThrows(NuclioException.class, () -> FunctionConfig.read(file)).getMessage()
         .startsWith("metadata.name 'shapes_detector#gpu' is not a valid Nuclio function name"));
   }
 }

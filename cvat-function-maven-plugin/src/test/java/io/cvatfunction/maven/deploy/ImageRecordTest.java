@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cvatfunction.maven.image.ImageReport;
+import io.cvatfunction.maven.nuclio.NuclioException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -22,7 +23,7 @@ class ImageRecordTest {
   private String readFailure(String json) throws Exception {
     Path file = dir.resolve("image.json");
     Files.writeString(file, json);
-    return assertThrows(DeployException.class, () -> ImageRecord.read(file)).getMessage();
+    return assertThrows(NuclioException.class, () -> ImageRecord.read(file)).getMessage();
   }
 
   @Test
@@ -52,7 +53,7 @@ class ImageRecordTest {
 
   @Test
   void aMissingFileSaysToRunCvatImageFirst() {
-    String message = assertThrows(DeployException.class, () -> ImageRecord.read(dir.resolve("image.json")))
+    String message = assertThrows(NuclioException.class, () -> ImageRecord.read(dir.resolve("image.json")))
         .getMessage();
     assertTrue(message.startsWith("no " + dir.resolve("image.json") + ": run cvat:image first"), message);
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cvatfunction.maven.nuclio.NuclioException;
 import io.cvatfunction.runtime.Fixtures;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -99,9 +100,9 @@ class BoxPainterTest {
     ImageIO.write(plain(64, 48), "png", png);
     assertEquals(48, BoxPainter.decode(png.toByteArray()).getHeight());
 
-    assertTrue(assertThrows(InvokeException.class, () -> BoxPainter.decode(Fixtures.pngDeclaring(20000, 20000)))
+    assertTrue(assertThrows(NuclioException.class, () -> BoxPainter.decode(Fixtures.pngDeclaring(20000, 20000)))
         .getMessage().equals("the frame is 20000x20000, too large to draw on"));
-    assertTrue(assertThrows(InvokeException.class, () -> BoxPainter.decode(new byte[] {1, 2, 3})).getMessage()
+    assertTrue(assertThrows(NuclioException.class, () -> BoxPainter.decode(new byte[] {1, 2, 3})).getMessage()
         .startsWith("cannot decode the frame to draw on it"));
   }
 

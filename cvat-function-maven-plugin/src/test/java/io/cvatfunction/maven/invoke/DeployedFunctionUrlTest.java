@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cvatfunction.maven.deploy.RecordingLog;
 import io.cvatfunction.maven.nuclio.FakeNuctlHome;
+import io.cvatfunction.maven.nuclio.NuclioException;
 import io.cvatfunction.maven.nuclio.Nuctl;
 import io.cvatfunction.maven.nuclio.NuctlProcess;
 import io.cvatfunction.maven.nuclio.Redactor;
@@ -48,7 +49,7 @@ class DeployedFunctionUrlTest {
 
   @Test
   void aFunctionThatIsNotDeployedSaysSo() {
-    InvokeException failure = assertThrows(InvokeException.class,
+    NuclioException failure = assertThrows(NuclioException.class,
         () -> DeployedFunctionUrl.find(nuctl, "shapes-detector"));
     assertTrue(failure.getMessage().startsWith("function shapes-detector is not deployed on the local platform: deploy "
         + "it with cvat:deploy; or give the URL with -Dcvat.invoke.url="), failure.getMessage());
@@ -57,7 +58,7 @@ class DeployedFunctionUrlTest {
   @Test
   void aFunctionThatIsNotReadyIsNotInvoked() {
     fake.function("shapes-detector", "error", "Function wasn't ready in time");
-    InvokeException failure = assertThrows(InvokeException.class,
+    NuclioException failure = assertThrows(NuclioException.class,
         () -> DeployedFunctionUrl.find(nuctl, "shapes-detector"));
     assertEquals("function shapes-detector is in state 'error', not ready (Function wasn't ready in time): deploy it "
         + "again with cvat:deploy", failure.getMessage());
@@ -66,7 +67,7 @@ class DeployedFunctionUrlTest {
   @Test
   void aFailingNuctlIsQuoted() {
     fake.set("fail.get-function", "2|Failed to read functions from a local store");
-    InvokeException failure = assertThrows(InvokeException.class,
+    NuclioException failure = assertThrows(NuclioException.class,
         () -> DeployedFunctionUrl.find(nuctl, "shapes-detector"));
     assertTrue(failure.getMessage().contains("failed (exit status 2): Failed to read functions from a local store"),
         failure.getMessage());
@@ -98,19 +99,19 @@ class DeployedFunctionUrlTest {
 
   @Test
   void withoutAProjectOrANameTheUrlMustBeGiven() {
-    InvokeException failure = assertThrows(InvokeException.class, () -> locate(" ", null, "local", null));
+    NuclioException failure = assertThrows(NuclioException.class, () -> locate(" ", null, "local", null));
     assertEquals("no cvat.invoke.url and no project to find the deployed function in: give "
         + "-Dcvat.invoke.url=http://HOST:PORT, or -Dcvat.invoke.function=NAME to ask nuctl", failure.getMessage());
   }
 
   @Test
   void theDeploySettingsAreCheckedAsCvatDeployChecksThem() {
-    InvokeException auto = assertThrows(InvokeException.class, () -> locate("fn", null, "auto", null));
+    NuclioException auto = assertThrows(NuclioException.class, () -> locate("fn", null, "auto", null));
     assertTrue(auto.getMessage().startsWith("cvat.deploy.platform must be local or kube, got 'auto'"),
         auto.getMessage());
-    InvokeException kube = assertThrows(InvokeException.class, () -> locate("fn", null, "kube", null));
+    NuclioException kube = assertThrows(NuclioException.class, () -> locate("fn", null, "kube", null));
     assertTrue(kube.getMessage().startsWith("cvat.deploy.namespace is not set: on Kubernetes"), kube.getMessage());
-    InvokeException missing = assertThrows(InvokeException.class, () -> DeployedFunctionUrl.locate("fn", null,
+    NuclioException missing = assertThrows(NuclioException.class, () -> DeployedFunctionUrl.locate("fn", null,
         dir.resolve("no-nuctl").toString(), "local", null, null, new RecordingLog()));
     assertTrue(missing.getMessage().endsWith("does not exist: install nuctl of the same version as CVAT's Nuclio "
         + "dashboard (1.15.9 for current CVAT: https://github.com/nuclio/nuclio/releases/download/1.15.9/"
@@ -127,7 +128,7 @@ class DeployedFunctionUrlTest {
       Files.writeString(Files.createDirectories(project.resolve(function)).resolve("function-gpu.yaml"),
           Files.readString(yaml).replaceFirst("(?m)^(  name: ).*$", "$1" + function + "-detector"));
     }
-    InvokeException failure = assertThrows(InvokeException.class, () -> locate(null, project, "local", null));
+    NuclioException failure = assertThrows(NuclioException.class, () -> locate(null, project, "local", null));
     assertEquals("this project has several functions (a-detector, b-detector): name one with "
         + "-Dcvat.invoke.function=NAME", failure.getMessage());
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.cvatfunction.maven.deploy.RecordingLog;
+import io.cvatfunction.maven.nuclio.NuclioException;
 import io.cvatfunction.runtime.Fixtures;
 import io.cvatfunction.runtime.TestDetectors;
 import io.cvatfunction.runtime.server.ServerFixture;
@@ -138,7 +139,7 @@ class FrameInvokerTest {
     byte[] truncated = Arrays.copyOf(Fixtures.frame("000.jpg"), 4000);
     byte[] frame = FrameInvoker.frame(frameFile("cut.jpg", truncated));
     URI url = FrameInvoker.url(server.url("/").toString());
-    InvokeException failure = assertThrows(InvokeException.class, () -> invoker.invoke(url, frame, 0.5));
+    NuclioException failure = assertThrows(NuclioException.class, () -> invoker.invoke(url, frame, 0.5));
     assertEquals("the function at " + url + " answered 400: \"image\" is a truncated JPEG (its end marker is missing):"
         + " send the whole file", failure.getMessage());
   }
@@ -146,20 +147,20 @@ class FrameInvokerTest {
   @Test
   void badInputsAreRefusedBeforeAnythingIsSent() throws Exception {
     assertEquals("cvat.invoke.image: " + dir.resolve("missing.jpg") + " does not exist",
-        assertThrows(InvokeException.class, () -> FrameInvoker.frame(dir.resolve("missing.jpg"))).getMessage());
+        assertThrows(NuclioException.class, () -> FrameInvoker.frame(dir.resolve("missing.jpg"))).getMessage());
     Path text = frameFile("frame.jpg", "not an image".getBytes(StandardCharsets.UTF_8));
-    assertTrue(assertThrows(InvokeException.class, () -> FrameInvoker.frame(text)).getMessage()
+    assertTrue(assertThrows(NuclioException.class, () -> FrameInvoker.frame(text)).getMessage()
         .endsWith("is not a JPEG or PNG file (CVAT sends frames as JPEG or PNG); convert it first"));
     assertTrue(FrameInvoker.frame(frameFile("003.png", Fixtures.frame("003.png"))).length > 0, "PNG is accepted");
 
     for (String threshold : List.of("1.5", "-0.1", "NaN", "abc", "")) {
-      assertTrue(assertThrows(InvokeException.class, () -> FrameInvoker.threshold(threshold)).getMessage()
+      assertTrue(assertThrows(NuclioException.class, () -> FrameInvoker.threshold(threshold)).getMessage()
           .startsWith("cvat.invoke.threshold must be"), threshold);
     }
     assertEquals(0.25, FrameInvoker.threshold(" 0.25 "));
 
     for (String url : List.of("localhost:8080", "http//localhost:8080", "http://", "ftp://host/", "http://a b/")) {
-      assertTrue(assertThrows(InvokeException.class, () -> FrameInvoker.url(url)).getMessage()
+      assertTrue(assertThrows(NuclioException.class, () -> FrameInvoker.url(url)).getMessage()
           .startsWith("cvat.invoke.url '" + url + "' is not"), url);
     }
     assertEquals(URI.create("http://localhost:8080/"), FrameInvoker.url("http://localhost:8080"));
@@ -172,7 +173,7 @@ class FrameInvokerTest {
       port = socket.getLocalPort();
     }
     URI url = URI.create("http://127.0.0.1:" + port + "/");
-    InvokeException failure = assertThrows(InvokeException.class,
+    NuclioException failure = assertThrows(NuclioException.class,
         () -> invoker.invoke(url, Fixtures.frame("000.jpg"), 0.5));
     assertTrue(failure.getMessage().startsWith("cannot reach " + url + " (connection refused): is the function "
         + "running?"), failure.getMessage());
@@ -195,9 +196,9 @@ class FrameInvokerTest {
       URI url = URI.create("http://127.0.0.1:" + other.getAddress().getPort() + "/");
       byte[] frame = Fixtures.frame("000.jpg");
       assertEquals("the function at " + url + " answered 200 but not a JSON array of CVAT shapes: {\"status\": \"ok\"}",
-          assertThrows(InvokeException.class, () -> invoker.invoke(url, frame, 0.5)).getMessage());
+          assertThrows(NuclioException.class, () -> invoker.invoke(url, frame, 0.5)).getMessage());
       assertEquals("the function at " + url + " answered 502: <html>Bad Gateway</html>",
-          assertThrows(InvokeException.class, () -> invoker.invoke(url, frame, 0.5)).getMessage());
+          assertThrows(NuclioException.class, () -> invoker.invoke(url, frame, 0.5)).getMessage());
     } finally {
       other.stop(0);
     }
@@ -224,9 +225,9 @@ class FrameInvokerTest {
   @Test
   void anInvocationRefusesBadParametersBeforeSending() {
     assertEquals("cvat.invoke.timeout must be a positive number of seconds, got 0",
-        assertThrows(InvokeException.class, () -> Invocation.prepare(null, "0.5", 0)).getMessage());
-    InvokeException noImage = assertThrows(InvokeException.class, () -> Invocation.prepare(null, "0.5", 60));
-    assertEquals(assertThrows(InvokeException.class, () -> FrameInvoker.frame(null)).getMessage(),
+        assertThrows(NuclioException.class, () -> Invocation.prepare(null, "0.5", 0)).getMessage());
+    NuclioException noImage = assertThrows(NuclioException.class, () -> Invocation.prepare(null, "0.5", 60));
+    assertEquals(assertThrows(NuclioException.class, () -> FrameInvoker.frame(null)).getMessage(),
         noImage.getMessage());
   }
 }

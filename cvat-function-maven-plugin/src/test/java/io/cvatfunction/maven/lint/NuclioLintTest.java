@@ -201,6 +201,25 @@ class NuclioLintTest {
   }
 
   @Test
+  void labelsAndAttributesNeedANameOfTheirOwn() {
+    String values = "\"values\": [\"small\", \"large\"]}";
+    assertEquals(List.of("function-gpu.yaml:8: error [attribute-duplicate] metadata.annotations.spec[0].attributes[1]: "
+        + "attribute 'size' appears twice: rename one"), findings(GOOD.replace(values, values
+            + ", {\"name\": \"size\", \"input_type\": \"checkbox\", \"values\": [\"false\"]}")));
+    assertEquals(List.of("function-gpu.yaml:8: error [attribute-fields] metadata.annotations.spec[0].attributes[0]: "
+        + "every attribute needs a \"name\""), findings(GOOD.replace("{\"name\": \"size\", ", "{")));
+    assertEquals(List.of("function-gpu.yaml:8: error [label-duplicate] metadata.annotations.spec[1]: label 'circle' "
+        + "appears twice; CVAT skips the function: rename one"),
+        findings(GOOD.replace("\"name\": \"square\"", "\"name\": \"circle\"")));
+    assertEquals(List.of("function-gpu.yaml:8: error [label-name] metadata.annotations.spec[1]: every label needs a "
+        + "\"name\""), findings(GOOD.replace("\"name\": \"square\", ", "")));
+  }
+
+  private static List<String> findings(String yaml) {
+    return lint(yaml).stream().map(Finding::toString).toList();
+  }
+
+  @Test
   void cpuFilesNeedNoGpu() {
     String cpu = GOOD.replace("  resources:\n    limits:\n      nvidia.com/gpu: 1\n", "");
     assertEquals(List.of(), NuclioLint.lint("target/cvat/function.yaml", cpu));

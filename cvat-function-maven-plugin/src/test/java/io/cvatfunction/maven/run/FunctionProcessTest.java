@@ -21,6 +21,10 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +62,38 @@ class FunctionProcessTest {
       process.close();
       assertEquals(0, process.exitValue(), "SIGTERM ends the server with status 0");
     }
+  }
+
+  @Test
+  void servesUntilStoppedSayingWhereAndHowToTryIt() throws Exception {
+    FunctionProcess.Options options = options(Optional.empty());
+    List<String> lines = new CopyOnWriteArrayList<>();
+    CountDownLatch ready = new CountDownLatch(1);
+    try (FunctionProcess process = FunctionProcess.start(options)) {
+      CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> {
+        try {
+          return process.serve(line -> {
+            lines.add(line);
+            if (line.startsWith("Press Ctrl+C")) {
+              ready.countDown();
+            }
+          });
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      assertTrue(ready.await(2, TimeUnit.MINUTES), "ready, and said so: " + lines);
+      process.close();
+      assertEquals(0, status.get(1, TimeUnit.MINUTES), "serve returns the server's exit status");
+    }
+    String url = "http://localhost:" + options.port();
+    assertEquals(List.of("Serving " + TestDetectors.ShapesYolov8n.class.getName() + " on " + url
+        + " (health: http://localhost:" + options.healthPort() + "/ready); loading the model...",
+        "Ready. Try it:",
+        "  mvn cvat:invoke -Dcvat.invoke.url=" + url + " -Dcvat.invoke.image=frame.jpg",
+        "  or: (printf '{\"image\": \"'; base64 -w0 frame.jpg; printf '\"}') | curl -s -X POST " + url
+            + " -H 'Content-Type: application/json' --data-binary @-",
+        "Press Ctrl+C to stop."), lines);
   }
 
   @Test

@@ -29,7 +29,8 @@ class FunctionScannerTest {
     List<String> names = found.stream().map(FunctionDescriptor::name).toList();
     assertTrue(names.containsAll(List.of("shapes-yolov8n", "shapes-yolo26n", "renamed-shapes", "scripted")), names.toString());
 
-    FunctionDescriptor renamed = FunctionScanner.pick(found, "renamed-shapes", location(TestDetectors.class));
+    FunctionDescriptor renamed =
+        FunctionScanner.pick(found, "renamed-shapes", "cvat.run.handler", location(TestDetectors.class));
     assertEquals(TestDetectors.RenamedShapes.class.getName(), renamed.className());
     assertEquals("Balls and triangles", renamed.description());
     assertEquals("detector", renamed.kind());
@@ -44,23 +45,24 @@ class FunctionScannerTest {
             new FunctionDescriptor.AttributeSpec("size", "select", List.of("small", "large"), ""))),
         new FunctionDescriptor.LabelOverride("square", "", true, List.of())), renamed.labels());
 
-    FunctionDescriptor v8 = FunctionScanner.pick(found, TestDetectors.ShapesYolov8n.class.getName(), location(TestDetectors.class));
+    FunctionDescriptor v8 = FunctionScanner.pick(found, TestDetectors.ShapesYolov8n.class.getName(), "cvat.run.handler",
+        location(TestDetectors.class));
     assertEquals(4, v8.workers(), "given in the annotation");
   }
 
   @Test
   void explainsWhatIsMissingOrAmbiguous(@TempDir Path empty) throws Exception {
     IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
-        () -> FunctionScanner.pick(FunctionScanner.scan(empty, location(CvatFunction.class)), null, empty));
+        () -> FunctionScanner.find(empty, location(CvatFunction.class), null, "cvat.run.handler"));
     assertTrue(none.getMessage().contains("no class annotated with @CvatFunction"), none.getMessage());
 
     List<FunctionDescriptor> several = fixtures();
     IllegalArgumentException ambiguous = assertThrows(IllegalArgumentException.class,
-        () -> FunctionScanner.pick(several, null, empty));
+        () -> FunctionScanner.pick(several, null, "cvat.run.handler", empty));
     assertTrue(ambiguous.getMessage().contains("-Dcvat.run.handler"), ambiguous.getMessage());
 
     IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-        () -> FunctionScanner.pick(several, "nope", empty));
+        () -> FunctionScanner.pick(several, "nope", "cvat.run.handler", empty));
     assertTrue(unknown.getMessage().contains("shapes-yolov8n"), "lists what exists: " + unknown.getMessage());
   }
 

@@ -21,18 +21,18 @@ import javax.tools.SimpleJavaFileObject;
 import javax.tools.ToolProvider;
 
 /** A project's classes directory made for a test: sources compiled with javac against the runtime, plus models. */
-final class CompiledProject {
+public final class CompiledProject {
 
-  final Path classes;
-  final Path runtimeJar;
+  public final Path classes;
+  public final Path runtimeJar;
 
-  CompiledProject(Path dir) throws URISyntaxException, IOException {
+  public CompiledProject(Path dir) throws URISyntaxException, IOException {
     this.classes = Files.createDirectories(dir.resolve("classes"));
     this.runtimeJar = Path.of(CvatFunction.class.getProtectionDomain().getCodeSource().getLocation().toURI());
   }
 
   /** Compiles {@code sources} (class name → source) into the classes directory. */
-  CompiledProject compile(Map<String, String> sources) {
+  public CompiledProject compile(Map<String, String> sources) {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     List<JavaFileObject> units = new ArrayList<>();
     sources.forEach((name, code) -> units.add(new SimpleJavaFileObject(
@@ -52,7 +52,7 @@ final class CompiledProject {
   }
 
   /** Copies the real shapes YOLOv8n model to {@code classes/<resource>}. */
-  CompiledProject withShapesModel(String resource) throws IOException {
+  public CompiledProject withShapesModel(String resource) throws IOException {
     Path file = classes.resolve(resource);
     Files.createDirectories(file.getParent());
     Files.write(file, Fixtures.resource("fixtures/models/shapes-yolov8n.torchscript"));
