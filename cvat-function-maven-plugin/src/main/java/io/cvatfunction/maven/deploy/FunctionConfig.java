@@ -112,7 +112,7 @@ public record FunctionConfig(String name, String handler, String runtime, boolea
       throw new NuclioException("spec.runtime is '" + runtime + "', but cvat-function images run the java runtime"
           + again);
     }
-    // Any of these makes Nuclio build an image instead of running ours (nuclio-cvat-contract §2.3).
+    // Any of these makes Nuclio build an image instead of running ours.
     Map<?, ?> build = map(spec, "build");
     for (String field : List.of("image", "path", "functionSourceCode")) {
       if (string(build, field) != null) {

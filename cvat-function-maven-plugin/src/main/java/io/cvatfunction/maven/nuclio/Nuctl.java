@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Builds nuctl command lines with only the flags nuctl 1.14/1.15 really has (nuclio-cvat-contract §3), runs
+ * Builds nuctl command lines with only the flags nuctl 1.14/1.15 really has, runs
  * them as argument lists (never through a shell), and shows them shell-quoted with credentials masked.
  * Every command names its platform explicitly: nuctl's default {@code auto} picks Kubernetes whenever a
  * kubeconfig exists.
