@@ -36,7 +36,6 @@ final class FrameKernel {
   private static final String FUNCTION = "frameToInput";
   private static final int BLOCK_WIDTH = 32;
   private static final int BLOCK_HEIGHT = 8;
-  private static final int ARGUMENTS = 16;
 
   private final CudaDriver cuda;
   private final int device;
@@ -106,12 +105,13 @@ final class FrameKernel {
       cb = DeviceMemory.address(planes.chroma());
       cr = cb.share((long) planes.chromaWidth() * planes.chromaHeight());
     }
-    try (Memory values = new Memory(8L * ARGUMENTS); Memory arguments = new Memory(8L * ARGUMENTS)) {
-      Object[] list = {DeviceMemory.address(planes.luma()), cb, cr, planes.width(), planes.height(),
-          planes.chromaWidth(), planes.chromaHeight(), planes.horizontalShift(), planes.verticalShift(),
-          DeviceMemory.address(input), box.dstWidth(), box.dstHeight(), box.resizedWidth(), box.resizedHeight(),
-          box.left(), box.top()};
-      for (int i = 0; i < ARGUMENTS; i++) {
+    // frameToInput's parameters in order; cuLaunchKernel takes a pointer to each value, an 8-byte slot here
+    Object[] list = {DeviceMemory.address(planes.luma()), cb, cr, planes.width(), planes.height(),
+        planes.chromaWidth(), planes.chromaHeight(), planes.horizontalShift(), planes.verticalShift(),
+        DeviceMemory.address(input), box.dstWidth(), box.dstHeight(), box.resizedWidth(), box.resizedHeight(),
+        box.left(), box.top()};
+    try (Memory values = new Memory(8L * list.length); Memory arguments = new Memory(8L * list.length)) {
+      for (int i = 0; i < list.length; i++) {
         long offset = 8L * i;
         if (list[i] instanceof Integer value) {
           values.setInt(offset, value);
