@@ -17,9 +17,12 @@ public abstract class CvatMojo extends AbstractMojo {
   @Parameter(defaultValue = "${mojoExecution}", readonly = true)
   private MojoExecution execution;
 
-  /** The project; without a pom ({@code cvat:lint}, {@code cvat:invoke}) Maven's stand-in, which has no file. */
+  /**
+   * The Maven project; without a pom ({@code cvat:lint}, {@code cvat:invoke}) Maven's stand-in, which has no file.
+   * (Not {@code project}: that is {@code cvat:deploy}'s Nuclio project.)
+   */
   @Parameter(defaultValue = "${project}", readonly = true)
-  MavenProject project;
+  MavenProject mavenProject;
 
   /** Whether the goal's own skip flag is set. */
   abstract boolean skipGoal();

@@ -110,13 +110,13 @@ public class ImageMojo extends CvatMojo {
 
   @Override
   void run() throws MojoExecutionException, MojoFailureException {
-    List<ImagePlanner.Jar> jars = project.getArtifacts().stream()
+    List<ImagePlanner.Jar> jars = mavenProject.getArtifacts().stream()
         .filter(a -> a.getFile() != null && a.getArtifactHandler().isAddedToClasspath())
         .map(a -> new ImagePlanner.Jar(a.getGroupId(), a.getArtifactId(), a.getVersion(), a.getFile().toPath(),
             a.isSnapshot()))
         .toList();
-    ImagePlanner.Project build = new ImagePlanner.Project(Path.of(project.getBuild().getOutputDirectory()),
-        project.getBasedir().toPath(), RuntimeJar.of(project), jars);
+    ImagePlanner.Project build = new ImagePlanner.Project(Path.of(mavenProject.getBuild().getOutputDirectory()),
+        mavenProject.getBasedir().toPath(), RuntimeJar.of(mavenProject), jars);
     ImagePlanner.Parameters parameters = new ImagePlanner.Parameters(target, name, base, flavor, insecure,
         dockerExecutable, tarFile.toPath(), jvmFlags, handler, healthStartPeriod, cacheDirectory.toPath(),
         session.isOffline());
@@ -125,13 +125,18 @@ public class ImageMojo extends CvatMojo {
       ImagePlan plan = new ImagePlanner(this::resolve, getLog()::info).plan(parameters, build);
       RegistryCredentials credentials = new RegistryCredentials(session.getSettings(), decrypter, log);
       ImageReport built = ImageReport.of(plan, new ImageBuilder(credentials, log).build(plan));
-      built.write(report.toPath());
+      try {
+        built.write(report.toPath());
+      } catch (IOException e) {
+        throw new MojoExecutionException("the image is built, but its report cannot be written to " + report + ": "
+            + e, e);
+      }
       getLog().info("Image " + built.reference() + " (" + built.flavor() + ", " + built.target() + ") recorded in "
           + report);
     } catch (ImageBuilder.BuildFailure e) {
       throw new MojoFailureException(e.getMessage(), e);
     } catch (IOException e) {
-      throw new MojoExecutionException(e.getMessage(), e);
+      throw new MojoExecutionException("the image build failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MojoExecutionException("interrupted", e);
@@ -139,7 +144,7 @@ public class ImageMojo extends CvatMojo {
   }
 
   private Path resolve(String coordinates) throws IOException {
-    ArtifactRequest request = new ArtifactRequest(new DefaultArtifact(coordinates), project.getRemoteProjectRepositories(), null);
+    ArtifactRequest request = new ArtifactRequest(new DefaultArtifact(coordinates), mavenProject.getRemoteProjectRepositories(), null);
     try {
       return repositorySystem.resolveArtifact(session.getRepositorySession(), request).getArtifact().getFile().toPath();
     } catch (ArtifactResolutionException e) {

@@ -58,7 +58,7 @@ public class InvokeMojo extends NuclioMojo {
   @Override
   void run() throws MojoExecutionException, MojoFailureException {
     Path png = output != null ? output.toPath() : hasProject()
-        ? Path.of(project.getBuild().getDirectory(), "cvat", "invoke.png")
+        ? Path.of(mavenProject.getBuild().getDirectory(), "cvat", "invoke.png")
         // without a pom, Maven's stub project has no usable build directory
         : Path.of("target", "cvat", "invoke.png").toAbsolutePath();
     try {
@@ -77,6 +77,6 @@ public class InvokeMojo extends NuclioMojo {
   }
 
   private boolean hasProject() {
-    return project != null && project.getFile() != null;
+    return mavenProject != null && mavenProject.getFile() != null;
   }
 }

@@ -68,8 +68,8 @@ public class LintMojo extends CvatMojo {
   }
 
   private List<Path> targets() throws MojoFailureException, MojoExecutionException {
-    Path base = project != null && project.getBasedir() != null
-        ? project.getBasedir().toPath() : Path.of("").toAbsolutePath();
+    Path base = mavenProject != null && mavenProject.getBasedir() != null
+        ? mavenProject.getBasedir().toPath() : Path.of("").toAbsolutePath();
     List<Path> targets = new ArrayList<>();
     if (files != null && !files.isBlank()) {
       for (String name : Arrays.stream(files.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()) {
@@ -81,7 +81,7 @@ public class LintMojo extends CvatMojo {
       }
       return targets;
     }
-    Path generated = project == null ? null : new File(project.getBuild().getDirectory(), "cvat").toPath();
+    Path generated = mavenProject == null ? null : new File(mavenProject.getBuild().getDirectory(), "cvat").toPath();
     if (generated != null && Files.isDirectory(generated)) {
       try (Stream<Path> walk = Files.walk(generated)) {
         walk.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().forEach(targets::add);

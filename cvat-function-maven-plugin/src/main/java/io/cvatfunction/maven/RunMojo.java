@@ -60,8 +60,8 @@ public class RunMojo extends CvatMojo {
     FunctionProcess.Options options;
     try {
       options = new RunRequest(port, healthPort, device, model, handler, jvmArgs).options(
-          Path.of(System.getProperty("java.home"), "bin", "java"), project.getRuntimeClasspathElements(),
-          Path.of(project.getBuild().getOutputDirectory()), RuntimeJar.of(project), project.getBasedir().toPath());
+          Path.of(System.getProperty("java.home"), "bin", "java"), mavenProject.getRuntimeClasspathElements(),
+          Path.of(mavenProject.getBuild().getOutputDirectory()), RuntimeJar.of(mavenProject), mavenProject.getBasedir().toPath());
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException(e.getMessage(), e);
     } catch (DependencyResolutionRequiredException e) {

@@ -44,8 +44,8 @@ public class SpecMojo extends CvatMojo {
     if (!NuclioNames.isDnsLabel(namespace)) {
       throw new MojoFailureException("cvat.spec.namespace must be a Kubernetes namespace name, got '" + namespace + "'");
     }
-    SpecGenerator generator = new SpecGenerator(Path.of(project.getBuild().getOutputDirectory()),
-        RuntimeJar.of(project), project.getBasedir().toPath(), namespace);
+    SpecGenerator generator = new SpecGenerator(Path.of(mavenProject.getBuild().getOutputDirectory()),
+        RuntimeJar.of(mavenProject), mavenProject.getBasedir().toPath(), namespace);
     try {
       SpecGenerator.Result result = generator.generate(outputDirectory.toPath());
       for (Finding warning : result.warnings()) {

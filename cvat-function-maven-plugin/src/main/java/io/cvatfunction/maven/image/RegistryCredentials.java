@@ -56,10 +56,16 @@ public final class RegistryCredentials implements Function<ImageReference, List<
       return Optional.empty();
     }
     SettingsDecryptionResult decrypted = decrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
+    boolean failed = false;
     for (SettingsProblem problem : decrypted.getProblems()) {
-      log.accept(LogEvent.warn("settings.xml server " + server.getId() + ": " + problem.getMessage()));
+      // A password that could not be decrypted is left encrypted: logging in with it would only fail, and would
+      // keep Docker's credentials from being tried.
+      boolean error = problem.getSeverity() != SettingsProblem.Severity.WARNING;
+      failed |= error;
+      log.accept(LogEvent.warn("settings.xml server " + server.getId() + ": " + problem.getMessage()
+          + (error ? "; its credentials are not used, Docker's are tried" : "")));
     }
-    Server plain = decrypted.getServer();
+    Server plain = failed ? null : decrypted.getServer();
     if (plain == null || plain.getUsername() == null || plain.getPassword() == null) {
       return Optional.empty();
     }

@@ -81,16 +81,27 @@ class RegistryCredentialsTest {
   }
 
   @Test
-  void aServerWithoutUserOrPasswordGivesNoCredentialAndADecryptionProblemIsAWarning() {
+  void aServerWithoutUserOrPasswordOrThatCannotBeDecryptedGivesNoCredential() {
     settings.addServer(server("registry.example.com", "ci-bot", null));
     settings.addServer(server("broken.example.com", "ci-bot", "{encrypted}"));
     RegistryCredentials credentials = new RegistryCredentials(settings, decrypter(List.of(new DefaultSettingsProblem(
         "cannot decrypt the password", SettingsProblem.Severity.ERROR, "settings.xml", -1, -1, null))), log::add);
 
     assertEquals(Optional.empty(), credentials.fromSettings("registry.example.com"));
-    assertEquals(Optional.of(Credential.from("ci-bot", "decrypted")), credentials.fromSettings("broken.example.com"));
-    assertEquals(List.of(LogEvent.warn("settings.xml server registry.example.com: cannot decrypt the password"),
-        LogEvent.warn("settings.xml server broken.example.com: cannot decrypt the password")), log);
+    assertEquals(Optional.empty(), credentials.fromSettings("broken.example.com"));
+    String notUsed = ": cannot decrypt the password; its credentials are not used, Docker's are tried";
+    assertEquals(List.of(LogEvent.warn("settings.xml server registry.example.com" + notUsed),
+        LogEvent.warn("settings.xml server broken.example.com" + notUsed)), log);
     assertEquals(Optional.empty(), credentials.fromSettings("unknown.example.com"));
+  }
+
+  @Test
+  void aDecryptionWarningKeepsTheCredential() {
+    settings.addServer(server("registry.example.com", "ci-bot", "{encrypted}"));
+    RegistryCredentials credentials = new RegistryCredentials(settings, decrypter(List.of(new DefaultSettingsProblem(
+        "old cipher", SettingsProblem.Severity.WARNING, "settings.xml", -1, -1, null))), log::add);
+
+    assertEquals(Optional.of(Credential.from("ci-bot", "decrypted")), credentials.fromSettings("registry.example.com"));
+    assertEquals(List.of(LogEvent.warn("settings.xml server registry.example.com: old cipher")), log);
   }
 }

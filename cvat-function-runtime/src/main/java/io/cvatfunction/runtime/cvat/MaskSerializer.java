@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * Writes a mask's values as Jackson would, a JSON array of integers, but as one raw value whose bytes are copied
@@ -31,7 +30,12 @@ final class MaskSerializer extends StdSerializer<int[]> {
 
   @Override
   public void serialize(int[] values, JsonGenerator generator, SerializerProvider provider) throws IOException {
-    byte[] text = new byte[2 + 12 * values.length]; // a sign, ten digits and a comma per value at most
+    // Sized exactly, so a mask as large as the frame costs its JSON once, not a worst case and a copy.
+    int length = 1 + values.length; // '[', then a comma or ']' after each value
+    for (int value : values) {
+      length += value >= 0 && value <= 9 ? 1 : Integer.toString(value).length();
+    }
+    byte[] text = new byte[values.length == 0 ? 2 : length];
     int at = 0;
     text[at++] = '[';
     for (int i = 0; i < values.length; i++) {
@@ -47,8 +51,8 @@ final class MaskSerializer extends StdSerializer<int[]> {
         at += digits.length;
       }
     }
-    text[at++] = ']';
-    generator.writeRawValue(new Ascii(Arrays.copyOf(text, at)));
+    text[at] = ']';
+    generator.writeRawValue(new Ascii(text));
   }
 
   /** ASCII JSON that byte-oriented generators copy as it is; the quoted forms, never used for raw values, delegate. */

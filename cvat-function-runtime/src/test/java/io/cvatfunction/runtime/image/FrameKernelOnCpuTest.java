@@ -29,11 +29,11 @@ import org.opencv.core.Mat;
  * The frame kernel's arithmetic without a GPU: {@code frame-to-input.cu}, built for the CPU with a host harness
  * ({@code frame-kernel-on-cpu.cpp}) and run over the planes libjpeg decodes in raw-data mode (the planes nvJPEG
  * decodes), gives the CPU path's input value for value on every layout the GPU path takes. The harness needs a C++
- * compiler and libjpeg's headers: {@code apt-get install g++ libjpeg62-turbo-dev} (CI's {@code .ci/run} does).
+ * compiler and libjpeg's headers: {@code apt-get install g++ libjpeg-dev} (CI's {@code .ci/run} does).
  */
 class FrameKernelOnCpuTest {
 
-  private static final String TOOLS = "apt-get install g++ libjpeg62-turbo-dev";
+  private static final String TOOLS = "apt-get install g++ libjpeg-dev";
 
   @TempDir static Path dir;
   private static Path harness;
@@ -105,13 +105,15 @@ class FrameKernelOnCpuTest {
 
   /** Runs a command; {@code null} when it succeeds, else its exit status and output. */
   private static String run(List<String> command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(new ArrayList<>(command)).directory(dir.toFile()).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    Path log = dir.resolve("command.log");
+    Process process = new ProcessBuilder(new ArrayList<>(command)).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
     if (!process.waitFor(2, TimeUnit.MINUTES)) {
       process.destroyForcibly();
-      return "timed out";
+      return "timed out: " + String.join(" ", command);
     }
-    return process.exitValue() == 0 ? null : "exit " + process.exitValue() + ": " + output.trim();
+    String output = Files.readString(log, StandardCharsets.UTF_8).trim();
+    return process.exitValue() == 0 ? null : "exit " + process.exitValue() + ": " + output;
   }
 
   private static void copy(String resource, Path target) throws IOException {

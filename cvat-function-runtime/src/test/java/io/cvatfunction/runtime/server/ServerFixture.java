@@ -1,5 +1,6 @@
 package io.cvatfunction.runtime.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,7 +53,9 @@ public final class ServerFixture implements AutoCloseable {
   /** The shapes {@code handler}, served on its own for this one request, answers for {@code frame} at threshold 0.5. */
   public static JsonNode shapesOnce(CvatHandler handler, byte[] frame) {
     try (ServerFixture fixture = ready(handler)) {
-      return json(fixture.detect(frame, 0.5));
+      HttpResponse<String> answer = fixture.detect(frame, 0.5);
+      assertEquals(200, answer.statusCode(), answer.body());
+      return json(answer);
     }
   }
 
