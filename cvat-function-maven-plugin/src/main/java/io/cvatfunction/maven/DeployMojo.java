@@ -72,15 +72,6 @@ public class DeployMojo extends NuclioMojo {
   @Parameter(property = "cvat.deploy.function")
   private String function;
 
-  /** Skips this goal. */
-  @Parameter(property = "cvat.deploy.skip", defaultValue = "false")
-  private boolean skip;
-
-  @Override
-  boolean skipGoal() {
-    return skip;
-  }
-
   @Override
   void run() throws MojoExecutionException, MojoFailureException {
     DeployLog log = deployLog();

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
-import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Component;
@@ -37,9 +36,6 @@ import org.eclipse.aether.resolution.ArtifactResolutionException;
 @Mojo(name = "image", defaultPhase = LifecyclePhase.PACKAGE,
     requiresDependencyResolution = ResolutionScope.RUNTIME, threadSafe = true)
 public class ImageMojo extends CvatMojo {
-
-  @Parameter(defaultValue = "${session}", readonly = true, required = true)
-  private MavenSession session;
 
   @Component
   private RepositorySystem repositorySystem;
@@ -98,15 +94,6 @@ public class ImageMojo extends CvatMojo {
   /** Where the build report goes. */
   @Parameter(property = "cvat.image.report", defaultValue = "${project.build.directory}/cvat/" + ImageReport.FILE)
   private File report;
-
-  /** Skips this goal. */
-  @Parameter(property = "cvat.image.skip", defaultValue = "false")
-  private boolean skip;
-
-  @Override
-  boolean skipGoal() {
-    return skip;
-  }
 
   @Override
   void run() throws MojoExecutionException, MojoFailureException {

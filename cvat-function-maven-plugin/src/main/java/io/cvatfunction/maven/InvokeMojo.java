@@ -46,15 +46,6 @@ public class InvokeMojo extends NuclioMojo {
   @Parameter(property = "cvat.invoke.function")
   private String function;
 
-  /** Skips this goal. */
-  @Parameter(property = "cvat.invoke.skip", defaultValue = "false")
-  private boolean skip;
-
-  @Override
-  boolean skipGoal() {
-    return skip;
-  }
-
   @Override
   void run() throws MojoExecutionException, MojoFailureException {
     Path png = output != null ? output.toPath() : hasProject()

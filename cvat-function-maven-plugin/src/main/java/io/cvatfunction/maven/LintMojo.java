@@ -29,15 +29,6 @@ public class LintMojo extends CvatMojo {
   @Parameter(property = "cvat.lint.files")
   private String files;
 
-  /** Skips this goal. */
-  @Parameter(property = "cvat.lint.skip", defaultValue = "false")
-  private boolean skip;
-
-  @Override
-  boolean skipGoal() {
-    return skip;
-  }
-
   @Override
   void run() throws MojoExecutionException, MojoFailureException {
     List<Path> targets = targets();

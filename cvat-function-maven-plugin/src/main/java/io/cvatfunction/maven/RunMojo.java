@@ -46,15 +46,6 @@ public class RunMojo extends CvatMojo {
   @Parameter(property = "cvat.run.jvmArgs")
   private List<String> jvmArgs;
 
-  /** Skips this goal. */
-  @Parameter(property = "cvat.run.skip", defaultValue = "false")
-  private boolean skip;
-
-  @Override
-  boolean skipGoal() {
-    return skip;
-  }
-
   @Override
   void run() throws MojoExecutionException, MojoFailureException {
     FunctionProcess.Options options;

@@ -30,15 +30,6 @@ public class SpecMojo extends CvatMojo {
   @Parameter(property = "cvat.spec.namespace", defaultValue = "nuclio")
   private String namespace;
 
-  /** Skips this goal. */
-  @Parameter(property = "cvat.spec.skip", defaultValue = "false")
-  private boolean skip;
-
-  @Override
-  boolean skipGoal() {
-    return skip;
-  }
-
   @Override
   void run() throws MojoExecutionException, MojoFailureException {
     if (!NuclioNames.isDnsLabel(namespace)) {
