@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -206,14 +207,13 @@ final class FrameKernel {
    * it already loaded under that soname.
    */
   static Nvrtc loadNvrtc(String explicit) throws GpuUnavailableException {
+    Optional<Path> named = GpuLibraries.named("CVAT_NVRTC_LIBRARY", explicit);
     Path library;
-    if (explicit != null && !explicit.isBlank()) {
-      library = Path.of(explicit);
-      if (!Files.isRegularFile(library)) {
-        throw new GpuUnavailableException("CVAT_NVRTC_LIBRARY names " + explicit + ", which is not a file", null);
-      }
+    if (named.isPresent()) {
+      library = named.get();
     } else {
-      Path directory = libtorchDirectory();
+      Path directory = GpuLibraries.libtorchDirectory().orElseThrow(() -> new GpuUnavailableException(
+          "libtorch's CUDA build is not loaded: no NVRTC to compile the frame kernel with", null));
       library = find(directory, "libnvrtc-", "libnvrtc-builtins");
       Path builtins = find(directory, "libnvrtc-builtins", null);
       try {
@@ -226,20 +226,6 @@ final class FrameKernel {
       return Nvrtc.load(library.toString());
     } catch (UnsatisfiedLinkError e) {
       throw new GpuUnavailableException("NVRTC " + library + " could not be loaded: " + e.getMessage(), e);
-    }
-  }
-
-  /** The directory of the {@code libtorch_cuda.so} this process has loaded. */
-  private static Path libtorchDirectory() throws GpuUnavailableException {
-    try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
-      return maps.map(line -> line.substring(line.lastIndexOf(' ') + 1))
-          .filter(file -> file.endsWith("/libtorch_cuda.so"))
-          .findFirst()
-          .map(file -> Path.of(file).getParent())
-          .orElseThrow(() -> new GpuUnavailableException("libtorch's CUDA build is not loaded: no NVRTC to compile"
-              + " the frame kernel with", null));
-    } catch (IOException e) {
-      throw new GpuUnavailableException("cannot read /proc/self/maps to find libtorch: " + e, e);
     }
   }
 

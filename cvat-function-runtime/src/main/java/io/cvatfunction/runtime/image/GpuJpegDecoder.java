@@ -11,8 +11,8 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import io.cvatfunction.runtime.BadRequestException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -28,8 +28,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * tensor operations that follow see the decoded pixels without a host synchronisation.
  *
  * <p>The library is {@code libnvjpeg.so.12} (CUDA 12, any 12.x driver): {@code CVAT_NVJPEG_LIBRARY} names the
- * file; otherwise it is looked up beside libtorch ({@code PYTORCH_LIBRARY_PATH}, where the image puts it) and
- * on the system's library path.
+ * file; otherwise it is looked up beside the loaded libtorch CUDA build (where the image puts it) and on the
+ * system's library path.
  */
 final class GpuJpegDecoder implements AutoCloseable {
 
@@ -171,15 +171,13 @@ final class GpuJpegDecoder implements AutoCloseable {
   }
 
   private static NvJpegLibrary loadLibrary(String explicit) throws GpuUnavailableException {
-    if (explicit != null && !explicit.isBlank()) {
-      if (!Files.isRegularFile(Path.of(explicit))) {
-        throw new GpuUnavailableException("CVAT_NVJPEG_LIBRARY names " + explicit + ", which is not a file", null);
-      }
-      return load(explicit);
+    Optional<Path> named = GpuLibraries.named("CVAT_NVJPEG_LIBRARY", explicit);
+    if (named.isPresent()) {
+      return load(named.get().toString());
     }
-    String libtorch = System.getenv("PYTORCH_LIBRARY_PATH");
-    if (libtorch != null && !libtorch.isBlank()) {
-      NativeLibrary.addSearchPath(SONAME, libtorch);
+    Optional<Path> libtorch = GpuLibraries.libtorchDirectory();
+    if (libtorch.isPresent()) {
+      NativeLibrary.addSearchPath(SONAME, libtorch.get().toString());
     }
     return load(SONAME); // by its soname: dlopen finds it on LD_LIBRARY_PATH and in ld.so's cache too
   }
