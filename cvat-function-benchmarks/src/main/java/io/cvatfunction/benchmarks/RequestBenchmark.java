@@ -39,7 +39,7 @@ import java.util.concurrent.Future;
  * (per phase, at least 25 per client; default 200), {@code bench.frame} (a fixture frame, default
  * {@code 000.jpg}), {@code bench.loadSeconds} (a sustained load with the most clients after the phases, default
  * 0), {@code bench.workers} (the function's workers, default the most clients), {@code cvat.device} (default
- * {@code cpu}), {@code cvat.decoder} (default {@code auto}).
+ * {@code cpu}), {@code cvat.decoder} (default {@code auto}), {@code cvat.batch} (default the workers on a GPU, 1 on the CPU).
  */
 public final class RequestBenchmark {
 
@@ -79,9 +79,10 @@ public final class RequestBenchmark {
       default -> throw new IllegalArgumentException("bench.model must be shapes-yolov8n, shapes-yolo26n or shapes-yolov8n-seg");
     };
     int mostClients = Arrays.stream(phases).max().orElse(1);
+    String workers = Integer.toString(Integer.getInteger("bench.workers", mostClients));
     Map<String, String> settings = Map.of("cvat.host", "127.0.0.1", "cvat.port", "0", "cvat.healthPort", "0",
         "cvat.device", device, "cvat.decoder", System.getProperty("cvat.decoder", "auto"),
-        "cvat.workers", Integer.toString(Integer.getInteger("bench.workers", mostClients)));
+        "cvat.workers", workers, "cvat.batch", System.getProperty("cvat.batch", device.equals("cpu") ? "1" : workers));
 
     long start = System.nanoTime();
     ServerSettings resolved = ServerSettings.resolve(detector.getClass(), ProcessorConfig.empty(), settings::get);
@@ -93,8 +94,8 @@ public final class RequestBenchmark {
       byte[] frame = Fixtures.frame(frameName);
       byte[] body = ("{\"image\": \"" + Base64.getEncoder().encodeToString(frame) + "\", \"threshold\": 0.5}")
           .getBytes(StandardCharsets.US_ASCII);
-      System.out.printf("%nmodel %s, frame %s (%d bytes), device %s, decoder %s, %s workers%n", modelName, frameName,
-          frame.length, device, settings.get("cvat.decoder"), settings.get("cvat.workers"));
+      System.out.printf("%nmodel %s, frame %s (%d bytes), device %s, decoder %s, %s workers, batches up to %s%n",
+          modelName, frameName, frame.length, device, settings.get("cvat.decoder"), workers, settings.get("cvat.batch"));
       System.out.printf("start -> ready (in-process: libraries, model, warm-up): %.0f ms%n", readyMs);
       try (KeepAliveClient client = new KeepAliveClient(server.port(), body)) {
         System.out.printf("first request after ready: %.1f ms%n", check(client.send()).millis());
@@ -195,7 +196,8 @@ public final class RequestBenchmark {
           .redirectErrorStream(true).start();
       String pid = Long.toString(ProcessHandle.current().pid());
       String mine = new String(smi.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
-          .filter(line -> line.startsWith(pid + ",")).findFirst().orElse("not listed");
+          .filter(line -> line.startsWith(pid + ",")).findFirst()
+          .map(line -> line.substring(line.indexOf(',') + 1).trim()).orElse("not listed");
       smi.waitFor();
       System.out.printf("GPU memory %s: %s%n", when, mine);
     } catch (IOException | InterruptedException noGpu) {

@@ -1,6 +1,7 @@
 package io.cvatfunction.runtime;
 
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Run-time choices a handler gets when it loads.
@@ -10,14 +11,37 @@ import java.util.Optional;
  * @param maxImagePixels the largest decoded image accepted (width × height); larger ones get 413
  * @param decoder {@code auto} (JPEG frames decoded by nvJPEG on the model's GPU, when there is one) or {@code cpu}
  *     (every frame decoded by OpenCV)
+ * @param workers requests served at once
+ * @param batch the most concurrent requests one forward pass may take, from {@code cvat.batch}; empty: see
+ *     {@link #maxBatch}
  */
-public record HandlerOptions(String device, Optional<String> modelOverride, long maxImagePixels, String decoder) {
+public record HandlerOptions(String device, Optional<String> modelOverride, long maxImagePixels, String decoder,
+    int workers, OptionalInt batch) {
+
+  /** Validates the values. */
+  public HandlerOptions {
+    if (workers < 1) {
+      throw new IllegalArgumentException("workers must be positive, got " + workers);
+    }
+    if (batch.isPresent() && batch.getAsInt() < 1) {
+      throw new IllegalArgumentException("cvat.batch must be at least 1 (1: one request per forward pass), got "
+          + batch.getAsInt());
+    }
+  }
+
+  /**
+   * The most concurrent requests one forward pass takes: {@code cvat.batch}, else as many as the workers on a GPU
+   * and 1 on the CPU, where a batch's pass measured slower than its requests' passes side by side.
+   */
+  public int maxBatch(boolean gpu) {
+    return batch.orElse(gpu ? workers : 1);
+  }
 
   /** Decoded images up to this many pixels are accepted unless configured otherwise (8K is 33 MP). */
   public static final long DEFAULT_MAX_IMAGE_PIXELS = 50_000_000L;
 
-  /** Options for a CPU run with the annotation's model. */
+  /** Options for a CPU run with the annotation's model, one request at a time. */
   public static HandlerOptions cpu() {
-    return new HandlerOptions("cpu", Optional.empty(), DEFAULT_MAX_IMAGE_PIXELS, "auto");
+    return new HandlerOptions("cpu", Optional.empty(), DEFAULT_MAX_IMAGE_PIXELS, "auto", 1, OptionalInt.empty());
   }
 }

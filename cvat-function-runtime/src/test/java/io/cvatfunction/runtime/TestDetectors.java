@@ -3,6 +3,7 @@ package io.cvatfunction.runtime;
 import io.cvatfunction.runtime.cvat.ShapeAttribute;
 import io.cvatfunction.runtime.yolo.Detection;
 import io.cvatfunction.runtime.yolo.YoloDetector;
+import io.cvatfunction.runtime.yolo.YoloModel;
 import java.util.List;
 
 /** Detectors on the fixture models, written as a user would write them. */
@@ -10,13 +11,20 @@ public final class TestDetectors {
 
   private TestDetectors() {}
 
+  /** A fixture detector whose loaded model tests can look at. */
+  public abstract static class Exposed extends YoloDetector {
+    public YoloModel yolo() {
+      return model();
+    }
+  }
+
   /** The raw-head YOLOv8n shapes model. */
   @CvatFunction(
       name = "shapes-yolov8n",
       description = "Circles, squares and triangles (YOLOv8n)",
       model = "classpath:fixtures/models/shapes-yolov8n.torchscript",
       workers = 4)
-  public static class ShapesYolov8n extends YoloDetector {}
+  public static class ShapesYolov8n extends Exposed {}
 
   /** The NMS-free YOLO26n shapes model. */
   @CvatFunction(
@@ -24,7 +32,7 @@ public final class TestDetectors {
       description = "Circles, squares and triangles (YOLO26n, NMS-free)",
       model = "classpath:fixtures/models/shapes-yolo26n.torchscript",
       workers = 4)
-  public static class ShapesYolo26n extends YoloDetector {}
+  public static class ShapesYolo26n extends Exposed {}
 
   /** The YOLOv8n segmentation model: CVAT masks. */
   @CvatFunction(
@@ -32,7 +40,7 @@ public final class TestDetectors {
       description = "Circles, squares and triangles (YOLOv8n-seg)",
       model = "classpath:fixtures/models/shapes-yolov8n-seg.torchscript",
       workers = 4)
-  public static class ShapesSeg extends YoloDetector {}
+  public static class ShapesSeg extends Exposed {}
 
   /** The same model answering polygons. */
   @CvatFunction(

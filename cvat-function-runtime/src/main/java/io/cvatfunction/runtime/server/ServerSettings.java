@@ -5,6 +5,7 @@ import io.cvatfunction.runtime.CvatFunction;
 import io.cvatfunction.runtime.HandlerOptions;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.UnaryOperator;
 
 /**
@@ -61,7 +62,9 @@ public record ServerSettings(
         setting(lookup, "cvat.model"),
         setting(lookup, "cvat.maxImagePixels").map(v -> Long.parseLong(v.trim()))
             .orElse(HandlerOptions.DEFAULT_MAX_IMAGE_PIXELS),
-        setting(lookup, "cvat.decoder").orElse("auto"));
+        setting(lookup, "cvat.decoder").orElse("auto"),
+        workers,
+        setting(lookup, "cvat.batch").map(v -> OptionalInt.of(parseInt("cvat.batch", v))).orElse(OptionalInt.empty()));
     return new ServerSettings(
         setting(lookup, "cvat.host").orElse("0.0.0.0"),
         setting(lookup, "cvat.port").map(v -> parseInt("cvat.port", v)).orElse(8080),

@@ -1,5 +1,6 @@
 package io.cvatfunction.runtime.yolo;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.cvatfunction.contract.LabelRename;
 import io.cvatfunction.runtime.BadRequestException;
@@ -48,7 +49,8 @@ public abstract class YoloDetector implements CvatHandler {
     String reference = options.modelOverride()
         .orElseGet(() -> function == null ? null : function.model());
     Path file = ModelSource.resolve(reference, getClass().getClassLoader());
-    YoloModel model = YoloModel.load(file, Devices.select(options.device()));
+    Device device = Devices.select(options.device());
+    YoloModel model = YoloModel.load(file, device, options.maxBatch(device.isGpu()));
     FramePreprocessor frames = null;
     try {
       List<String> names = model.metadata().names();

@@ -15,6 +15,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An Ultralytics TorchScript export loaded with DJL's PyTorch engine, with the back half of Ultralytics' predict
@@ -23,24 +26,37 @@ import java.util.Map;
  *
  * <p>Thread-safe: worker threads share one instance; each request scopes its tensors in its own
  * {@link #newRequestManager() NDManager}, closed when it is done, so no native memory outlives a request.
+ * Concurrent requests' forward passes run as batches ({@link ForwardBatcher}) when the export allows it.
  */
 public final class YoloModel implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(YoloModel.class);
 
   private final Model model;
   private final ModelMetadata metadata;
   private final OutputDecoder decoder;
+  private final ForwardBatcher batcher; // null: one request per forward pass
 
-  private YoloModel(Model model, ModelMetadata metadata, OutputDecoder decoder) {
+  private YoloModel(Model model, ModelMetadata metadata, OutputDecoder decoder, ForwardBatcher batcher) {
     this.model = model;
     this.metadata = metadata;
     this.decoder = decoder;
+    this.batcher = batcher;
+  }
+
+  /** Loads a TorchScript file on a device for one request per forward pass; see {@link #load(Path, Device, int)}. */
+  public static YoloModel load(Path file, Device device) throws IOException, MalformedModelException {
+    return load(file, device, 1);
   }
 
   /**
    * Loads a TorchScript file on a device and reads its metadata. Nothing is downloaded: DJL runs in
    * offline mode unless the caller set {@code ai.djl.offline} itself.
+   *
+   * @param maxBatch the most concurrent requests one forward pass may take; above 1, only when the export takes
+   *     batches whose frames' outputs do not depend on each other (checked here), else one request per pass
    */
-  public static YoloModel load(Path file, Device device) throws IOException, MalformedModelException {
+  public static YoloModel load(Path file, Device device, int maxBatch) throws IOException, MalformedModelException {
     if (System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", "true");
     }
@@ -54,8 +70,9 @@ public final class YoloModel implements AutoCloseable {
             + "yolo export model=best.pt format=torchscript)");
       }
       ModelMetadata metadata = ModelMetadata.parse(config);
-      YoloModel undecoded = new YoloModel(model, metadata, null);
-      return new YoloModel(model, metadata, OutputDecoder.of(metadata, undecoded::outputShape));
+      YoloModel undecoded = new YoloModel(model, metadata, null, null);
+      OutputDecoder decoder = OutputDecoder.of(metadata, undecoded::outputShape);
+      return new YoloModel(model, metadata, decoder, undecoded.batcher(maxBatch, file.getFileName().toString()));
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       throw e;
@@ -65,6 +82,11 @@ public final class YoloModel implements AutoCloseable {
   /** The model's own description of itself. */
   public ModelMetadata metadata() {
     return metadata;
+  }
+
+  /** The most requests one forward pass takes: 1 unless batching was asked for and the export allows it. */
+  public int maxBatch() {
+    return batcher == null ? 1 : batcher.maxBatch();
   }
 
   /** A manager for one request's tensors on the model's device; close it when the request is done. */
@@ -80,7 +102,7 @@ public final class YoloModel implements AutoCloseable {
    * @param trace stage timings
    */
   public List<Detection> predict(ModelInput input, float threshold, RequestTrace trace) {
-    NDList outputs = forward(input.batch());
+    NDList outputs = batcher == null ? forward(input.batch()) : batcher.forward(input.batch());
     trace.lap(Stage.FORWARD);
     List<Detection> detections = decoder.decode(outputs, input.letterBox(), threshold);
     trace.lap(Stage.POSTPROCESS);
@@ -95,13 +117,40 @@ public final class YoloModel implements AutoCloseable {
     return model.getBlock().forward(new ParameterStore(batch.getManager(), false), new NDList(batch), false);
   }
 
-  /** Runs forward passes on a grey input so the first request does not pay for graph optimisation. */
+  /**
+   * Runs forward passes on a grey input so the first request does not pay for graph optimisation; on a GPU, also
+   * on every batch size the batcher may form (on the CPU a batch costs as much as its frames alone: seconds).
+   */
   public void warmUp(int passes) {
+    int largest = batcher != null && model.getNDManager().getDevice().isGpu() ? batcher.maxBatch() : 1;
     try (NDManager manager = newRequestManager()) {
-      for (int i = 0; i < passes; i++) {
-        forward(grey(manager)).get(0).toFloatArray();
+      NDArray grey = grey(manager);
+      for (int size = 1; size <= largest; size++) {
+        NDArray batch = size == 1 ? grey : grey.repeat(0, size);
+        for (int i = 0; i < passes; i++) {
+          forward(batch).get(0).toFloatArray();
+        }
       }
     }
+  }
+
+  /** The batcher for up to {@code maxBatch} requests a pass, or null when the export cannot take batches. */
+  private ForwardBatcher batcher(int maxBatch, String name) {
+    if (maxBatch < 2) {
+      return null;
+    }
+    Optional<String> refusal;
+    try (NDManager manager = newRequestManager()) {
+      NDArray ramp = manager.linspace(0f, 1f, 3 * metadata.inputHeight() * metadata.inputWidth())
+          .reshape(1, 3, metadata.inputHeight(), metadata.inputWidth());
+      refusal = ForwardBatcher.refusal(this::forward, grey(manager), ramp);
+    }
+    if (refusal.isPresent()) {
+      LOG.info("One request per forward pass: {}", refusal.get());
+      return null;
+    }
+    LOG.info("Forward passes take up to {} concurrent requests at once (cvat.batch)", maxBatch);
+    return new ForwardBatcher(this::forward, this::newRequestManager, maxBatch, "cvat-forward-" + name);
   }
 
   private Shape outputShape() {
@@ -117,6 +166,9 @@ public final class YoloModel implements AutoCloseable {
 
   @Override
   public void close() {
+    if (batcher != null) {
+      batcher.close();
+    }
     model.close();
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cvatfunction.runtime.CvatFunction;
+import io.cvatfunction.runtime.HandlerOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,6 +173,27 @@ class ProcessorConfigTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ServerSettings.resolve(Annotated.class, nuclio, Map.of("cvat.port", "eighty")::get));
     assertTrue(e.getMessage().contains("cvat.port"), e.getMessage());
+  }
+
+  @Test
+  void batchesAsManyAsTheWorkersOnAGpuOneOnTheCpuUnlessSet() {
+    ProcessorConfig nuclio = new ProcessorConfig(Optional.of(4), Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.empty());
+    HandlerOptions byDefault = ServerSettings.resolve(Annotated.class, nuclio, name -> null).handlerOptions();
+    assertEquals(4, byDefault.maxBatch(true));
+    assertEquals(1, byDefault.maxBatch(false));
+
+    HandlerOptions set = ServerSettings.resolve(Annotated.class, nuclio, Map.of("cvat.batch", "3")::get)
+        .handlerOptions();
+    assertEquals(3, set.maxBatch(true));
+    assertEquals(3, set.maxBatch(false));
+
+    IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+        () -> ServerSettings.resolve(Annotated.class, nuclio, Map.of("cvat.batch", "0")::get));
+    assertEquals("cvat.batch must be at least 1 (1: one request per forward pass), got 0", zero.getMessage());
+    IllegalArgumentException word = assertThrows(IllegalArgumentException.class,
+        () -> ServerSettings.resolve(Annotated.class, nuclio, Map.of("cvat.batch", "many")::get));
+    assertEquals("cvat.batch must be an integer, got 'many'", word.getMessage());
   }
 
   @Test

@@ -36,7 +36,11 @@ class SegmentationTest {
   @ParameterizedTest(name = "{0}")
   @FieldSource("io.cvatfunction.runtime.Fixtures#FRAMES")
   void masksMatchUltralytics(String frame) {
-    HttpResponse<String> response = server.detect(Fixtures.frame(frame), 0.5);
+    assertMasksMatch(frame, server.detect(Fixtures.frame(frame), 0.5));
+  }
+
+  /** Checks an answer received for {@code frame} at threshold 0.5. */
+  static void assertMasksMatch(String frame, HttpResponse<String> response) {
     assertEquals(200, response.statusCode(), response.body());
     int[] size = frameSize(frame);
     for (ReferenceMatch.Match match :

@@ -1,0 +1,190 @@
+package io.cvatfunction.runtime.yolo;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Runs the forward passes of concurrent requests together. While the model works on one pass, the inputs of
+ * other requests queue; the next pass takes all of them, up to {@code maxBatch}, as one batch. On a GPU every
+ * request's kernels go to one CUDA stream, one after another, and a batch-1 YOLO pass keeps the device mostly
+ * idle: a batch of eight costs little more than one. With one request at a time nothing waits: its pass runs
+ * alone, on its own input.
+ *
+ * <p>Each request gets its own slices of the batch's outputs, in its own manager. On a GPU a batch may run other
+ * kernels than a pass of one, which round differently in the last digits; the parity tests run batched too.
+ * One thread runs the passes; callers block until theirs is done.
+ */
+final class ForwardBatcher implements AutoCloseable {
+
+  /** How far a frame's outputs in two batches of the same size may differ (relative), were the device to round so. */
+  private static final float TOLERANCE = 1e-3f;
+
+  private final Function<NDArray, NDList> forward;
+  private final Supplier<NDManager> scopes;
+  private final int maxBatch;
+  private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final Thread runner;
+  private volatile boolean closed;
+
+  private record Pending(NDArray input, CompletableFuture<NDList> outputs) {}
+
+  /**
+   * @param forward the model's forward pass on a batch {@code (n, 3, h, w)}; every output's first dimension is n
+   * @param scopes a new manager on the model's device, for a batch's own tensors
+   * @param maxBatch the most inputs one pass takes
+   */
+  ForwardBatcher(Function<NDArray, NDList> forward, Supplier<NDManager> scopes, int maxBatch, String name) {
+    if (maxBatch < 2) {
+      throw new IllegalArgumentException("a batch of at least 2 inputs, got " + maxBatch);
+    }
+    this.forward = forward;
+    this.scopes = scopes;
+    this.maxBatch = maxBatch;
+    this.runner = new Thread(this::run, name);
+    runner.setDaemon(true);
+    runner.start();
+  }
+
+  /**
+   * Why a model cannot take batches, or empty when it can: the outputs of a batch of two frames must have the
+   * batch dimension first, and each frame's outputs must not depend on the other frame. An export traced with a
+   * fixed batch size, for one, fails one or the other. Each frame is compared with itself in a batch of the same
+   * size, which runs the same kernels: a batch of one may run others, whose rounding differs in the last digits,
+   * and a top-k head may then order near-equal scores differently.
+   */
+  static Optional<String> refusal(Function<NDArray, NDList> forward, NDArray first, NDArray second) {
+    NDList mixed;
+    NDList firsts;
+    NDList seconds;
+    try {
+      mixed = forward.apply(NDArrays.concat(new NDList(first, second)));
+      firsts = forward.apply(NDArrays.concat(new NDList(first, first)));
+      seconds = forward.apply(NDArrays.concat(new NDList(second, second)));
+    } catch (RuntimeException e) {
+      return Optional.of("a forward pass on a batch of 2 failed: " + e.getMessage());
+    }
+    for (int i = 0; i < mixed.size(); i++) {
+      Shape shape = mixed.get(i).getShape();
+      if (shape.isScalar() || shape.get(0) != 2) {
+        return Optional.of("output " + i + " of a batch of 2 has the shape " + shape);
+      }
+      if (!close(mixed.get(i).get(0), firsts.get(i).get(0)) || !close(mixed.get(i).get(1), seconds.get(i).get(1))) {
+        return Optional.of("output " + i + " of a frame in a batch of 2 depends on the other frame");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean close(NDArray actual, NDArray expected) {
+    return actual.sub(expected).abs().lte(expected.abs().add(1f).mul(TOLERANCE)).all().getBoolean();
+  }
+
+  /** The most inputs one pass takes. */
+  int maxBatch() {
+    return maxBatch;
+  }
+
+  /** Requests waiting for the next pass. */
+  int waiting() {
+    return queue.size();
+  }
+
+  /**
+   * The forward pass's outputs for one input, in the input's manager.
+   *
+   * @param input {@code (1, 3, h, w)} on the model's device
+   */
+  NDList forward(NDArray input) {
+    if (closed) {
+      throw new IllegalStateException("the model was closed");
+    }
+    Pending pending = new Pending(input, new CompletableFuture<>());
+    queue.add(pending);
+    if (closed && queue.remove(pending)) { // closed meanwhile, and the runner will not take it
+      throw new IllegalStateException("the model was closed");
+    }
+    try {
+      // Not interruptible: the pass may be reading the input, which the caller frees when it returns.
+      return pending.outputs().join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(cause);
+    }
+  }
+
+  private void run() {
+    List<Pending> batch = new ArrayList<>(maxBatch);
+    while (!closed) {
+      try {
+        batch.add(queue.take());
+      } catch (InterruptedException e) {
+        break; // closing
+      }
+      queue.drainTo(batch, maxBatch - 1);
+      try {
+        if (batch.size() == 1) {
+          batch.get(0).outputs().complete(forward.apply(batch.get(0).input()));
+        } else {
+          runTogether(batch);
+        }
+      } catch (RuntimeException | Error e) {
+        batch.forEach(p -> p.outputs().completeExceptionally(e));
+      }
+      batch.clear();
+    }
+    for (Pending p = queue.poll(); p != null; p = queue.poll()) {
+      p.outputs().completeExceptionally(new IllegalStateException("the model was closed"));
+    }
+  }
+
+  private void runTogether(List<Pending> batch) {
+    NDList inputs = new NDList(batch.size());
+    batch.forEach(p -> inputs.add(p.input()));
+    try (NDManager scope = scopes.get()) {
+      NDArray stacked = NDArrays.concat(inputs);
+      stacked.attach(scope);
+      NDList outputs = forward.apply(stacked);
+      outputs.attach(scope);
+      for (int i = 0; i < batch.size(); i++) {
+        NDManager owner = batch.get(i).input().getManager();
+        NDList own = new NDList(outputs.size());
+        for (NDArray output : outputs) {
+          NDArray slice = output.get(new NDIndex("{}:{}", i, i + 1)); // a view: the batch's memory lives on with it
+          slice.attach(owner);
+          own.add(slice);
+        }
+        batch.get(i).outputs().complete(own);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    runner.interrupt();
+    try {
+      runner.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package io.cvatfunction.runtime.yolo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ForwardBatcherTest {
+
+  private final NDManager base = NDManager.newBaseManager("PyTorch");
+  private final ExecutorService callers = Executors.newFixedThreadPool(4);
+
+  @AfterEach
+  void close() {
+    callers.shutdownNow();
+    base.close();
+  }
+
+  /** A stand-in model: two outputs per item, its input doubled and its sum, batch dimension first. */
+  private static NDList model(NDArray batch) {
+    return new NDList(batch.mul(2), batch.sum(new int[] {1, 2, 3}, true));
+  }
+
+  @Test
+  void requestsThatQueueDuringAPassShareTheNextAndEachGetsItsOwnOutputs() throws Exception {
+    CountDownLatch firstPassRunning = new CountDownLatch(1);
+    CountDownLatch othersQueued = new CountDownLatch(1);
+    List<Long> passes = new CopyOnWriteArrayList<>();
+    Function<NDArray, NDList> slowFirst = batch -> {
+      passes.add(batch.getShape().get(0));
+      if (passes.size() == 1) {
+        firstPassRunning.countDown();
+        await(othersQueued);
+      }
+      return model(batch);
+    };
+    try (ForwardBatcher batcher = new ForwardBatcher(slowFirst, base::newSubManager, 8, "test-forward")) {
+      Future<float[]> first = callers.submit(() -> call(batcher, 1f));
+      assertTrue(firstPassRunning.await(10, TimeUnit.SECONDS));
+      List<Future<float[]>> queued = new ArrayList<>();
+      for (float value : new float[] {2f, 3f, 4f}) {
+        queued.add(callers.submit(() -> call(batcher, value)));
+      }
+      while (batcher.waiting() < 3) {
+        Thread.sleep(5);
+      }
+      othersQueued.countDown();
+
+      assertArrayEquals(new float[] {2f, 2f, 2f, 2f, 4f}, first.get(10, TimeUnit.SECONDS));
+      assertArrayEquals(new float[] {4f, 4f, 4f, 4f, 8f}, queued.get(0).get(10, TimeUnit.SECONDS));
+      assertArrayEquals(new float[] {6f, 6f, 6f, 6f, 12f}, queued.get(1).get(10, TimeUnit.SECONDS));
+      assertArrayEquals(new float[] {8f, 8f, 8f, 8f, 16f}, queued.get(2).get(10, TimeUnit.SECONDS));
+      assertEquals(List.of(1L, 3L), passes);
+    }
+  }
+
+  @Test
+  void theOutputsLiveInTheCallersManager() {
+    try (ForwardBatcher batcher = new ForwardBatcher(ForwardBatcherTest::model, base::newSubManager, 4, "test-forward");
+        NDManager request = base.newSubManager()) {
+      NDArray input = request.ones(new Shape(1, 1, 2, 2));
+      NDList outputs = batcher.forward(input);
+      outputs.forEach(output -> assertSame(request, output.getManager()));
+    }
+  }
+
+  @Test
+  void aFailedPassFailsItsRequestsAndTheNextPassRuns() {
+    RuntimeException broken = new IllegalStateException("CUDA out of memory");
+    List<Integer> calls = new CopyOnWriteArrayList<>();
+    Function<NDArray, NDList> failsOnce = batch -> {
+      calls.add(1);
+      if (calls.size() == 1) {
+        throw broken;
+      }
+      return model(batch);
+    };
+    try (ForwardBatcher batcher = new ForwardBatcher(failsOnce, base::newSubManager, 4, "test-forward");
+        NDManager request = base.newSubManager()) {
+      NDArray input = request.ones(new Shape(1, 1, 2, 2));
+      assertSame(broken, assertThrows(IllegalStateException.class, () -> batcher.forward(input)));
+      assertEquals(4f, batcher.forward(input).get(1).getFloat(0, 0, 0, 0));
+    }
+  }
+
+  @Test
+  void aClosedBatcherRefuses() {
+    ForwardBatcher batcher = new ForwardBatcher(ForwardBatcherTest::model, base::newSubManager, 2, "test-forward");
+    batcher.close();
+    try (NDManager request = base.newSubManager()) {
+      NDArray input = request.ones(new Shape(1, 1, 2, 2));
+      assertEquals("the model was closed",
+          assertThrows(IllegalStateException.class, () -> batcher.forward(input)).getMessage());
+    }
+  }
+
+  @Test
+  void aModelWhoseBatchItemsGetTheirOwnOutputsCanBatch() {
+    assertEquals(Optional.empty(), ForwardBatcher.refusal(ForwardBatcherTest::model, input(0.2f), input(0.7f)));
+  }
+
+  @Test
+  void aModelThatMixesTheBatchCannot() {
+    // As an export whose traced reshape folds the batch: each item's outputs depend on the others.
+    Function<NDArray, NDList> mixing = batch -> new NDList(batch.add(batch.mean()));
+    assertEquals(Optional.of("output 0 of a frame in a batch of 2 depends on the other frame"),
+        ForwardBatcher.refusal(mixing, input(0.2f), input(0.7f)));
+  }
+
+  @Test
+  void aModelWithAFixedBatchCannot() {
+    Function<NDArray, NDList> fixed = batch -> new NDList(batch.sum(new int[] {0}, true));
+    assertEquals(Optional.of("output 0 of a batch of 2 has the shape (1, 1, 2, 2)"),
+        ForwardBatcher.refusal(fixed, input(0.2f), input(0.7f)));
+    Function<NDArray, NDList> firstOnly = batch -> new NDList(batch.get("0:1").repeat(0, batch.getShape().get(0)));
+    assertEquals(Optional.of("output 0 of a frame in a batch of 2 depends on the other frame"),
+        ForwardBatcher.refusal(firstOnly, input(0.2f), input(0.7f)));
+    Function<NDArray, NDList> throwing = batch -> {
+      if (batch.getShape().get(0) != 1) {
+        throw new IllegalArgumentException("shape mismatch");
+      }
+      return new NDList(batch);
+    };
+    assertEquals(Optional.of("a forward pass on a batch of 2 failed: shape mismatch"),
+        ForwardBatcher.refusal(throwing, input(0.2f), input(0.7f)));
+  }
+
+  private NDArray input(float value) {
+    return base.full(new Shape(1, 1, 2, 2), value);
+  }
+
+  private float[] call(ForwardBatcher batcher, float value) {
+    try (NDManager request = base.newSubManager()) {
+      NDList outputs = batcher.forward(request.full(new Shape(1, 1, 2, 2), value));
+      float[] doubled = outputs.get(0).toFloatArray();
+      float[] sum = outputs.get(1).toFloatArray();
+      return new float[] {doubled[0], doubled[1], doubled[2], doubled[3], sum[0]};
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      assertTrue(latch.await(10, TimeUnit.SECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
