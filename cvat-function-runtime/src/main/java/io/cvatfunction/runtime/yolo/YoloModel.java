@@ -36,6 +36,8 @@ public final class YoloModel implements AutoCloseable {
   private final ModelMetadata metadata;
   private final OutputDecoder decoder;
   private final ForwardBatcher batcher; // null: one request per forward pass
+  private volatile Thread batchWarmUp;
+  private volatile boolean closing;
 
   private YoloModel(Model model, ModelMetadata metadata, OutputDecoder decoder, ForwardBatcher batcher) {
     this.model = model;
@@ -53,8 +55,8 @@ public final class YoloModel implements AutoCloseable {
    * Loads a TorchScript file on a device and reads its metadata. Nothing is downloaded: DJL runs in
    * offline mode unless the caller set {@code ai.djl.offline} itself.
    *
-   * @param maxBatch the most concurrent requests one forward pass may take; above 1, only when the export takes
-   *     batches whose frames' outputs do not depend on each other (checked here), else one request per pass
+   * @param maxBatch the most concurrent requests one forward pass may take; above 1, once {@link #warmUp} has
+   *     checked that the export takes batches whose frames' outputs do not depend on each other
    */
   public static YoloModel load(Path file, Device device, int maxBatch) throws IOException, MalformedModelException {
     if (System.getProperty("ai.djl.offline") == null) {
@@ -72,7 +74,8 @@ public final class YoloModel implements AutoCloseable {
       ModelMetadata metadata = ModelMetadata.parse(config);
       YoloModel undecoded = new YoloModel(model, metadata, null, null);
       OutputDecoder decoder = OutputDecoder.of(metadata, undecoded::outputShape);
-      return new YoloModel(model, metadata, decoder, undecoded.batcher(maxBatch, file.getFileName().toString()));
+      return new YoloModel(model, metadata, decoder, maxBatch < 2 ? null
+          : new ForwardBatcher(undecoded::forward, undecoded::newRequestManager, maxBatch, "cvat-forward"));
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       throw e;
@@ -84,9 +87,12 @@ public final class YoloModel implements AutoCloseable {
     return metadata;
   }
 
-  /** The most requests one forward pass takes: 1 unless batching was asked for and the export allows it. */
+  /**
+   * The most requests one forward pass takes now: 1 unless batching was asked for, the export allows it and
+   * {@link #warmUp} has run every batch size.
+   */
   public int maxBatch() {
-    return batcher == null ? 1 : batcher.maxBatch();
+    return batcher == null ? 1 : batcher.limit();
   }
 
   /** A manager for one request's tensors on the model's device; close it when the request is done. */
@@ -118,39 +124,57 @@ public final class YoloModel implements AutoCloseable {
   }
 
   /**
-   * Runs forward passes on a grey input so the first request does not pay for graph optimisation; on a GPU, also
-   * on every batch size the batcher may form (on the CPU a batch costs as much as its frames alone: seconds).
+   * Runs forward passes on a grey input so the first request does not pay for graph optimisation. Batches of
+   * more than one request start once the export has passed the batch check ({@link ForwardBatcher#refusal}) and,
+   * on a GPU, every batch size has run (each new input shape is optimised anew): on a GPU in the background, so
+   * that readiness does not wait for them; on the CPU at once, where a batch costs as much as its frames alone.
    */
   public void warmUp(int passes) {
-    int largest = batcher != null && model.getNDManager().getDevice().isGpu() ? batcher.maxBatch() : 1;
     try (NDManager manager = newRequestManager()) {
       NDArray grey = grey(manager);
-      for (int size = 1; size <= largest; size++) {
-        NDArray batch = size == 1 ? grey : grey.repeat(0, size);
-        for (int i = 0; i < passes; i++) {
-          forward(batch).get(0).toFloatArray();
-        }
+      for (int i = 0; i < passes; i++) {
+        forward(grey).get(0).toFloatArray();
       }
+    }
+    if (batcher == null) {
+      return;
+    }
+    if (!model.getNDManager().getDevice().isGpu()) {
+      openBatches(0);
+    } else if (batchWarmUp == null) {
+      batchWarmUp = new Thread(() -> openBatches(passes), "cvat-batch-warm-up");
+      batchWarmUp.setDaemon(true);
+      batchWarmUp.start();
     }
   }
 
-  /** The batcher for up to {@code maxBatch} requests a pass, or null when the export cannot take batches. */
-  private ForwardBatcher batcher(int maxBatch, String name) {
-    if (maxBatch < 2) {
-      return null;
-    }
-    Optional<String> refusal;
+  /** Checks that the export takes batches, runs each batch size {@code passes} times, then lets batches form. */
+  private void openBatches(int passes) {
+    long start = System.nanoTime();
     try (NDManager manager = newRequestManager()) {
+      NDArray grey = grey(manager);
       NDArray ramp = manager.linspace(0f, 1f, 3 * metadata.inputHeight() * metadata.inputWidth())
           .reshape(1, 3, metadata.inputHeight(), metadata.inputWidth());
-      refusal = ForwardBatcher.refusal(this::forward, grey(manager), ramp);
+      Optional<String> refusal = ForwardBatcher.refusal(this::forward, grey, ramp);
+      if (refusal.isPresent()) {
+        LOG.info("One request per forward pass: {}", refusal.get());
+        return;
+      }
+      for (int size = 2; size <= batcher.maxBatch() && !closing; size++) {
+        NDArray batch = grey.repeat(0, size);
+        for (int i = 0; i < passes && !closing; i++) {
+          forward(batch).get(0).toFloatArray();
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("One request per forward pass: a batch could not run ({})", e.getMessage());
+      return;
     }
-    if (refusal.isPresent()) {
-      LOG.info("One request per forward pass: {}", refusal.get());
-      return null;
+    if (!closing) {
+      batcher.open();
+      LOG.info("Forward passes take up to {} concurrent requests at once (cvat.batch; checked and warmed in {} ms)",
+          batcher.maxBatch(), (System.nanoTime() - start) / 1_000_000);
     }
-    LOG.info("Forward passes take up to {} concurrent requests at once (cvat.batch)", maxBatch);
-    return new ForwardBatcher(this::forward, this::newRequestManager, maxBatch, "cvat-forward-" + name);
   }
 
   private Shape outputShape() {
@@ -166,6 +190,15 @@ public final class YoloModel implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
+    Thread warming = batchWarmUp;
+    if (warming != null) {
+      try {
+        warming.join(); // its pass must end before the model's memory goes: at most one pass, as closing is set
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (batcher != null) {
       batcher.close();
     }

@@ -41,41 +41,59 @@ class ForwardBatcherTest {
 
   @Test
   void requestsThatQueueDuringAPassShareTheNextAndEachGetsItsOwnOutputs() throws Exception {
-    CountDownLatch firstPassRunning = new CountDownLatch(1);
-    CountDownLatch othersQueued = new CountDownLatch(1);
-    List<Long> passes = new CopyOnWriteArrayList<>();
-    Function<NDArray, NDList> slowFirst = batch -> {
-      passes.add(batch.getShape().get(0));
-      if (passes.size() == 1) {
-        firstPassRunning.countDown();
-        await(othersQueued);
-      }
-      return model(batch);
-    };
-    try (ForwardBatcher batcher = new ForwardBatcher(slowFirst, base::newSubManager, 8, "test-forward")) {
-      Future<float[]> first = callers.submit(() -> call(batcher, 1f));
-      assertTrue(firstPassRunning.await(10, TimeUnit.SECONDS));
-      List<Future<float[]>> queued = new ArrayList<>();
-      for (float value : new float[] {2f, 3f, 4f}) {
-        queued.add(callers.submit(() -> call(batcher, value)));
-      }
-      while (batcher.waiting() < 3) {
-        Thread.sleep(5);
-      }
-      othersQueued.countDown();
-
-      assertArrayEquals(new float[] {2f, 2f, 2f, 2f, 4f}, first.get(10, TimeUnit.SECONDS));
-      assertArrayEquals(new float[] {4f, 4f, 4f, 4f, 8f}, queued.get(0).get(10, TimeUnit.SECONDS));
-      assertArrayEquals(new float[] {6f, 6f, 6f, 6f, 12f}, queued.get(1).get(10, TimeUnit.SECONDS));
-      assertArrayEquals(new float[] {8f, 8f, 8f, 8f, 16f}, queued.get(2).get(10, TimeUnit.SECONDS));
-      assertEquals(List.of(1L, 3L), passes);
+    try (ForwardBatcher batcher = new ForwardBatcher(this::recorded, base::newSubManager, 8, "test-forward")) {
+      batcher.open();
+      assertEquals(List.of(1L, 3L), passesWhileTheFirstRuns(batcher));
     }
+  }
+
+  @Test
+  void untilOpenEveryRequestRunsAlone() throws Exception {
+    try (ForwardBatcher batcher = new ForwardBatcher(this::recorded, base::newSubManager, 8, "test-forward")) {
+      assertEquals(1, batcher.limit());
+      assertEquals(List.of(1L, 1L, 1L, 1L), passesWhileTheFirstRuns(batcher));
+    }
+  }
+
+  private final List<Long> passes = new CopyOnWriteArrayList<>();
+  private final CountDownLatch firstPassRunning = new CountDownLatch(1);
+  private final CountDownLatch othersQueued = new CountDownLatch(1);
+
+  /** The stand-in model, recording each pass's batch size; the first pass waits until the test lets it end. */
+  private NDList recorded(NDArray batch) {
+    passes.add(batch.getShape().get(0));
+    if (passes.size() == 1) {
+      firstPassRunning.countDown();
+      await(othersQueued);
+    }
+    return model(batch);
+  }
+
+  /** Four requests, three of them sent while the first one's pass runs; each must get its own outputs. */
+  private List<Long> passesWhileTheFirstRuns(ForwardBatcher batcher) throws Exception {
+    Future<float[]> first = callers.submit(() -> call(batcher, 1f));
+    assertTrue(firstPassRunning.await(10, TimeUnit.SECONDS));
+    List<Future<float[]>> queued = new ArrayList<>();
+    for (float value : new float[] {2f, 3f, 4f}) {
+      queued.add(callers.submit(() -> call(batcher, value)));
+    }
+    while (batcher.waiting() < 3) {
+      Thread.sleep(5);
+    }
+    othersQueued.countDown();
+
+    assertArrayEquals(new float[] {2f, 2f, 2f, 2f, 4f}, first.get(10, TimeUnit.SECONDS));
+    assertArrayEquals(new float[] {4f, 4f, 4f, 4f, 8f}, queued.get(0).get(10, TimeUnit.SECONDS));
+    assertArrayEquals(new float[] {6f, 6f, 6f, 6f, 12f}, queued.get(1).get(10, TimeUnit.SECONDS));
+    assertArrayEquals(new float[] {8f, 8f, 8f, 8f, 16f}, queued.get(2).get(10, TimeUnit.SECONDS));
+    return passes;
   }
 
   @Test
   void theOutputsLiveInTheCallersManager() {
     try (ForwardBatcher batcher = new ForwardBatcher(ForwardBatcherTest::model, base::newSubManager, 4, "test-forward");
         NDManager request = base.newSubManager()) {
+      batcher.open();
       NDArray input = request.ones(new Shape(1, 1, 2, 2));
       NDList outputs = batcher.forward(input);
       outputs.forEach(output -> assertSame(request, output.getManager()));
