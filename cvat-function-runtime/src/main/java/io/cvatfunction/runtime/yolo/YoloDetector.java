@@ -66,6 +66,7 @@ public abstract class YoloDetector implements CvatHandler {
       loaded = new Loaded(model, frames, cvatLabels, polygons);
       model.warmUp(3);
       warmUpRequest();
+      model.startBatching(3);
     } catch (Exception | Error e) {
       loaded = null;
       if (frames != null) {

@@ -55,8 +55,8 @@ public final class YoloModel implements AutoCloseable {
    * Loads a TorchScript file on a device and reads its metadata. Nothing is downloaded: DJL runs in
    * offline mode unless the caller set {@code ai.djl.offline} itself.
    *
-   * @param maxBatch the most concurrent requests one forward pass may take; above 1, once {@link #warmUp} has
-   *     checked that the export takes batches whose frames' outputs do not depend on each other
+   * @param maxBatch the most concurrent requests one forward pass may take; above 1, once {@link #startBatching}
+   *     has checked that the export takes batches whose frames' outputs do not depend on each other
    */
   public static YoloModel load(Path file, Device device, int maxBatch) throws IOException, MalformedModelException {
     if (System.getProperty("ai.djl.offline") == null) {
@@ -89,7 +89,7 @@ public final class YoloModel implements AutoCloseable {
 
   /**
    * The most requests one forward pass takes now: 1 unless batching was asked for, the export allows it and
-   * {@link #warmUp} has run every batch size.
+   * {@link #startBatching} has run every batch size.
    */
   public int maxBatch() {
     return batcher == null ? 1 : batcher.limit();
@@ -123,12 +123,7 @@ public final class YoloModel implements AutoCloseable {
     return model.getBlock().forward(new ParameterStore(batch.getManager(), false), new NDList(batch), false);
   }
 
-  /**
-   * Runs forward passes on a grey input so the first request does not pay for graph optimisation. Batches of
-   * more than one request start once the export has passed the batch check ({@link ForwardBatcher#refusal}) and,
-   * on a GPU, every batch size has run (each new input shape is optimised anew): on a GPU in the background, so
-   * that readiness does not wait for them; on the CPU at once, where a batch costs as much as its frames alone.
-   */
+  /** Runs forward passes on a grey input so the first request does not pay for graph optimisation. */
   public void warmUp(int passes) {
     try (NDManager manager = newRequestManager()) {
       NDArray grey = grey(manager);
@@ -136,6 +131,15 @@ public final class YoloModel implements AutoCloseable {
         forward(grey).get(0).toFloatArray();
       }
     }
+  }
+
+  /**
+   * Lets concurrent requests' passes run as batches once the export has passed the batch check ({@link
+   * ForwardBatcher#refusal}) and, on a GPU, every batch size has run {@code passes} times (each new input shape
+   * is optimised anew, seconds in all): on a GPU in the background, so that readiness does not wait; on the CPU
+   * at once, where a batch costs as much as its frames alone. Call after the warm-up.
+   */
+  public void startBatching(int passes) {
     if (batcher == null) {
       return;
     }
