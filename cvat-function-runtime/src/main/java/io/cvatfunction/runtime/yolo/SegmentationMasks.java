@@ -3,6 +3,7 @@ package io.cvatfunction.runtime.yolo;
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.util.NDImageUtils;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -15,7 +16,6 @@ import org.opencv.core.Mat;
 import org.opencv.core.MatOfPoint;
 import org.opencv.core.MatOfPoint2f;
 import org.opencv.core.Point;
-import org.opencv.core.Rect;
 import org.opencv.core.Scalar;
 import org.opencv.imgproc.Imgproc;
 
@@ -23,9 +23,9 @@ import org.opencv.imgproc.Imgproc;
  * A segmentation model's outputs: its detection head's boxes, their mask coefficients as extra values, and the
  * prototypes as the second output. Instance masks as Ultralytics' predict computes them ({@code process_mask}):
  * mask coefficients times prototypes, cropped to the box, bilinearly upsampled to the model input, thresholded
- * at logit 0 — on the tensors' device. Then, per instance and only around its box, OpenCV traces the outline in
- * the model input and scales it to the frame, as Ultralytics' {@code masks.xy}; CVAT's mask is that outline
- * filled.
+ * at logit 0 — on the tensors' device, which hands the host only each instance's {@link MaskRegion}. Then, per
+ * instance and only in its region, OpenCV traces the outline in the model input and scales it to the frame, as
+ * Ultralytics' {@code masks.xy}; CVAT's mask is that outline filled.
  */
 final class SegmentationMasks implements OutputDecoder {
 
@@ -86,17 +86,20 @@ final class SegmentationMasks implements OutputDecoder {
         .logicalAnd(rows.gte(box.get(":, 1"))).logicalAnd(rows.lt(box.get(":, 3")));
     NDArray cropped = logits.mul(inside.toType(DataType.FLOAT32, false));
     NDArray upsampled = NDImageUtils.resize(cropped.expandDims(3), inputW, inputH, Image.Interpolation.BILINEAR);
-    byte[] binary = upsampled.gt(0f).toType(DataType.UINT8, false).toByteArray();
 
-    int plane = inputW * inputH;
-    Mat input = new Mat(inputH, inputW, CvType.CV_8UC1);
-    try {
-      for (int i = 0; i < n; i++) {
-        input.put(0, 0, binary, i * plane, plane);
-        masks[i] = instanceMask(input, boxes.boxes(), frameBoxes, i, letterBox);
-      }
-    } finally {
-      input.release();
+    // Only each box's neighbourhood holds its instance's pixels (crop_mask zeroed the rest): only those regions
+    // are thresholded and cross to the host, in one copy.
+    MaskRegion[] regions = new MaskRegion[n];
+    NDList pieces = new NDList(n);
+    for (int i = 0; i < n; i++) {
+      regions[i] = MaskRegion.around(boxes.boxes(), i, inputW, inputH);
+      pieces.add(upsampled.get(regions[i].of(i)).flatten());
+    }
+    byte[] binary = NDArrays.concat(pieces).gt(0f).toType(DataType.UINT8, false).toByteArray();
+    int offset = 0;
+    for (int i = 0; i < n; i++) {
+      masks[i] = instanceMask(binary, offset, regions[i], frameBoxes, i, letterBox);
+      offset += regions[i].size();
     }
     return masks;
   }
@@ -105,8 +108,11 @@ final class SegmentationMasks implements OutputDecoder {
    * Maps instance {@code i}'s input-space mask (0/1) to the frame as Ultralytics reports it ({@code masks.xy}):
    * its outer contours traced in the model input, scaled to the frame ({@code scale_coords}), then filled
    * inside the instance's box for CVAT's mask.
+   *
+   * @param binary the regions' pixels, row-major, one region after another
+   * @param offset where instance {@code i}'s region starts in {@code binary}
    */
-  private static InstanceMask instanceMask(Mat input, float[] inputBoxes, float[] frameBoxes, int i,
+  private static InstanceMask instanceMask(byte[] binary, int offset, MaskRegion region, float[] frameBoxes, int i,
       LetterBox letterBox) {
     // The crop's first and last pixels: a box (and an outline) may end on the frame's edge, x = width, past them.
     int frameW = letterBox.srcWidth();
@@ -116,17 +122,14 @@ final class SegmentationMasks implements OutputDecoder {
     int right = Math.max(left, clamp((int) Math.ceil(frameBoxes[4 * i + 2]) - 1, frameW - 1));
     int bottom = Math.max(top, clamp((int) Math.ceil(frameBoxes[4 * i + 3]) - 1, frameH - 1));
 
-    // Only the box's neighbourhood of the input holds this instance's pixels (crop_mask zeroed the rest).
-    int x0 = clamp((int) Math.floor(inputBoxes[4 * i]) - 2, input.cols() - 1);
-    int y0 = clamp((int) Math.floor(inputBoxes[4 * i + 1]) - 2, input.rows() - 1);
-    int x1 = clamp((int) Math.ceil(inputBoxes[4 * i + 2]) + 2, input.cols());
-    int y1 = clamp((int) Math.ceil(inputBoxes[4 * i + 3]) + 2, input.rows());
-    Mat region = input.submat(new Rect(x0, y0, Math.max(1, x1 - x0), Math.max(1, y1 - y0)));
+    Mat pixels = new Mat(region.height(), region.width(), CvType.CV_8UC1);
+    pixels.put(0, 0, binary, offset, region.size());
     List<MatOfPoint> contours = new ArrayList<>();
     Mat hierarchy = new Mat();
-    Imgproc.findContours(region, contours, hierarchy, Imgproc.RETR_EXTERNAL, Imgproc.CHAIN_APPROX_SIMPLE, new Point(x0, y0));
+    Imgproc.findContours(pixels, contours, hierarchy, Imgproc.RETR_EXTERNAL, Imgproc.CHAIN_APPROX_SIMPLE,
+        new Point(region.x(), region.y()));
     hierarchy.release();
-    region.release();
+    pixels.release();
 
     List<Point[]> outlines = new ArrayList<>();
     MatOfPoint2f largest = null;
