@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The segmentation request's postprocess stage — heads, NMS, instance masks and their CVAT shapes, everything
@@ -33,7 +34,8 @@ public final class SegmentationPostprocessBenchmark {
   public static void main(String[] args) throws Exception {
     String device = System.getProperty("cvat.device", "cpu");
     RequestBenchmark.Seg detector = new RequestBenchmark.Seg();
-    detector.load(new HandlerOptions(device, Optional.empty(), HandlerOptions.DEFAULT_MAX_IMAGE_PIXELS, "auto"));
+    detector.load(new HandlerOptions(device, Optional.empty(), HandlerOptions.DEFAULT_MAX_IMAGE_PIXELS, "auto", 1,
+        OptionalInt.empty()));
     byte[] body = ("{\"image\": \"" + Base64.getEncoder().encodeToString(Fixtures.frame("000.jpg"))
         + "\", \"threshold\": 0.5}").getBytes(StandardCharsets.US_ASCII);
     int shapes = ((List<?>) detector.handle(body, new RequestTrace())).size();
