@@ -50,6 +50,7 @@ final class ForwardBatcher implements AutoCloseable {
    * @param forward the model's forward pass on a batch {@code (n, 3, h, w)}; every output's first dimension is n
    * @param scopes a new manager on the model's device, for a batch's own tensors
    * @param maxBatch the most inputs one pass takes once {@link #open}
+   * @param name the name of the thread that runs the passes
    */
   ForwardBatcher(Function<NDArray, NDList> forward, Supplier<NDManager> scopes, int maxBatch, String name) {
     if (maxBatch < 2) {
