@@ -19,9 +19,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,7 +41,7 @@ import java.util.concurrent.Future;
  * (per phase, at least 25 per client; default 200), {@code bench.frame} (a fixture frame, default
  * {@code 000.jpg}), {@code bench.loadSeconds} (a sustained load with the most clients after the phases, default
  * 0), {@code bench.workers} (the function's workers, default the most clients), {@code cvat.device} (default
- * {@code cpu}), {@code cvat.decoder} (default {@code auto}), {@code cvat.batch} (default the workers on a GPU, 1 on the CPU).
+ * {@code cpu}), {@code cvat.decoder} (default {@code auto}), {@code cvat.batch} (default: the runtime's).
  */
 public final class RequestBenchmark {
 
@@ -80,9 +82,10 @@ public final class RequestBenchmark {
     };
     int mostClients = Arrays.stream(phases).max().orElse(1);
     String workers = Integer.toString(Integer.getInteger("bench.workers", mostClients));
-    Map<String, String> settings = Map.of("cvat.host", "127.0.0.1", "cvat.port", "0", "cvat.healthPort", "0",
-        "cvat.device", device, "cvat.decoder", System.getProperty("cvat.decoder", "auto"),
-        "cvat.workers", workers, "cvat.batch", System.getProperty("cvat.batch", device.equals("cpu") ? "1" : workers));
+    Map<String, String> settings = new HashMap<>(Map.of("cvat.host", "127.0.0.1", "cvat.port", "0",
+        "cvat.healthPort", "0", "cvat.device", device, "cvat.decoder", System.getProperty("cvat.decoder", "auto"),
+        "cvat.workers", workers));
+    Optional.ofNullable(System.getProperty("cvat.batch")).ifPresent(batch -> settings.put("cvat.batch", batch));
 
     long start = System.nanoTime();
     ServerSettings resolved = ServerSettings.resolve(detector.getClass(), ProcessorConfig.empty(), settings::get);
@@ -95,7 +98,8 @@ public final class RequestBenchmark {
       byte[] body = ("{\"image\": \"" + Base64.getEncoder().encodeToString(frame) + "\", \"threshold\": 0.5}")
           .getBytes(StandardCharsets.US_ASCII);
       System.out.printf("%nmodel %s, frame %s (%d bytes), device %s, decoder %s, %s workers, batches up to %s%n",
-          modelName, frameName, frame.length, device, settings.get("cvat.decoder"), workers, settings.get("cvat.batch"));
+          modelName, frameName, frame.length, device, settings.get("cvat.decoder"), workers,
+          resolved.handlerOptions().maxBatch(!device.equals("cpu")));
       System.out.printf("start -> ready (in-process: libraries, model, warm-up): %.0f ms%n", readyMs);
       try (KeepAliveClient client = new KeepAliveClient(server.port(), body)) {
         System.out.printf("first request after ready: %.1f ms%n", check(client.send()).millis());

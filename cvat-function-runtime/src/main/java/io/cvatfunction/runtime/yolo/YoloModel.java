@@ -46,11 +46,6 @@ public final class YoloModel implements AutoCloseable {
     this.batcher = batcher;
   }
 
-  /** Loads a TorchScript file on a device for one request per forward pass; see {@link #load(Path, Device, int)}. */
-  public static YoloModel load(Path file, Device device) throws IOException, MalformedModelException {
-    return load(file, device, 1);
-  }
-
   /**
    * Loads a TorchScript file on a device and reads its metadata. Nothing is downloaded: DJL runs in
    * offline mode unless the caller set {@code ai.djl.offline} itself.
