@@ -14,7 +14,7 @@ public final class RequestTrace {
   public enum Stage {
     /** Reading the body from the connection, after the headers. */
     RECEIVE,
-    /** Waiting for a worker. */
+    /** Waiting for a request thread, then for a worker. */
     QUEUE,
     /** JSON parsing and base64 decoding of the body. */
     BODY,
@@ -40,9 +40,13 @@ public final class RequestTrace {
 
   /** Charges the time since the last lap to {@code stage}. */
   public void lap(Stage stage) {
-    long now = System.nanoTime();
-    nanos.merge(stage, now - last, Long::sum);
-    last = now;
+    lap(stage, System.nanoTime());
+  }
+
+  /** Charges the time from the last lap to {@code nanoTime} (a {@link System#nanoTime} reading) to {@code stage}. */
+  public void lap(Stage stage, long nanoTime) {
+    nanos.merge(stage, nanoTime - last, Long::sum);
+    last = nanoTime;
   }
 
   /** Milliseconds per stage, in stage order. */

@@ -110,7 +110,7 @@ final class TriggerEndpoint implements HttpHandler {
     }
     byte[] body = receivedBody(exchange);
     RequestTrace trace = exchange.getAttachment(TRACE);
-    trace.lap(Stage.RECEIVE);
+    trace.lap(Stage.RECEIVE, exchange.getAttachment(BodyReceiver.RECEIVED_AT));
     try {
       return workers.run(() -> run(body, trace));
     } catch (WorkerPool.NoWorkerAvailable e) {

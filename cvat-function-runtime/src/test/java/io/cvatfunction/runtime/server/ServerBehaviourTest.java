@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Nuclio's processor semantics: readiness, workers, timeouts, limits, and a server no request can stop. */
@@ -90,6 +95,36 @@ class ServerBehaviourTest {
       handler.release.countDown();
       assertEquals(200, busy.get().statusCode());
       assertEcho(fixture, "after");
+    }
+  }
+
+  /** Server-Timing charges a slow upload to {@code receive} and the wait for the one busy worker to {@code queue}. */
+  @Test
+  void theStagesSayWhereTheTimeWent() throws Exception {
+    ScriptedHandler handler = ScriptedHandler.loaded();
+    try (ServerFixture fixture = ServerFixture.ready(handler);
+        Socket socket = new Socket("127.0.0.1", fixture.server().port())) {
+      CompletableFuture<HttpResponse<String>> busy =
+          CompletableFuture.supplyAsync(() -> fixture.post("hold".getBytes()));
+      assertTrue(handler.holding.await(10, TimeUnit.SECONDS), "the first request holds the only worker");
+      OutputStream out = socket.getOutputStream();
+      out.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nsl".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Thread.sleep(300); // half the body, then a pause: receive
+      out.write("ow".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Thread.sleep(150); // the body is in, the worker still busy: queue (the availability timeout is 300 ms)
+      handler.release.countDown();
+      String head = WriteFirstClient.head(socket.getInputStream());
+      assertTrue(head.startsWith("HTTP/1.1 200"), head);
+      Matcher receive = Pattern.compile("receive;dur=([0-9.]+)").matcher(head);
+      Matcher queue = Pattern.compile("queue;dur=([0-9.]+)").matcher(head);
+      assertTrue(receive.find() && queue.find(), head);
+      double receiveMs = Double.parseDouble(receive.group(1));
+      double queueMs = Double.parseDouble(queue.group(1));
+      assertTrue(receiveMs >= 280, "receive " + receiveMs + " ms, the body took 300 ms to arrive");
+      assertTrue(queueMs >= 130 && queueMs < 300, "queue " + queueMs + " ms, the worker was busy for 150 ms more");
+      assertEquals(200, busy.get().statusCode());
     }
   }
 

@@ -21,6 +21,19 @@ final class WriteFirstClient {
 
   private WriteFirstClient() {}
 
+  /** Reads an answer's status line and headers, up to the blank line. */
+  static String head(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("the connection closed after " + head.size() + " bytes of the answer: " + head);
+      }
+      head.write(b);
+    }
+    return head.toString(StandardCharsets.US_ASCII);
+  }
+
   /** POSTs {@code body} to {@code /} with a Content-Length, or chunked; {@code headers} end with CRLF each. */
   static Answer post(int port, byte[] body, boolean chunked, String headers) throws IOException {
     try (Socket socket = new Socket()) {
@@ -51,15 +64,7 @@ final class WriteFirstClient {
 
   /** Reads one answer with a Content-Length. */
   static Answer read(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("the connection closed after " + head.size() + " bytes of the answer: " + head);
-      }
-      head.write(b);
-    }
-    String[] lines = head.toString(StandardCharsets.US_ASCII).split("\r\n");
+    String[] lines = head(in).split("\r\n");
     int status = Integer.parseInt(lines[0].substring(9, 12));
     String contentType = "";
     int length = 0;
