@@ -176,12 +176,19 @@ class ProcessorConfigTest {
   }
 
   @Test
-  void batchesAsManyAsTheWorkersOnAGpuOneOnTheCpuUnlessSet() {
+  void batchesAsManyAsTheWorkersUpToEightOnAGpuOneOnTheCpuUnlessSet() {
     ProcessorConfig nuclio = new ProcessorConfig(Optional.of(4), Optional.empty(), Optional.empty(),
         Optional.empty(), Optional.empty());
     HandlerOptions byDefault = ServerSettings.resolve(Annotated.class, nuclio, name -> null).handlerOptions();
     assertEquals(4, byDefault.maxBatch(true));
     assertEquals(1, byDefault.maxBatch(false));
+    HandlerOptions sixteen = ServerSettings.resolve(Annotated.class, nuclio, Map.of("cvat.workers", "16")::get)
+        .handlerOptions();
+    assertEquals(8, sixteen.maxBatch(true));
+    assertEquals(1, sixteen.maxBatch(false));
+    HandlerOptions sixteenSet = ServerSettings.resolve(Annotated.class, nuclio,
+        Map.of("cvat.workers", "16", "cvat.batch", "16")::get).handlerOptions();
+    assertEquals(16, sixteenSet.maxBatch(true));
 
     HandlerOptions set = ServerSettings.resolve(Annotated.class, nuclio, Map.of("cvat.batch", "3")::get)
         .handlerOptions();
