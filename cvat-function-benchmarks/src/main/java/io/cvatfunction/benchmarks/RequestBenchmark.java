@@ -13,6 +13,7 @@ import io.cvatfunction.runtime.yolo.ModelMetadata;
 import io.cvatfunction.runtime.yolo.YoloDetector;
 import io.cvatfunction.runtime.yolo.YoloModel;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,10 +108,12 @@ public final class RequestBenchmark {
           check(client.send());
         }
       }
+      awaitBatches(detector.yolo(), resolved.handlerOptions().maxBatch(!device.equals("cpu")), start);
       gpuMemory("after warm-up");
       for (int clients : phases) {
         report(clients, run(server.port(), body, clients, Math.max(requests, 25 * clients), 0));
       }
+      gpuMemory("after the phases");
       List<Double> forward = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
         forward.add(forwardMillis(detector.yolo()));
@@ -126,6 +129,16 @@ public final class RequestBenchmark {
     System.exit(0);
   }
 
+  /** Waits until the model takes batches of {@code wanted} (checked and warmed after readiness), up to a minute. */
+  private static void awaitBatches(YoloModel yolo, int wanted, long start) throws InterruptedException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (yolo.maxBatch() < wanted && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    System.out.printf("batches of up to %d from %.0f ms after the start (wanted %d)%n", yolo.maxBatch(),
+        (System.nanoTime() - start) / 1e6, wanted);
+  }
+
   /** One forward pass on a letterbox-grey input, timed through the seam {@code predict} runs it by. */
   private static double forwardMillis(YoloModel yolo) {
     try (NDManager manager = yolo.newRequestManager()) {
@@ -139,12 +152,13 @@ public final class RequestBenchmark {
     }
   }
 
-  private record Phase(List<KeepAliveClient.Answer> answers, double seconds) {}
+  private record Phase(List<KeepAliveClient.Answer> answers, double seconds, double cores) {}
 
   /** {@code clients} connections send {@code total} requests between them, or for {@code seconds} when > 0. */
   private static Phase run(int port, byte[] body, int clients, int total, int seconds) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     List<Future<List<KeepAliveClient.Answer>>> futures = new ArrayList<>();
+    long cpuStart = processCpuNanos();
     long start = System.nanoTime();
     long deadline = seconds > 0 ? start + seconds * 1_000_000_000L : Long.MAX_VALUE;
     for (int c = 0; c < clients; c++) {
@@ -164,8 +178,9 @@ public final class RequestBenchmark {
       all.addAll(future.get());
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
+    double cores = (processCpuNanos() - cpuStart) / 1e9 / elapsed;
     pool.shutdown();
-    return new Phase(all, elapsed);
+    return new Phase(all, elapsed, cores);
   }
 
   private static KeepAliveClient.Answer check(KeepAliveClient.Answer answer) {
@@ -177,9 +192,9 @@ public final class RequestBenchmark {
 
   private static void report(int clients, Phase phase) {
     List<Double> totals = phase.answers().stream().map(KeepAliveClient.Answer::millis).toList();
-    System.out.printf("%n%2d client%s: p50 %.2f ms, p90 %.2f, p99 %.2f; %.1f req/s (%d requests, all 200)%n",
-        clients, clients == 1 ? " " : "s", percentile(totals, 50), percentile(totals, 90), percentile(totals, 99),
-        phase.answers().size() / phase.seconds(), phase.answers().size());
+    System.out.printf("%n%2d client%s: p50 %.2f ms, p90 %.2f, p99 %.2f; %.1f req/s (%d requests, all 200);"
+        + " %.1f cores busy%n", clients, clients == 1 ? " " : "s", percentile(totals, 50), percentile(totals, 90),
+        percentile(totals, 99), phase.answers().size() / phase.seconds(), phase.answers().size(), phase.cores());
     Set<String> stages = new LinkedHashSet<>();
     phase.answers().forEach(a -> stages.addAll(a.stages().keySet()));
     StringBuilder split = new StringBuilder("    server stages (medians, ms):");
@@ -191,6 +206,12 @@ public final class RequestBenchmark {
         .map(a -> a.stages().values().stream().reduce(0.0, Double::sum)).toList(), 50);
     split.append(String.format("; sum %.2f, outside the stages %.2f", server, percentile(totals, 50) - server));
     System.out.println(split);
+  }
+
+  /** CPU time of this process, the server's and the clients' threads together. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** Prints this process's GPU memory as nvidia-smi reports it, when there is one. */
