@@ -4,7 +4,8 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Times the stages of one request. Not thread-safe: a request runs on one worker thread.
+ * Times the stages of one request. Not thread-safe: one thread at a time uses it (the I/O thread that starts it,
+ * then the request thread, then the worker), each handing it on to the next.
  *
  * <p>Each {@link #lap} charges the time since the previous lap (or the start) to a stage.
  */

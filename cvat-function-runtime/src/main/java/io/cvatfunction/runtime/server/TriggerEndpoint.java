@@ -166,7 +166,8 @@ final class TriggerEndpoint implements HttpHandler {
   private static String serverTiming(Map<Stage, Double> stages) {
     StringJoiner header = new StringJoiner(", ");
     stages.forEach((stage, ms) ->
-        header.add(stage.name().toLowerCase(java.util.Locale.ROOT) + ";dur=" + String.format("%.3f", ms)));
+        header.add(stage.name().toLowerCase(java.util.Locale.ROOT) + ";dur="
+            + String.format(java.util.Locale.ROOT, "%.3f", ms))); // a decimal point whatever the default locale
     return header.toString();
   }
 

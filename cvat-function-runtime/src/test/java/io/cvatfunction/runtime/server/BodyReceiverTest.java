@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link BodyReceiver} on a real Undertow on loopback, with small limits: 1 KiB taken, up to 64 KiB of a refused
- * body read to its end, within 1 s. The handler answers 200 with the body's size, or 413.
+ * body read to its end, within 1 s. The handler answers 200 with the body's size and hash, 413, or 400 with the
+ * failure.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BodyReceiverTest {
@@ -96,6 +97,7 @@ class BodyReceiverTest {
       body[i] = (byte) (i * 31 + i / 256);
     }
     try (Socket socket = open()) {
+      socket.setTcpNoDelay(true); // each piece its own segment: the reader resumes between them
       OutputStream out = socket.getOutputStream();
       for (int request = 0; request < 2; request++) {
         out.write(head("Content-Length: " + body.length));
@@ -107,6 +109,32 @@ class BodyReceiverTest {
         WriteFirstClient.Answer answer = WriteFirstClient.read(socket.getInputStream());
         assertEquals(200, answer.status(), answer.body());
         assertEquals(taken(body), answer.body(), "request " + request);
+      }
+    }
+  }
+
+  /** A client that waits for {@code 100 Continue} before a body within the limit gets it, then its answer. */
+  @Test
+  void aClientWaitingFor100ContinueWithinTheLimitGetsItThenItsAnswer() throws IOException {
+    byte[] body = filled(LIMIT);
+    for (String framing : new String[] {"Content-Length: " + LIMIT, "Transfer-Encoding: chunked"}) {
+      try (Socket socket = open()) {
+        OutputStream out = socket.getOutputStream();
+        out.write(head(framing + "\r\nExpect: 100-continue"));
+        out.flush();
+        String interim = WriteFirstClient.head(socket.getInputStream());
+        assertTrue(interim.startsWith("HTTP/1.1 100 Continue"), framing + ": " + interim);
+        if (framing.startsWith("Content-Length")) {
+          out.write(body);
+        } else {
+          out.write((Integer.toHexString(LIMIT) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.write(body);
+          out.write("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.flush();
+        WriteFirstClient.Answer answer = WriteFirstClient.read(socket.getInputStream());
+        assertEquals(200, answer.status(), framing + ": " + answer.body());
+        assertEquals(taken(body), answer.body(), framing);
       }
     }
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cvatfunction.runtime.CvatFunction;
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -11,12 +12,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Nuclio's processor semantics: readiness, workers, timeouts, limits, and a server no request can stop. */
 class ServerBehaviourTest {
@@ -98,34 +101,53 @@ class ServerBehaviourTest {
     }
   }
 
-  /** Server-Timing charges a slow upload to {@code receive} and the wait for the one busy worker to {@code queue}. */
+  /** {@link ScriptedHandler} whose requests may wait 5 s for its one worker. */
+  @CvatFunction(name = "patient", description = "test handler", model = "none", workers = 1,
+      workerAvailabilityTimeoutMillis = 5_000)
+  static final class PatientHandler extends ScriptedHandler {}
+
+  /**
+   * Server-Timing charges a slow upload to {@code receive} and the wait for the one busy worker to {@code queue},
+   * with a decimal point in any default locale.
+   */
   @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void theStagesSayWhereTheTimeWent() throws Exception {
-    ScriptedHandler handler = ScriptedHandler.loaded();
+    PatientHandler handler = new PatientHandler();
+    handler.loadGate.countDown();
+    Locale before = Locale.getDefault();
+    Locale.setDefault(Locale.GERMANY);
     try (ServerFixture fixture = ServerFixture.ready(handler);
         Socket socket = new Socket("127.0.0.1", fixture.server().port())) {
+      socket.setSoTimeout(10_000);
       CompletableFuture<HttpResponse<String>> busy =
           CompletableFuture.supplyAsync(() -> fixture.post("hold".getBytes()));
       assertTrue(handler.holding.await(10, TimeUnit.SECONDS), "the first request holds the only worker");
       OutputStream out = socket.getOutputStream();
       out.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nsl".getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      Thread.sleep(300); // half the body, then a pause: receive
+      Thread.sleep(1_000); // half the body, then a pause: receive
       out.write("ow".getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      Thread.sleep(150); // the body is in, the worker still busy: queue (the availability timeout is 300 ms)
+      Thread.sleep(600); // the body is in, the worker still busy: queue
       handler.release.countDown();
       String head = WriteFirstClient.head(socket.getInputStream());
       assertTrue(head.startsWith("HTTP/1.1 200"), head);
-      Matcher receive = Pattern.compile("receive;dur=([0-9.]+)").matcher(head);
-      Matcher queue = Pattern.compile("queue;dur=([0-9.]+)").matcher(head);
-      assertTrue(receive.find() && queue.find(), head);
-      double receiveMs = Double.parseDouble(receive.group(1));
-      double queueMs = Double.parseDouble(queue.group(1));
-      assertTrue(receiveMs >= 280, "receive " + receiveMs + " ms, the body took 300 ms to arrive");
-      assertTrue(queueMs >= 130 && queueMs < 300, "queue " + queueMs + " ms, the worker was busy for 150 ms more");
-      assertEquals(200, busy.get().statusCode());
+      double receiveMs = stage(head, "receive");
+      double queueMs = stage(head, "queue");
+      assertTrue(receiveMs >= 700, "receive " + receiveMs + " ms, the body took 1,000 ms to arrive");
+      assertTrue(queueMs >= 350 && queueMs < 1_000, "queue " + queueMs + " ms, the worker was busy for 600 ms more");
+      assertEquals(200, busy.get(10, TimeUnit.SECONDS).statusCode());
+    } finally {
+      Locale.setDefault(before);
     }
+  }
+
+  /** A stage's milliseconds in a Server-Timing header, written with a decimal point and three decimals. */
+  private static double stage(String head, String name) {
+    Matcher stage = Pattern.compile(name + ";dur=([0-9]+\\.[0-9]{3})(,|\\r)").matcher(head);
+    assertTrue(stage.find(), "no " + name + " stage in " + head);
+    return Double.parseDouble(stage.group(1));
   }
 
   @Test
