@@ -103,7 +103,9 @@ public final class YoloModel implements AutoCloseable {
    * @param trace stage timings
    */
   public List<Detection> predict(ModelInput input, float threshold, RequestTrace trace) {
-    NDList outputs = batcher == null ? forward(input.batch()) : batcher.forward(input.batch());
+    // Through the batcher's thread only once batches form: until then, and for an export that refuses them, a
+    // hand-off per request for nothing, and one thread where the workers could launch their passes side by side.
+    NDList outputs = maxBatch() > 1 ? batcher.forward(input.batch()) : forward(input.batch());
     trace.lap(Stage.FORWARD);
     List<Detection> detections = decoder.decode(outputs, input.letterBox(), threshold);
     trace.lap(Stage.POSTPROCESS);
@@ -157,6 +159,7 @@ public final class YoloModel implements AutoCloseable {
       Optional<String> refusal = ForwardBatcher.refusal(this::forward, grey, ramp);
       if (refusal.isPresent()) {
         LOG.info("One request per forward pass: {}", refusal.get());
+        batcher.close(); // never opened: no request uses it
         return;
       }
       for (int size = 2; size <= batcher.maxBatch() && !closing; size++) {
@@ -167,6 +170,7 @@ public final class YoloModel implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       LOG.warn("One request per forward pass: a batch could not run ({})", e.getMessage());
+      batcher.close();
       return;
     }
     if (!closing) {
