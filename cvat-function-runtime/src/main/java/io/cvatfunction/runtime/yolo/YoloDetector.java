@@ -22,6 +22,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
@@ -51,6 +53,13 @@ public abstract class YoloDetector implements CvatHandler {
     Path file = ModelSource.resolve(reference, getClass().getClassLoader());
     Device device = Devices.select(options.device());
     YoloModel model = YoloModel.load(file, device, options.maxBatch(device.isGpu()));
+    // The first passes optimise the graph (2 s for yolo26n on an H200) while the frame path is made and tested:
+    // both are CPU work that the start waits for.
+    CompletableFuture<Void> warmUp = CompletableFuture.runAsync(() -> model.warmUp(3), task -> {
+      Thread warming = new Thread(task, "cvat-warm-up");
+      warming.setDaemon(true);
+      warming.start();
+    });
     FramePreprocessor frames = null;
     try {
       List<String> names = model.metadata().names();
@@ -63,16 +72,20 @@ public abstract class YoloDetector implements CvatHandler {
         frames = FramePreprocessor.create(new FrameDecoder(options.maxImagePixels()), model.metadata().inputWidth(),
             model.metadata().inputHeight(), options.decoder(), manager);
       }
+      warmUp.join();
       loaded = new Loaded(model, frames, cvatLabels, polygons);
-      model.warmUp(3);
       warmUpRequest();
       model.startBatching(3);
     } catch (Exception | Error e) {
       loaded = null;
+      warmUp.handle((passed, failed) -> null).join(); // its passes end before the model's memory goes
       if (frames != null) {
         frames.close();
       }
       model.close();
+      if (e instanceof CompletionException wrapped && wrapped.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
       throw e;
     }
   }
