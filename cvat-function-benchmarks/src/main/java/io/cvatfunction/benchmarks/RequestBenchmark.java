@@ -12,7 +12,6 @@ import io.cvatfunction.runtime.server.ServerSettings;
 import io.cvatfunction.runtime.yolo.ModelMetadata;
 import io.cvatfunction.runtime.yolo.YoloDetector;
 import io.cvatfunction.runtime.yolo.YoloModel;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -109,11 +108,11 @@ public final class RequestBenchmark {
         }
       }
       awaitBatches(detector.yolo(), resolved.handlerOptions().maxBatch(!device.equals("cpu")), start);
-      gpuMemory("after warm-up");
+      GpuMemory.print("after warm-up");
       for (int clients : phases) {
         report(clients, run(server.port(), body, clients, Math.max(requests, 25 * clients), 0));
       }
-      gpuMemory("after the phases");
+      GpuMemory.print("after the phases");
       List<Double> forward = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
         forward.add(forwardMillis(detector.yolo()));
@@ -123,7 +122,7 @@ public final class RequestBenchmark {
         Phase load = run(server.port(), body, mostClients, Integer.MAX_VALUE, loadSeconds);
         System.out.printf("%nsustained load, %d clients for %d s:", mostClients, loadSeconds);
         report(mostClients, load);
-        gpuMemory("after the sustained load");
+        GpuMemory.print("after the sustained load");
       }
     }
     System.exit(0);
@@ -212,22 +211,6 @@ public final class RequestBenchmark {
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
-  }
-
-  /** Prints this process's GPU memory as nvidia-smi reports it, when there is one. */
-  private static void gpuMemory(String when) {
-    try {
-      Process smi = new ProcessBuilder("nvidia-smi", "--query-compute-apps=pid,used_memory", "--format=csv,noheader")
-          .redirectErrorStream(true).start();
-      String pid = Long.toString(ProcessHandle.current().pid());
-      String mine = new String(smi.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
-          .filter(line -> line.startsWith(pid + ",")).findFirst()
-          .map(line -> line.substring(line.indexOf(',') + 1).trim()).orElse("not listed");
-      smi.waitFor();
-      System.out.printf("GPU memory %s: %s%n", when, mine);
-    } catch (IOException | InterruptedException noGpu) {
-      // no nvidia-smi: a CPU run
-    }
   }
 
   private static double percentile(List<Double> values, double p) {

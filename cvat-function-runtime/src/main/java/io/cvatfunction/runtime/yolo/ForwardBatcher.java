@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  *
  * <p>The limit starts at 1 and rises to {@code maxBatch} with {@link #open}, once the caller has checked the
  * model ({@link #refusal}) and run every batch size (a new input shape makes the TorchScript executor optimise
- * the graph again).
+ * the graph again); for a model that refuses batches it stays 1, and this thread still runs every pass.
  */
 final class ForwardBatcher implements AutoCloseable {
 
