@@ -1,14 +1,14 @@
 package io.cvatfunction.runtime.yolo;
 
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The cuBLAS workspace of each thread. libtorch gives every thread that runs a matrix product on a GPU its own
  * cuBLAS handle and workspace, sized by {@code CUBLAS_WORKSPACE_CONFIG}; on a Hopper GPU its default measured 100
- * to 150 MiB a thread on an H200. Every worker runs a segmentation model's mask product, and before batches open
- * every worker runs yolo26n's attention: with 16 workers 4.4 and 4.0 GiB, against 2.2 and 1.7 GiB with PyTorch's
- * default for the GPUs before Hopper, 8 MiB, at the same request times.
+ * to 150 MiB a thread on an H200. Every worker runs a segmentation model's mask product: with 16 workers 4.4 GiB,
+ * against 2.2 GiB with PyTorch's default for the GPUs before Hopper, 8 MiB, at the same request times.
  */
 final class CublasWorkspace {
 
@@ -25,11 +25,17 @@ final class CublasWorkspace {
    * Sizes the workspace unless the process was given {@value #VARIABLE}. libtorch reads it once, at the first
    * matrix product on a GPU: call this before the model runs.
    *
-   * @return the setting in force
+   * @return the setting in force, or empty where the environment could not be read (libtorch's default then)
    */
-  static String limit() {
-    String setting = NativeEnvironment.setIfAbsent(VARIABLE, PER_THREAD);
-    LOG.debug("cuBLAS workspace per thread: {}={}", VARIABLE, setting);
-    return setting;
+  static Optional<String> limit() {
+    try {
+      String setting = NativeEnvironment.setIfAbsent(VARIABLE, PER_THREAD);
+      LOG.debug("cuBLAS workspace per thread: {}={}", VARIABLE, setting);
+      return Optional.of(setting);
+    } catch (LinkageError | RuntimeException e) {
+      LOG.warn("{} could not be set ({}): each thread that runs a matrix product keeps libtorch's default cuBLAS"
+          + " workspace", VARIABLE, e.toString());
+      return Optional.empty();
+    }
   }
 }
