@@ -86,20 +86,22 @@ void checkBuiltWithoutModel(File projectDir, String className) {
 }
 
 /**
- * The newcomer's next step: the model goes in as best.torchscript with two of the sample's frames, and
- * `mvn verify` tests the detector on them, every test run, none skipped. Returns the generated function-gpu.yaml.
+ * The newcomer's next step: the model goes in as best.torchscript with two frames (the sample's, or a fixture set's
+ * of the model's task), and `mvn verify` tests the detector on them, every test run, none skipped. Returns the
+ * generated function-gpu.yaml.
  *
  * @param model the model file, relative to this repository's root
+ * @param frames the folder of the frames 000.jpg and 009.jpg, relative to this repository's root
  */
-def buildWithModel(File projectDir, String packagePath, String className, String model) {
+def buildWithModel(File projectDir, String packagePath, String className, String model,
+    String frames = 'samples/shapes-detector/src/test/resources/frames') {
   File root = repositoryRoot(projectDir)
-  File sample = new File(root, 'samples/shapes-detector/src')
   File models = new File(projectDir, 'src/main/resources/models')
   models.mkdirs()
   Files.copy(new File(root, model).toPath(), new File(models, 'best.torchscript').toPath(),
       StandardCopyOption.REPLACE_EXISTING)
   ['000.jpg', '009.jpg'].each {
-    Files.copy(new File(sample, "test/resources/frames/${it}").toPath(),
+    Files.copy(new File(root, "${frames}/${it}").toPath(),
         new File(projectDir, "src/test/resources/frames/${it}").toPath(), StandardCopyOption.REPLACE_EXISTING)
   }
 
@@ -123,10 +125,49 @@ def buildWithModel(File projectDir, String packagePath, String className, String
 }
 
 /** The labels of a generated spec, each with the confidence attribute the generated class declares. */
-void checkLabels(spec, String type) {
+void checkLabels(spec, String type, List<String> names = ['circle', 'square', 'triangle']) {
   def confidence = [[name: 'confidence', input_type: 'number', values: ['0', '100', '1'], default_value: '0']]
   def labels = new JsonSlurper().parseText(spec.metadata.annotations.spec)
-  assert labels == [[id: 0, name: 'circle', type: type, attributes: confidence],
-                    [id: 1, name: 'square', type: type, attributes: confidence],
-                    [id: 2, name: 'triangle', type: type, attributes: confidence]]
+  def expected = names.withIndex().collect { name, id -> [id: id, name: name, type: type, attributes: confidence] }
+  if (type != 'skeleton') {
+    assert labels == expected
+    return
+  }
+  // A skeleton label: its keypoints as points sublabels, and CVAT's drawing of them.
+  assert labels.collect { label -> label.findAll { it.key != 'sublabels' && it.key != 'svg' } } == expected
+  labels.each { label ->
+    assert label.sublabels && label.sublabels.every { it.type == 'points' } :
+        "${label.name}: a skeleton's sublabels are its keypoints, of type points: ${label.sublabels}"
+    assert label.svg instanceof String && label.svg.contains('<circle') : "${label.name}: no svg drawing: ${label.svg}"
+  }
+}
+
+/**
+ * A pose model's skeleton labels (checkLabels checks the rest): each names the keypoints, in the model's order, as its points sublabels, and its
+ * svg draws one circle a keypoint and one line an edge (CVAT's data-node-id, data-label-name and
+ * data-node-from/-to), the edges undirected.
+ */
+void checkSkeletons(spec, List<String> keypoints, List<List<String>> edges) {
+  new JsonSlurper().parseText(spec.metadata.annotations.spec).each { label ->
+    assert label.sublabels*.name == keypoints : "${label.name}: sublabels ${label.sublabels*.name}"
+    Map<String, String> nodes = [:]
+    (label.svg =~ /<circle\b[^>]*>/).each { String circle ->
+      nodes[attribute(circle, 'data-node-id')] = attribute(circle, 'data-label-name')
+    }
+    assert nodes.size() == keypoints.size() && nodes.values() as Set == keypoints as Set :
+        "${label.name}: the svg's circles ${nodes} are not one a keypoint ${keypoints}"
+    def lines = (label.svg =~ /<line\b[^>]*>/).collect { String line ->
+      assert attribute(line, 'data-type') == 'edge' : "${label.name}: ${line}"
+      [nodes[attribute(line, 'data-node-from')], nodes[attribute(line, 'data-node-to')]] as Set
+    }
+    assert lines as Set == edges.collect { it as Set } as Set && lines.size() == edges.size() :
+        "${label.name}: the svg's edges ${lines} are not ${edges}"
+  }
+}
+
+/** The value of one attribute of an svg element's start tag. */
+String attribute(String tag, String name) {
+  def match = tag =~ /\s${name}="([^"]*)"/
+  assert match.find() : "no ${name} in ${tag}"
+  return match.group(1)
 }

@@ -8,7 +8,7 @@ import io.cvatfunction.runtime.JpegLayouts;
 import io.cvatfunction.runtime.RequestTrace;
 import io.cvatfunction.runtime.image.FrameDecoder;
 import io.cvatfunction.runtime.image.FramePreprocessor;
-import io.cvatfunction.runtime.image.FramePreprocessor.ModelInput;
+import io.cvatfunction.runtime.image.ModelInput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -7,41 +7,54 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * An HTTP/1.1 client for one keep-alive connection that costs next to nothing per request: the request (headers
+ * An HTTP/1.1 client for one keep-alive connection that costs next to nothing per request: each request (headers
  * and body) is built once, written with one call, and the answer is read with its Content-Length. What it
  * measures is the server and the loopback, not a client library's machinery.
  */
 final class KeepAliveClient implements AutoCloseable {
 
-  /** One answer: its status, the server's stage times ({@code Server-Timing}) and the client-side latency. */
-  record Answer(int status, double millis, Map<String, Double> stages, byte[] body) {}
+  /**
+   * One answer: which request it answers, its status, the server's stage times ({@code Server-Timing}), the
+   * client-side latency and the body.
+   */
+  record Answer(int request, int status, double millis, Map<String, Double> stages, byte[] body) {}
 
   private final Socket socket;
   private final OutputStream out;
   private final InputStream in;
-  private final byte[] request;
+  private final List<byte[]> requests;
 
-  KeepAliveClient(int port, byte[] jsonBody) throws IOException {
+  /**
+   * @param jsonBodies the bodies this client may send, by index
+   */
+  KeepAliveClient(int port, List<byte[]> jsonBodies) throws IOException {
     socket = new Socket();
     socket.setTcpNoDelay(true);
     socket.connect(new InetSocketAddress("127.0.0.1", port));
     out = socket.getOutputStream();
     in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-    byte[] head = ("POST / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: application/json\r\n"
-        + "Content-Length: " + jsonBody.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-    request = new byte[head.length + jsonBody.length];
-    System.arraycopy(head, 0, request, 0, head.length);
-    System.arraycopy(jsonBody, 0, request, head.length, jsonBody.length);
+    requests = new ArrayList<>(jsonBodies.size());
+    for (byte[] jsonBody : jsonBodies) {
+      byte[] head = ("POST / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + jsonBody.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+      byte[] request = new byte[head.length + jsonBody.length];
+      System.arraycopy(head, 0, request, 0, head.length);
+      System.arraycopy(jsonBody, 0, request, head.length, jsonBody.length);
+      requests.add(request);
+    }
   }
 
-  Answer send() throws IOException {
+  /** Sends request {@code index} and reads its answer. */
+  Answer send(int index) throws IOException {
     long start = System.nanoTime();
-    out.write(request);
+    out.write(requests.get(index));
     out.flush();
     int status = -1;
     long length = -1;
@@ -70,7 +83,7 @@ final class KeepAliveClient implements AutoCloseable {
     }
     byte[] body = in.readNBytes((int) length);
     double millis = (System.nanoTime() - start) / 1e6;
-    return new Answer(status, millis, stages, body);
+    return new Answer(index, status, millis, stages, body);
   }
 
   private String readLine() throws IOException {

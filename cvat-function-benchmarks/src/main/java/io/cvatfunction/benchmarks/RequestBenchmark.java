@@ -4,20 +4,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.cvatfunction.contract.ModelMetadata;
 import io.cvatfunction.runtime.CvatFunction;
 import io.cvatfunction.runtime.Fixtures;
+import io.cvatfunction.runtime.Parity.FixtureModel;
 import io.cvatfunction.runtime.server.FunctionServer;
 import io.cvatfunction.runtime.server.ProcessorConfig;
 import io.cvatfunction.runtime.server.ServerSettings;
-import io.cvatfunction.runtime.yolo.ModelMetadata;
 import io.cvatfunction.runtime.yolo.YoloDetector;
 import io.cvatfunction.runtime.yolo.YoloModel;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -30,18 +29,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Sends a 1920×1080 JPEG frame to the real function server through HTTP on loopback, from keep-alive clients
- * whose own cost is negligible ({@link KeepAliveClient}), and reports from one run: start to ready, then for
- * each number of concurrent clients the client-side latency (median, p90, p99), the throughput and the median
- * of each server stage (from the {@code Server-Timing} header); the forward pass alone on the same model; and,
- * where {@code nvidia-smi} exists, the GPU memory after warm-up and after a sustained load.
+ * Sends a fixture model's frames to the real function server through HTTP on loopback, from keep-alive clients
+ * whose own cost is negligible ({@link KeepAliveClient}), each client the frames in turn from its own first one, and
+ * checks every answer against Ultralytics' reference for its frame ({@link Parity}): a figure is only reported with
+ * the number of answers that did not match, and the run fails when any did not. It reports from one run: start to
+ * ready, then for each number of concurrent clients the client-side latency (median, p90, p99), the throughput and
+ * the median of each server stage (from the {@code Server-Timing} header); the forward pass alone on the same model;
+ * and, where {@code nvidia-smi} exists, the GPU memory after warm-up and after a sustained load.
  *
- * <p>System properties: {@code bench.model} ({@code shapes-yolov8n}, {@code shapes-yolo26n} or
- * {@code shapes-yolov8n-seg}), {@code bench.clients} (the phases, default {@code 1,8,16}), {@code bench.requests}
- * (per phase, at least 25 per client; default 200), {@code bench.frame} (a fixture frame, default
- * {@code 000.jpg}), {@code bench.loadSeconds} (a sustained load with the most clients after the phases, default
- * 0), {@code bench.workers} (the function's workers, default the most clients), {@code cvat.device} (default
- * {@code cpu}), {@code cvat.decoder} (default {@code auto}), {@code cvat.batch} (default: the runtime's).
+ * <p>System properties: {@code bench.model} (a fixture model: {@code shapes-yolov8n}, {@code shapes-yolo26n},
+ * {@code shapes-yolov8n-seg}, {@code shapes-yolov8n-pose}, {@code shapes-yolov8n-obb}, {@code shapes-yolov8n-cls}),
+ * {@code bench.clients} (the phases, default {@code 1,8,16}), {@code bench.requests} (per phase, at least 25 per
+ * client; default 200), {@code bench.frame} (one frame of the model's set, e.g. {@code 000.jpg}, a 1920×1080 JPEG;
+ * default all 12 of the set in turn), {@code bench.loadSeconds} (a sustained load with the most clients after the
+ * phases, default 0), {@code bench.workers} (the function's workers, default the most clients), {@code cvat.device}
+ * (default {@code cpu}), {@code cvat.decoder} (default {@code auto}), {@code cvat.batch} (default: the runtime's).
  */
 public final class RequestBenchmark {
 
@@ -59,6 +61,19 @@ public final class RequestBenchmark {
   @CvatFunction(name = "bench-seg", description = "benchmark", model = "classpath:fixtures/models/shapes-yolov8n-seg.torchscript")
   public static class Seg extends Exposed {}
 
+  /** The pose model, its keypoints named as its references name them. */
+  @CvatFunction(name = "bench-pose", description = "benchmark", keypoints = {"tip", "tail", "left", "right"},
+      model = "classpath:fixtures/models/shapes-yolov8n-pose.torchscript")
+  public static class Pose extends Exposed {}
+
+  /** The OBB model. */
+  @CvatFunction(name = "bench-obb", description = "benchmark", model = "classpath:fixtures/models/shapes-yolov8n-obb.torchscript")
+  public static class Obb extends Exposed {}
+
+  /** The classify model. */
+  @CvatFunction(name = "bench-cls", description = "benchmark", model = "classpath:fixtures/models/shapes-yolov8n-cls.torchscript")
+  public static class Cls extends Exposed {}
+
   /** Exposes the loaded model to time the forward pass alone. */
   public abstract static class Exposed extends YoloDetector {
     YoloModel yolo() {
@@ -67,18 +82,20 @@ public final class RequestBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    String modelName = System.getProperty("bench.model", "shapes-yolov8n");
+    FixtureModel fixture = FixtureModel.named(System.getProperty("bench.model", "shapes-yolov8n"));
     int[] phases = Arrays.stream(System.getProperty("bench.clients", "1,8,16").split(","))
         .mapToInt(v -> Integer.parseInt(v.trim())).toArray();
     int requests = Integer.getInteger("bench.requests", 200);
-    String frameName = System.getProperty("bench.frame", "000.jpg");
+    List<String> frames = Optional.ofNullable(System.getProperty("bench.frame")).map(List::of).orElse(Fixtures.FRAMES);
     int loadSeconds = Integer.getInteger("bench.loadSeconds", 0);
     String device = System.getProperty("cvat.device", "cpu");
-    Exposed detector = switch (modelName) {
-      case "shapes-yolo26n" -> new E2e();
-      case "shapes-yolov8n-seg" -> new Seg();
-      case "shapes-yolov8n" -> new V8();
-      default -> throw new IllegalArgumentException("bench.model must be shapes-yolov8n, shapes-yolo26n or shapes-yolov8n-seg");
+    Exposed detector = switch (fixture) {
+      case YOLOV8N -> new V8();
+      case YOLO26N -> new E2e();
+      case SEGMENT -> new Seg();
+      case POSE -> new Pose();
+      case OBB -> new Obb();
+      case CLASSIFY -> new Cls();
     };
     int mostClients = Arrays.stream(phases).max().orElse(1);
     String workers = Integer.toString(Integer.getInteger("bench.workers", mostClients));
@@ -94,23 +111,22 @@ public final class RequestBenchmark {
         throw new IllegalStateException("the function did not become ready");
       }
       double readyMs = (System.nanoTime() - start) / 1e6;
-      byte[] frame = Fixtures.frame(frameName);
-      byte[] body = ("{\"image\": \"" + Base64.getEncoder().encodeToString(frame) + "\", \"threshold\": 0.5}")
-          .getBytes(StandardCharsets.US_ASCII);
-      System.out.printf("%nmodel %s, frame %s (%d bytes), device %s, decoder %s, %s workers, batches up to %s%n",
-          modelName, frameName, frame.length, device, settings.get("cvat.decoder"), workers,
+      Requests bodies = Requests.of(fixture, frames);
+      System.out.printf("%nmodel %s, frames %s of %s (%d bytes on average), device %s, decoder %s, %s workers,"
+          + " batches up to %s%n", fixture.id(), frames.size() == 1 ? frames.get(0) : "all " + frames.size(),
+          fixture.set(), bodies.averageFrameBytes(), device, settings.get("cvat.decoder"), workers,
           resolved.handlerOptions().maxBatch(!device.equals("cpu")));
       System.out.printf("start -> ready (in-process: libraries, model, warm-up): %.0f ms%n", readyMs);
-      try (KeepAliveClient client = new KeepAliveClient(server.port(), body)) {
-        System.out.printf("first request after ready: %.1f ms%n", check(client.send()).millis());
+      try (KeepAliveClient client = new KeepAliveClient(server.port(), bodies.json())) {
+        System.out.printf("first request after ready: %.1f ms%n", bodies.check(client.send(0)).millis());
         for (int i = 0; i < 30; i++) {
-          check(client.send());
+          bodies.check(client.send(i % frames.size()));
         }
       }
       awaitBatches(detector.yolo(), resolved.handlerOptions().maxBatch(!device.equals("cpu")), start);
       GpuMemory.print("after warm-up");
       for (int clients : phases) {
-        report(clients, run(server.port(), body, clients, Math.max(requests, 25 * clients), 0));
+        report(clients, run(server.port(), bodies, clients, Math.max(requests, 25 * clients), 0));
       }
       GpuMemory.print("after the phases");
       List<Double> forward = new ArrayList<>();
@@ -119,11 +135,17 @@ public final class RequestBenchmark {
       }
       System.out.printf("%nforward pass alone (grey input, batch 1): median %.2f ms%n", percentile(forward, 50));
       if (loadSeconds > 0) {
-        Phase load = run(server.port(), body, mostClients, Integer.MAX_VALUE, loadSeconds);
+        Phase load = run(server.port(), bodies, mostClients, Integer.MAX_VALUE, loadSeconds);
         System.out.printf("%nsustained load, %d clients for %d s:", mostClients, loadSeconds);
         report(mostClients, load);
         GpuMemory.print("after the sustained load");
       }
+      if (bodies.mismatches() > 0) {
+        System.out.printf("%n%d answers did not match Ultralytics' references: the figures above do not count%n",
+            bodies.mismatches());
+        System.exit(1);
+      }
+      System.out.printf("%nevery answer (%d) matched Ultralytics' reference for its frame%n", bodies.checked());
     }
     System.exit(0);
   }
@@ -146,15 +168,18 @@ public final class RequestBenchmark {
       batch.toFloatArray(); // on the device before the clock starts
       long start = System.nanoTime();
       NDList outputs = yolo.forward(batch);
-      outputs.get(0).get(0).get(0).getFloat(0); // waits for the device
+      outputs.get(0).flatten().getFloat(0); // waits for the device
       return (System.nanoTime() - start) / 1e6;
     }
   }
 
   private record Phase(List<KeepAliveClient.Answer> answers, double seconds, double cores) {}
 
-  /** {@code clients} connections send {@code total} requests between them, or for {@code seconds} when > 0. */
-  private static Phase run(int port, byte[] body, int clients, int total, int seconds) throws Exception {
+  /**
+   * {@code clients} connections send {@code total} requests between them, or for {@code seconds} when > 0, each the
+   * frames in turn from its own first one; the answers are checked after the phase, outside its timing.
+   */
+  private static Phase run(int port, Requests bodies, int clients, int total, int seconds) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     List<Future<List<KeepAliveClient.Answer>>> futures = new ArrayList<>();
     long cpuStart = processCpuNanos();
@@ -162,11 +187,12 @@ public final class RequestBenchmark {
     long deadline = seconds > 0 ? start + seconds * 1_000_000_000L : Long.MAX_VALUE;
     for (int c = 0; c < clients; c++) {
       int share = total == Integer.MAX_VALUE ? Integer.MAX_VALUE : total / clients + (c < total % clients ? 1 : 0);
+      int first = c;
       futures.add(pool.submit(() -> {
         List<KeepAliveClient.Answer> answers = new ArrayList<>();
-        try (KeepAliveClient client = new KeepAliveClient(port, body)) {
+        try (KeepAliveClient client = new KeepAliveClient(port, bodies.json())) {
           for (int i = 0; i < share && System.nanoTime() < deadline; i++) {
-            answers.add(check(client.send()));
+            answers.add(client.send((first + i) % bodies.json().size()));
           }
         }
         return answers;
@@ -179,19 +205,13 @@ public final class RequestBenchmark {
     double elapsed = (System.nanoTime() - start) / 1e9;
     double cores = (processCpuNanos() - cpuStart) / 1e9 / elapsed;
     pool.shutdown();
+    all.forEach(bodies::check);
     return new Phase(all, elapsed, cores);
-  }
-
-  private static KeepAliveClient.Answer check(KeepAliveClient.Answer answer) {
-    if (answer.status() != 200) {
-      throw new IllegalStateException("status " + answer.status() + ": " + new String(answer.body(), StandardCharsets.UTF_8));
-    }
-    return answer;
   }
 
   private static void report(int clients, Phase phase) {
     List<Double> totals = phase.answers().stream().map(KeepAliveClient.Answer::millis).toList();
-    System.out.printf("%n%2d client%s: p50 %.2f ms, p90 %.2f, p99 %.2f; %.1f req/s (%d requests, all 200);"
+    System.out.printf("%n%2d client%s: p50 %.2f ms, p90 %.2f, p99 %.2f; %.1f req/s (%d requests, each checked);"
         + " %.1f cores busy%n", clients, clients == 1 ? " " : "s", percentile(totals, 50), percentile(totals, 90),
         percentile(totals, 99), phase.answers().size() / phase.seconds(), phase.answers().size(), phase.cores());
     Set<String> stages = new LinkedHashSet<>();

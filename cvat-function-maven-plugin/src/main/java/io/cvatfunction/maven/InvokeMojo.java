@@ -3,6 +3,7 @@ package io.cvatfunction.maven;
 import io.cvatfunction.maven.invoke.DeployedFunctionUrl;
 import io.cvatfunction.maven.invoke.FrameInvoker;
 import io.cvatfunction.maven.invoke.Invocation;
+import io.cvatfunction.maven.invoke.SkeletonEdges;
 import io.cvatfunction.maven.nuclio.NuclioException;
 import java.io.File;
 import java.io.IOException;
@@ -15,7 +16,8 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Sends one frame to a function, as CVAT would, prints the shapes it found as a table and writes
- * {@code target/cvat/invoke.png}: the frame with the boxes and labels drawn on it. The function is the one
+ * {@code target/cvat/invoke.png}: the frame with the shapes and labels drawn on it (skeletons with the edges of the
+ * spec {@code cvat:spec} wrote, tags in the top-left corner). The function is the one
  * {@code cvat:deploy} deployed (its URL from nuctl, with the {@code cvat.deploy.*} parameters), or any URL given
  * with {@code -Dcvat.invoke.url}, e.g. what {@code cvat:run} serves; with a URL no project is needed.
  */
@@ -56,7 +58,8 @@ public class InvokeMojo extends NuclioMojo {
       Invocation invocation = Invocation.prepare(image == null ? null : image.toPath(), threshold, timeout);
       URI target = FrameInvoker.url(url != null && !url.isBlank() ? url : DeployedFunctionUrl.locate(function,
           hasProject() ? directory.toPath() : null, nuctl, platform, namespace, System.getenv("PATH"), deployLog()));
-      getLog().info(invocation.send(target, png, deployLog()));
+      SkeletonEdges edges = SkeletonEdges.read(hasProject() ? directory.toPath() : null, function, deployLog());
+      getLog().info(invocation.send(target, png, edges, deployLog()));
     } catch (NuclioException e) {
       throw new MojoFailureException(e.getMessage());
     } catch (IOException e) {

@@ -15,8 +15,8 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
 
 /**
  * Writes the function's Nuclio config, {@code target/cvat/function-gpu.yaml} and {@code function.yaml},
- * from its {@code @CvatFunction} annotation and its model's labels, linted before it is written. A project
- * with several functions gets one sub-directory per function.
+ * from its {@code @CvatFunction} annotation and its model's labels (a pose model's with their keypoints), linted
+ * before it is written. A project with several functions gets one sub-directory per function.
  */
 @Mojo(name = "spec", defaultPhase = LifecyclePhase.PROCESS_CLASSES,
     requiresDependencyResolution = ResolutionScope.COMPILE, threadSafe = true)
@@ -39,6 +39,13 @@ public class SpecMojo extends CvatMojo {
         RuntimeJar.of(mavenProject), mavenProject.getBasedir().toPath(), namespace);
     try {
       SpecGenerator.Result result = generator.generate(outputDirectory.toPath());
+      for (SpecGenerator.Note note : result.notes()) {
+        if (note.warning()) {
+          getLog().warn(note.text());
+        } else {
+          getLog().info(note.text());
+        }
+      }
       for (Finding warning : result.warnings()) {
         getLog().warn(warning.toString());
       }

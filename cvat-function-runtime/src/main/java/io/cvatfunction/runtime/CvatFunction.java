@@ -11,8 +11,9 @@ import java.lang.annotation.Target;
  * GPU, environment) and which model the handler serves.
  *
  * <p>Put it on a class that extends a handler base class such as
- * {@link io.cvatfunction.runtime.yolo.YoloDetector}. {@code cvat:spec} reads it from the compiled class
- * to write {@code function-gpu.yaml}; the function server reads it for its defaults.
+ * {@link io.cvatfunction.runtime.yolo.YoloDetector}; the function's CVAT kind is the one its class serves ({@link
+ * Detector}: {@code detector}). {@code cvat:spec} reads it from the compiled class to write {@code
+ * function-gpu.yaml}; the function server reads it for its defaults ({@link FunctionAnnotation#of}).
  *
  * <pre>{@code
  * @CvatFunction(
@@ -35,9 +36,6 @@ public @interface CvatFunction {
 
   /** What CVAT shows under the name. CVAT's model list breaks for a function without one. */
   String description();
-
-  /** The CVAT function type. */
-  FunctionKind kind() default FunctionKind.DETECTOR;
 
   /**
    * The model file: a path, or {@code classpath:} followed by a resource name. The environment variable
@@ -77,6 +75,25 @@ public @interface CvatFunction {
 
   /** How a segmentation model's instances reach CVAT: masks (with their polygon) or polygons only. */
   SegmentShape segments() default SegmentShape.MASK;
+
+  /**
+   * A pose model's keypoint names, one per keypoint in the model's order: the sublabels of each CVAT skeleton.
+   * Without them the names come from {@code keypoints.txt} beside the model (one name a line), else the model's own
+   * {@code kpt_names}, else COCO's 17 for a 17-keypoint model, else "1", "2", ....
+   */
+  String[] keypoints() default {};
+
+  /**
+   * The lines CVAT draws between a pose model's keypoints, each {@code "a - b"} with two keypoint names (spaces
+   * around the dash); else the edges of {@code keypoints.txt}, else COCO's limbs for COCO's keypoints.
+   */
+  String[] edges() default {};
+
+  /**
+   * A keypoint whose confidence is below this is marked {@code outside} in its skeleton, as CVAT's own YOLO function
+   * and Ultralytics' results do at 0.5 (CVAT hides it; it still has the model's position).
+   */
+  float keypointThreshold() default 0.5f;
 
   /** The CVAT shape type of segmented instances. */
   enum SegmentShape {

@@ -42,6 +42,34 @@ public final class TestDetectors {
       workers = 4)
   public static class ShapesSeg extends Exposed {}
 
+  /** The YOLOv8n pose model (arrows and kites, four keypoints): CVAT skeletons, its keypoints named here. */
+  @CvatFunction(
+      name = "shapes-yolov8n-pose",
+      description = "Arrows and kites with their tip, tail and sides (YOLOv8n-pose)",
+      model = "classpath:fixtures/models/shapes-yolov8n-pose.torchscript",
+      keypoints = {"tip", "tail", "left", "right"},
+      edges = {"tip - left", "left - tail", "tail - right", "right - tip"},
+      confidenceAttribute = "confidence",
+      workers = 4)
+  public static class ShapesPose extends Exposed {}
+
+  /** The YOLOv8n OBB model (plates, bars and cards at any angle): CVAT rectangles with a rotation. */
+  @CvatFunction(
+      name = "shapes-yolov8n-obb",
+      description = "Plates, bars and cards at any angle (YOLOv8n-obb)",
+      model = "classpath:fixtures/models/shapes-yolov8n-obb.torchscript",
+      workers = 4)
+  public static class ShapesObb extends Exposed {}
+
+  /** The YOLOv8n classify model (one circle, square or triangle a frame): a CVAT tag. */
+  @CvatFunction(
+      name = "shapes-yolov8n-cls",
+      description = "Whether a frame shows a circle, a square or a triangle (YOLOv8n-cls)",
+      model = "classpath:fixtures/models/shapes-yolov8n-cls.torchscript",
+      confidenceAttribute = "confidence",
+      workers = 4)
+  public static class ShapesCls extends Exposed {}
+
   /** The same model answering polygons. */
   @CvatFunction(
       name = "shapes-yolov8n-seg-polygons",
@@ -63,8 +91,8 @@ public final class TestDetectors {
   public static class RenamedShapes extends YoloDetector {
     @Override
     protected List<ShapeAttribute> attributes(Detection d) {
-      return d.label().equals("circle")
-          ? List.of(new ShapeAttribute("size", (d.x2() - d.x1()) > 200 ? "large" : "small"))
+      return d instanceof Detection.Box box && box.label().equals("circle")
+          ? List.of(new ShapeAttribute("size", (box.x2() - box.x1()) > 200 ? "large" : "small"))
           : List.of();
     }
   }

@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.stream.IntStream;
 import java.util.zip.CRC32;
 
-/** The shapes fixtures: 12 frames, their ground truth and Ultralytics' own predictions. */
+/**
+ * The fixtures: 12 frames a set, their ground truth and Ultralytics' own predictions — {@code shapes-frames} for the
+ * detect and segment models, {@code pose-frames}, {@code obb-frames} and {@code cls-frames} for the others.
+ */
 public final class Fixtures {
 
   /** The fixture frames' file names, in order. */
@@ -23,16 +26,35 @@ public final class Fixtures {
 
   private Fixtures() {}
 
-  /** The bytes of a frame file. */
+  /** The detect and segment models' frames. */
+  public static final String SHAPES = "shapes-frames";
+  /** The pose model's frames. */
+  public static final String POSE = "pose-frames";
+  /** The OBB model's frames. */
+  public static final String OBB = "obb-frames";
+  /** The classify model's frames. */
+  public static final String CLASSIFY = "cls-frames";
+
+  /** The bytes of a frame file of {@link #SHAPES}. */
   public static byte[] frame(String name) {
-    return resource("fixtures/shapes-frames/frames/" + name);
+    return frame(SHAPES, name);
   }
 
-  /** Ultralytics' prediction for a frame: CVAT shapes with confidences. */
+  /** The bytes of a frame file of a set. */
+  public static byte[] frame(String set, String name) {
+    return resource("fixtures/" + set + "/frames/" + name);
+  }
+
+  /** Ultralytics' prediction for a frame of {@link #SHAPES}: CVAT shapes with confidences. */
   public static JsonNode reference(String model, String frame) {
+    return reference(SHAPES, model, frame);
+  }
+
+  /** Ultralytics' prediction for a frame of a set (its README says what each set's hold). */
+  public static JsonNode reference(String set, String model, String frame) {
     String base = frame.substring(0, frame.indexOf('.'));
     try {
-      return JSON.readTree(resource("fixtures/shapes-frames/ref/" + model + "/" + base + ".json"));
+      return JSON.readTree(resource("fixtures/" + set + "/ref/" + model + "/" + base + ".json"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

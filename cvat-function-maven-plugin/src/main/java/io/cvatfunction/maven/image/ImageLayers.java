@@ -2,6 +2,7 @@ package io.cvatfunction.maven.image;
 
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
+import io.cvatfunction.contract.Skeletons;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * The image's layers, most stable first, so a rebuild after a code change re-pushes only the last ones:
- * native libraries, OpenCV, release dependencies, snapshot dependencies, the model, resources, classes.
+ * native libraries, OpenCV, release dependencies, snapshot dependencies, the model, resources, classes. A model
+ * that is a file rather than a resource goes with the {@code keypoints.txt} beside it, if there is one.
  */
 final class ImageLayers {
 
@@ -36,7 +38,15 @@ final class ImageLayers {
     }
     FileEntriesLayer.Builder model = FileEntriesLayer.builder().setName("model");
     plan.modelResource().ifPresent(r -> model.addEntry(plan.classes().resolve(r), RESOURCES.resolve(r)));
-    plan.modelFile().ifPresent(f -> model.addEntry(f, MODEL_DIR.resolve(f.getFileName().toString())));
+    if (plan.modelFile().isPresent()) {
+      Path file = plan.modelFile().get();
+      model.addEntry(file, MODEL_DIR.resolve(file.getFileName().toString()));
+      // A pose model's keypoint names beside it, where the runtime looks for them as cvat:spec did.
+      Path keypoints = file.resolveSibling(Skeletons.FILE);
+      if (Files.isRegularFile(keypoints)) {
+        model.addEntry(keypoints, MODEL_DIR.resolve(Skeletons.FILE));
+      }
+    }
     layers.add(model.build());
 
     FileEntriesLayer.Builder resources = FileEntriesLayer.builder().setName("resources");

@@ -1,7 +1,6 @@
 package io.cvatfunction.maven.invoke;
 
 import io.cvatfunction.maven.deploy.DeployLog;
-import io.cvatfunction.maven.deploy.FunctionConfig;
 import io.cvatfunction.maven.nuclio.FunctionStatus;
 import io.cvatfunction.maven.nuclio.NuclioException;
 import io.cvatfunction.maven.nuclio.NuclioPlatform;
@@ -52,18 +51,11 @@ public final class DeployedFunctionUrl {
       throw new NuclioException("no cvat.invoke.url and no project to find the deployed function in: give "
           + "-Dcvat.invoke.url=http://HOST:PORT, or -Dcvat.invoke.function=NAME to ask nuctl");
     }
-    List<FunctionConfig> functions;
     try {
-      functions = FunctionConfig.locate(directory, true, null, log.asDebug());
+      return ProjectFunction.config(directory, null, log).name();
     } catch (NuclioException e) {
       throw new NuclioException(e.getMessage() + "; or give -Dcvat.invoke.url=http://HOST:PORT");
     }
-    if (functions.size() > 1) {
-      throw new NuclioException("this project has several functions ("
-          + String.join(", ", functions.stream().map(FunctionConfig::name).toList())
-          + "): name one with -Dcvat.invoke.function=NAME");
-    }
-    return functions.get(0).name();
   }
 
   private static String resolve(String executable, String path) throws NuclioException {

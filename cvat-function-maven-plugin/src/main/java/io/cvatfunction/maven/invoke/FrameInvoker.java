@@ -22,7 +22,8 @@ import java.util.List;
 
 /**
  * Sends one frame to a CVAT detector function, as CVAT does: {@code POST {"image": <base64>, "threshold": t}},
- * and reads the shapes it answers. Works against {@code cvat:run}'s server and a deployed Nuclio function alike.
+ * and reads the shapes it answers: boxes (turned ones too), masks, polygons, skeletons with their keypoints, and tags,
+ * which have no points. Works against {@code cvat:run}'s server and a deployed Nuclio function alike.
  */
 public final class FrameInvoker {
 
@@ -187,13 +188,30 @@ public final class FrameInvoker {
     }
     List<DetectedShape> shapes = new ArrayList<>();
     for (JsonNode shape : root) {
-      JsonNode points = shape.path("points");
-      if (!shape.path("label").isTextual() || !points.isArray()) {
-        throw new NuclioException(notShapes + "a shape without a label or points: " + shape);
+      if (!shape.path("label").isTextual()) {
+        throw new NuclioException(notShapes + "a shape without a label: " + shape);
       }
-      double[] coordinates = new double[points.size()];
-      for (int i = 0; i < coordinates.length; i++) {
-        coordinates[i] = points.get(i).asDouble();
+      String type = shape.path("type").asText("rectangle");
+      double[] coordinates = numbers(shape.path("points"));
+      // A tag is the whole frame's and a skeleton is its elements: neither has points of its own.
+      if (coordinates.length == 0 && !type.equals("tag") && !type.equals("skeleton")) {
+        throw new NuclioException(notShapes + "a " + type + " without points: " + shape);
+      }
+      List<DetectedShape.Keypoint> keypoints = new ArrayList<>();
+      if (type.equals("skeleton")) {
+        JsonNode elements = shape.path("elements");
+        if (!elements.isArray() || elements.isEmpty()) {
+          throw new NuclioException(notShapes + "a skeleton without elements: " + shape);
+        }
+        for (JsonNode element : elements) {
+          double[] point = numbers(element.path("points"));
+          if (!element.path("label").isTextual() || point.length < 2) {
+            throw new NuclioException(notShapes + "a skeleton element without a label or a point: " + element);
+          }
+          // CVAT's own functions send outside as 0 or 1, the runtime as a boolean
+          keypoints.add(new DetectedShape.Keypoint(element.get("label").asText(), point[0], point[1],
+              element.path("outside").asBoolean(false)));
+        }
       }
       JsonNode confidence = shape.path("confidence");
       JsonNode mask = shape.path("mask");
@@ -203,11 +221,21 @@ public final class FrameInvoker {
         maskBox = new double[] {mask.get(n - 4).asDouble(), mask.get(n - 3).asDouble(), mask.get(n - 2).asDouble(),
             mask.get(n - 1).asDouble()};
       }
-      shapes.add(new DetectedShape(shape.path("label").asText(), shape.path("type").asText("rectangle"), coordinates,
-          confidence.isNumber() || confidence.isTextual() && confidence.asText().matches("[0-9.eE+-]+")
+      JsonNode rotation = shape.path("rotation");
+      shapes.add(new DetectedShape(shape.path("label").asText(), type, coordinates,
+          confidence.isNumber() || (confidence.isTextual() && confidence.asText().matches("[0-9.eE+-]+"))
               ? confidence.asDouble() : null,
-          maskBox));
+          maskBox, rotation.isNumber() ? rotation.asDouble() : null, keypoints));
     }
     return shapes;
+  }
+
+  /** The numbers of a JSON array; none when it is absent or not an array. */
+  private static double[] numbers(JsonNode array) {
+    double[] numbers = new double[array.isArray() ? array.size() : 0];
+    for (int i = 0; i < numbers.length; i++) {
+      numbers[i] = array.get(i).asDouble();
+    }
+    return numbers;
   }
 }

@@ -47,23 +47,29 @@ public final class Invocation {
    *
    * @param target the function's URL
    * @param png where the drawing goes
+   * @param edges the lines between each skeleton label's keypoints; when they are missing and the answer has
+   *     skeletons, the log says why
    * @return the summary line
    * @throws NuclioException when the function cannot be reached or answers with an error
    * @throws IOException when {@code png} cannot be written
    */
-  public String send(URI target, Path png, DeployLog log) throws NuclioException, InterruptedException, IOException {
+  public String send(URI target, Path png, SkeletonEdges edges, DeployLog log)
+      throws NuclioException, InterruptedException, IOException {
     FrameInvoker.Answer answer = new FrameInvoker(timeout).invoke(target, frame, minConfidence);
     log.info(answer.shapes().size() + " shape(s) from " + target + " for " + image.getFileName() + " (threshold "
         + minConfidence + "), " + answer.latency().toMillis() + " ms:");
     for (String line : ShapeTable.format(answer.shapes())) {
       log.info("  " + line);
     }
+    if (answer.shapes().stream().anyMatch(s -> !s.keypoints().isEmpty())) {
+      edges.missing().ifPresent(log::info);
+    }
     String drawing;
     try {
-      BoxPainter.Painted painted = BoxPainter.paint(BoxPainter.decode(frame), answer.shapes());
+      BoxPainter.Painted painted = BoxPainter.paint(BoxPainter.decode(frame), answer.shapes(), edges);
       BoxPainter.writePng(painted.image(), png);
       if (!painted.tagged()) {
-        log.warn("this JDK has no fonts (install fontconfig and e.g. fonts-dejavu-core): boxes drawn without "
+        log.warn("this JDK has no fonts (install fontconfig and e.g. fonts-dejavu-core): shapes drawn without "
             + "their labels");
       }
       drawing = "wrote " + png;

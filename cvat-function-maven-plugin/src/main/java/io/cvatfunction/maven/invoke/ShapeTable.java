@@ -4,7 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The shapes of an answer as a plain-text table: number, label, confidence, box. */
+/**
+ * The shapes of an answer as a plain-text table: number, label, confidence, type and where it is: the box, with its
+ * rotation for a turned rectangle, a skeleton's keypoints' bounds with how many of them CVAT shows, "-" for a tag
+ * (it is the whole frame's).
+ */
 public final class ShapeTable {
 
   private ShapeTable() {}
@@ -18,13 +22,12 @@ public final class ShapeTable {
     rows.add(new String[] {"#", "label", "confidence", "type", "box (xtl, ytl, xbr, ybr)"});
     for (int i = 0; i < shapes.size(); i++) {
       DetectedShape shape = shapes.get(i);
-      double[] box = shape.box();
       rows.add(new String[] {
           Integer.toString(i + 1),
           shape.label(),
           shape.confidence() == null ? "-" : String.format(Locale.ROOT, "%.3f", shape.confidence()),
           shape.type(),
-          String.format(Locale.ROOT, "%.0f, %.0f, %.0f, %.0f", box[0], box[1], box[2], box[3])});
+          where(shape)});
     }
     int[] widths = new int[rows.get(0).length];
     for (String[] row : rows) {
@@ -45,5 +48,20 @@ public final class ShapeTable {
       lines.add(line.toString());
     }
     return lines;
+  }
+
+  private static String where(DetectedShape shape) {
+    if (shape.tag()) {
+      return "-";
+    }
+    double[] box = shape.box();
+    String where = String.format(Locale.ROOT, "%.0f, %.0f, %.0f, %.0f", box[0], box[1], box[2], box[3]);
+    if (shape.rotated()) {
+      return where + String.format(Locale.ROOT, " rotated %.1f deg", shape.rotation());
+    }
+    if (!shape.keypoints().isEmpty()) {
+      return where + "; " + shape.visible().size() + "/" + shape.keypoints().size() + " visible";
+    }
+    return where;
   }
 }

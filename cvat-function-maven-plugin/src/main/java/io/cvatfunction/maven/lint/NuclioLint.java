@@ -13,6 +13,7 @@ import io.cvatfunction.maven.nuclio.NuclioNames;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -44,6 +45,8 @@ public final class NuclioLint {
       "points", "ellipse", "cuboid", "mask", "skeleton", "tag");
   private static final Set<String> INPUT_TYPES = Set.of("select", "radio", "checkbox", "number", "text");
   private static final long NUCLIO_DEFAULT_BODY = 4L * 1024 * 1024;
+  private static final String SKELETON = "skeleton";
+  private static final String KEYPOINT_TYPE = "points";
 
   private final String file;
   private final List<Finding> findings = new ArrayList<>();
@@ -193,10 +196,78 @@ public final class NuclioLint {
       attributes(label.path("attributes"), line, at);
       if (type.equals("skeleton")) {
         if (!label.has("svg") || !label.path("sublabels").isArray()) {
-          error("skeleton", line, at, "a skeleton label needs \"sublabels\" (a list) and \"svg\"; without them CVAT's "
+          error(SKELETON, line, at, "a skeleton label needs \"sublabels\" (a list) and \"svg\"; without them CVAT's "
               + "model list fails");
         } else {
           labelList(label.get("sublabels"), line, at + ".sublabels");
+          skeleton(label, line, at);
+        }
+      }
+    }
+  }
+
+  /**
+   * Checks a skeleton's sublabels against its drawing. CVAT's skeletons are made of points: its default mapping pairs
+   * a function's sublabel with a task's only when their types are compatible, and a task's sublabels are always
+   * {@code points}, so the keypoints of a sublabel of another type are dropped from every answer without a word. The
+   * model list still works, so that is a warning. The drawing is the skeleton's template: CVAT's canvas finds each
+   * element's node by its whole-number {@code data-node-id} and each edge's ends among those ids, and CVAT's server
+   * finds each sublabel's node by its {@code data-label-name}. A drawing whose nodes do not match the sublabels one
+   * to one, or whose edges join nodes it does not have, is a skeleton CVAT cannot draw: an error.
+   */
+  private void skeleton(JsonNode label, int line, String at) {
+    JsonNode sublabels = label.get("sublabels");
+    Set<String> names = new LinkedHashSet<>();
+    for (int i = 0; i < sublabels.size(); i++) {
+      JsonNode sublabel = sublabels.get(i);
+      names.add(sublabel.path("name").asText(""));
+      String type = sublabel.path("type").asText(KEYPOINT_TYPE);
+      // CVAT reads a sublabel without a type as "unknown", which its mapping pairs with a task's points.
+      if (!type.equals(KEYPOINT_TYPE) && !type.equals("unknown")) {
+        warn(SKELETON, line, at + ".sublabels[" + i + "]", "type '" + type + "': CVAT's skeletons are made of points, so "
+            + "CVAT drops this keypoint from every answer (it maps only to a task's points sublabel); make it "
+            + "\"type\": \"points\"");
+      }
+    }
+    if (!label.get("svg").isTextual()) {
+      error(SKELETON, line, at + ".svg", "must be a string of SVG elements, one circle per sublabel");
+      return;
+    }
+    SkeletonDrawing drawing;
+    try {
+      drawing = SkeletonDrawing.parse(label.get("svg").asText());
+    } catch (IllegalArgumentException e) {
+      error(SKELETON, line, at + ".svg", e.getMessage() + ": CVAT cannot draw the skeleton; write each keypoint as "
+          + "<circle ... data-type=\"element node\" data-node-id=\"1\" data-label-name=\"NAME\"></circle>");
+      return;
+    }
+    String fix = ": draw each sublabel as exactly one <circle data-type=\"element node\" data-node-id=\"N\" "
+        + "data-label-name=\"NAME\">, N a whole number of its own";
+    for (String name : names) {
+      long circles = drawing.nodes().stream().filter(n -> n.sublabel().equals(name)).count();
+      if (circles != 1) {
+        error(SKELETON, line, at + ".svg", (circles == 0 ? "no node" : circles + " nodes") + " of the svg name sublabel"
+            + " '" + name + "'" + fix);
+      }
+    }
+    Set<String> ids = new HashSet<>();
+    for (SkeletonDrawing.Node node : drawing.nodes()) {
+      if (!names.contains(node.sublabel())) {
+        error(SKELETON, line, at + ".svg", "a node names " + (node.sublabel().isEmpty() ? "no sublabel"
+            : "'" + node.sublabel() + "', which is none of the sublabels " + names) + fix);
+      }
+      if (!node.id().matches("\\d+")) {
+        error(SKELETON, line, at + ".svg", "node '" + node.sublabel() + "' has data-node-id '" + node.id() + "': CVAT's "
+            + "canvas takes only whole numbers" + fix);
+      } else if (!ids.add(node.id())) {
+        error(SKELETON, line, at + ".svg", "data-node-id " + node.id() + " is on several nodes" + fix);
+      }
+    }
+    for (SkeletonDrawing.Edge edge : drawing.edges()) {
+      for (String end : List.of(edge.from(), edge.to())) {
+        if (!ids.contains(end)) {
+          error(SKELETON, line, at + ".svg", "an edge joins node '" + end + "', which the svg does not have (its nodes "
+              + "are " + new java.util.TreeSet<>(ids) + "): point data-node-from and data-node-to at data-node-ids");
         }
       }
     }

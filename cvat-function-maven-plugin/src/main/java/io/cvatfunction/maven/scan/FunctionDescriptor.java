@@ -11,7 +11,8 @@ import java.util.Map;
  * @param name the Nuclio function id
  * @param displayName the name CVAT shows (the id when empty)
  * @param description what CVAT shows under the name
- * @param kind {@code detector}, {@code interactor}, {@code tracker} or {@code reid}
+ * @param kind the CVAT kind ({@code metadata.annotations.type}, e.g. {@code detector}): the one whose runtime
+ *     interface the class implements ({@link io.cvatfunction.contract.FunctionKind}), never a declaration
  * @param model the model reference ({@code classpath:...} or a path)
  * @param labels label overrides
  * @param gpus GPUs asked for
@@ -22,6 +23,9 @@ import java.util.Map;
  * @param env environment variables, in declaration order
  * @param segments how segment models' instances reach CVAT: {@code mask} or {@code polygon}
  * @param confidenceAttribute the number attribute every label gets for the shape's score, or empty for none
+ * @param keypoints a pose model's keypoint names ({@code @CvatFunction(keypoints)}), empty when not given
+ * @param edges the lines between a pose model's keypoints, each {@code "a - b"}, empty when not given
+ * @param keypointThreshold the confidence under which a keypoint is answered {@code outside}
  */
 public record FunctionDescriptor(
     String className,
@@ -38,7 +42,10 @@ public record FunctionDescriptor(
     long maxRequestBodySize,
     Map<String, String> env,
     String segments,
-    String confidenceAttribute) {
+    String confidenceAttribute,
+    List<String> keypoints,
+    List<String> edges,
+    float keypointThreshold) {
 
   /**
    * A {@code @Label}: renames, drops or adds attributes to one model label.

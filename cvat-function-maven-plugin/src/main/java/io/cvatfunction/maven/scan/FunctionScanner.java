@@ -1,5 +1,6 @@
 package io.cvatfunction.maven.scan;
 
+import io.cvatfunction.contract.FunctionKind;
 import io.github.classgraph.AnnotationEnumValue;
 import io.github.classgraph.AnnotationInfo;
 import io.github.classgraph.AnnotationParameterValueList;
@@ -18,7 +19,8 @@ import java.util.Map;
 /**
  * Finds the CVAT functions of a project by reading its compiled bytecode: classes annotated with the
  * runtime's {@code @CvatFunction}, matched by name, never loaded. So the plugin works with whatever runtime
- * version the project uses. The runtime jar is scanned too, only so annotation defaults are known.
+ * version the project uses. The runtime jar is scanned too, so annotation defaults are known and a function's
+ * kind can be read from the runtime interface its class implements, through its superclasses.
  */
 public final class FunctionScanner {
 
@@ -53,14 +55,35 @@ public final class FunctionScanner {
         if (runtimeJar.toFile().equals(type.getClasspathElementFile())) {
           continue;
         }
-        found.add(describe(type.getName(), type.getAnnotationInfo(ANNOTATION).getParameterValues(true)));
+        found.add(describe(type.getName(), kind(type, result, runtimeJar),
+            type.getAnnotationInfo(ANNOTATION).getParameterValues(true)));
       }
     }
     found.sort((a, b) -> a.className().compareTo(b.className()));
     return found;
   }
 
-  private static FunctionDescriptor describe(String className, AnnotationParameterValueList values) {
+  /**
+   * The kind whose runtime interface the class implements.
+   *
+   * @throws IllegalArgumentException when it implements none, or the runtime has none of the interfaces
+   */
+  private static FunctionKind kind(ClassInfo type, ScanResult result, Path runtimeJar) {
+    for (FunctionKind kind : FunctionKind.values()) {
+      if (type.implementsInterface(kind.handlerInterface())) {
+        return kind;
+      }
+    }
+    if (Arrays.stream(FunctionKind.values()).allMatch(k -> result.getClassInfo(k.handlerInterface()) == null)) {
+      throw new IllegalArgumentException(runtimeJar + " holds none of " + Arrays.stream(FunctionKind.values())
+          .map(FunctionKind::handlerInterface).toList() + ", so the kind of " + type.getName() + " cannot be read: "
+          + "depend on the io.cvatfunction:cvat-function-runtime of this plugin's version");
+    }
+    throw new IllegalArgumentException(type.getName() + " is annotated with @CvatFunction but serves no CVAT function "
+        + "kind: extend YoloDetector (a CVAT detector)");
+  }
+
+  private static FunctionDescriptor describe(String className, FunctionKind kind, AnnotationParameterValueList values) {
     Map<String, String> env = new LinkedHashMap<>();
     for (AnnotationInfo variable : annotations(values.getValue("env"))) {
       AnnotationParameterValueList v = variable.getParameterValues(true);
@@ -83,7 +106,7 @@ public final class FunctionScanner {
         string(values.getValue("name")),
         string(values.getValue("displayName")),
         string(values.getValue("description")),
-        enumName(values.getValue("kind")),
+        kind.cvatName(),
         string(values.getValue("model")),
         labels,
         ((Number) values.getValue("gpus")).intValue(),
@@ -93,7 +116,10 @@ public final class FunctionScanner {
         ((Number) values.getValue("maxRequestBodySize")).longValue(),
         env,
         values.getValue("segments") == null ? "mask" : enumName(values.getValue("segments")),
-        string(values.getValue("confidenceAttribute")));
+        string(values.getValue("confidenceAttribute")),
+        strings(values.getValue("keypoints")),
+        strings(values.getValue("edges")),
+        ((Number) values.getValue("keypointThreshold")).floatValue());
   }
 
   private static String string(Object value) {

@@ -3,6 +3,9 @@ package io.cvatfunction.maven.spec;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cvatfunction.contract.LabelRename;
+import io.cvatfunction.contract.ModelMetadata;
+import io.cvatfunction.contract.Skeleton;
+import io.cvatfunction.contract.YoloTask;
 import io.cvatfunction.maven.scan.FunctionDescriptor;
 import io.cvatfunction.maven.scan.FunctionDescriptor.AttributeSpec;
 import io.cvatfunction.maven.scan.FunctionDescriptor.LabelOverride;
@@ -30,6 +33,9 @@ public final class FunctionSpec {
    */
   static final List<String> CONFIDENCE_VALUES = List.of("0", "100", "1");
 
+  /** The type of a skeleton's sublabels: CVAT's skeletons are made of points. */
+  static final String KEYPOINT_TYPE = "points";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private FunctionSpec() {}
@@ -37,19 +43,19 @@ public final class FunctionSpec {
   /**
    * The function config.
    *
+   * @param skeletons a pose model's skeleton of each class id ({@link io.cvatfunction.contract.Skeletons}); empty
+   *     for other tasks
    * @param namespace {@code metadata.namespace}
    * @param gpu whether to ask for {@code nvidia.com/gpu} (the {@code function-gpu.yaml} variant)
    * @throws IllegalArgumentException when the annotation's labels do not fit the model
    */
-  public static Map<String, Object> build(FunctionDescriptor function, ModelInfo model, String namespace, boolean gpu) {
+  public static Map<String, Object> build(FunctionDescriptor function, ModelMetadata model, List<Skeleton> skeletons,
+      String namespace, boolean gpu) {
     Map<String, Object> annotations = new LinkedHashMap<>();
     annotations.put("name", function.displayName().isEmpty() ? function.name() : function.displayName());
     annotations.put("type", function.kind());
     annotations.put("framework", "pytorch");
-    annotations.put("spec", labelSpec(function, model));
-    if (function.kind().equals("interactor")) {
-      annotations.put("version", "2");
-    }
+    annotations.put("spec", labelSpec(function, model, skeletons));
     Map<String, Object> metadata = new LinkedHashMap<>();
     metadata.put("name", function.name());
     metadata.put("namespace", namespace);
@@ -93,8 +99,12 @@ public final class FunctionSpec {
     return entry;
   }
 
-  /** The label list CVAT reads from {@code annotations.spec}: JSON, one label per line. */
-  static String labelSpec(FunctionDescriptor function, ModelInfo model) {
+  /**
+   * The label list CVAT reads from {@code annotations.spec}: JSON, one label per line, each of the type the model's
+   * task gives; a skeleton label also lists its keypoints as {@code points} sublabels and has CVAT's drawing of
+   * them ({@link SkeletonSvg}).
+   */
+  static String labelSpec(FunctionDescriptor function, ModelMetadata model, List<Skeleton> skeletons) {
     Set<String> unknown = new TreeSet<>();
     for (LabelOverride override : function.labels()) {
       if (!model.names().contains(override.model())) {
@@ -105,6 +115,7 @@ public final class FunctionSpec {
       throw new IllegalArgumentException("@CvatFunction(labels) of " + function.className() + " names " + unknown
           + ", which the model does not have; its labels are " + model.names());
     }
+    String type = model.task().labelType("polygon".equals(function.segments()));
     List<String> lines = new ArrayList<>();
     for (int id = 0; id < model.names().size(); id++) {
       String modelName = model.names().get(id);
@@ -119,7 +130,7 @@ public final class FunctionSpec {
       Map<String, Object> label = new LinkedHashMap<>();
       label.put("id", id);
       label.put("name", name.get());
-      label.put("type", model.labelType(function.segments()));
+      label.put("type", type);
       List<AttributeSpec> attributes = new ArrayList<>(override == null ? List.of() : override.attributes());
       if (!function.confidenceAttribute().isEmpty()) {
         if (attributes.stream().anyMatch(a -> a.name().equals(function.confidenceAttribute()))) {
@@ -131,6 +142,19 @@ public final class FunctionSpec {
       }
       if (!attributes.isEmpty()) {
         label.put("attributes", attributes.stream().map(FunctionSpec::attribute).toList());
+      }
+      if (model.task() == YoloTask.POSE) {
+        Skeleton skeleton = skeletons.get(id);
+        List<Map<String, Object>> sublabels = new ArrayList<>();
+        for (int k = 0; k < skeleton.keypoints().size(); k++) {
+          Map<String, Object> sublabel = new LinkedHashMap<>();
+          sublabel.put("id", k);
+          sublabel.put("name", skeleton.keypoints().get(k));
+          sublabel.put("type", KEYPOINT_TYPE);
+          sublabels.add(sublabel);
+        }
+        label.put("sublabels", sublabels);
+        label.put("svg", SkeletonSvg.of(skeleton));
       }
       lines.add("  " + json(label));
     }

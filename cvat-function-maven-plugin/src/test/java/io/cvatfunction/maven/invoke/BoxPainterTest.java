@@ -33,7 +33,11 @@ class BoxPainterTest {
   }
 
   private static DetectedShape box(String label, double x1, double y1, double x2, double y2) {
-    return new DetectedShape(label, "rectangle", new double[] {x1, y1, x2, y2}, 0.87, null);
+    return new DetectedShape(label, "rectangle", new double[] {x1, y1, x2, y2}, 0.87, null, null, List.of());
+  }
+
+  private static int colour(DetectedShape shape) {
+    return BoxPainter.colours(List.of(shape)).get(shape.label()).getRGB();
   }
 
   @Test
@@ -72,12 +76,75 @@ class BoxPainterTest {
   @Test
   void aPolygonIsDrawnThroughItsPoints() {
     DetectedShape triangle = new DetectedShape("triangle", "polygon", new double[] {100, 200, 200, 20, 300, 200},
-        null, null);
+        null, null, null, List.of());
     BufferedImage drawn = BoxPainter.paint(plain(400, 300), List.of(triangle)).image();
     int colour = BoxPainter.colours(List.of(triangle)).get("triangle").getRGB();
     assertEquals(colour, drawn.getRGB(200, 200), "the base");
     assertEquals(BACKGROUND.getRGB(), drawn.getRGB(200, 150), "inside the triangle");
     assertEquals(BACKGROUND.getRGB(), drawn.getRGB(100, 60), "outside the triangle, inside its bounds");
+  }
+
+  @Test
+  void aRotatedRectangleIsTurnedClockwiseAboutItsCentre() {
+    // 200 x 100 about (200, 150), a quarter turn: it stands 100 wide and 200 tall.
+    DetectedShape upright = new DetectedShape("plate", "rectangle", new double[] {100, 100, 300, 200}, 0.9, null, 90.0,
+        List.of());
+    BufferedImage drawn = BoxPainter.paint(plain(400, 300), List.of(upright)).image();
+    int colour = colour(upright);
+    assertEquals(colour, drawn.getRGB(150, 150), "the left side, after the turn");
+    assertEquals(colour, drawn.getRGB(250, 150), "the right side");
+    assertEquals(colour, drawn.getRGB(200, 250), "the bottom");
+    assertEquals(BACKGROUND.getRGB(), drawn.getRGB(100, 150), "where the left side was before the turn");
+    assertEquals(BACKGROUND.getRGB(), drawn.getRGB(200, 150), "the middle");
+
+    // A bar 200 long, turned 30 degrees: clockwise, its right end goes down (y grows down), as in CVAT.
+    DetectedShape bar = new DetectedShape("bar", "rectangle", new double[] {100, 140, 300, 160}, 0.9, null, 30.0,
+        List.of());
+    BufferedImage turned = BoxPainter.paint(plain(400, 300), List.of(bar)).image();
+    assertEquals(colour(bar), turned.getRGB(287, 200), "the right end's middle, 100 px along the turned bar");
+    assertEquals(BACKGROUND.getRGB(), turned.getRGB(287, 100), "not turned the other way");
+  }
+
+  @Test
+  void aSkeletonIsDotsOnItsVisibleKeypointsJoinedByItsLabelsEdges() {
+    DetectedShape arrow = new DetectedShape("arrow", "skeleton", new double[0], 0.8, null, null, List.of(
+        new DetectedShape.Keypoint("tip", 100, 150, false), new DetectedShape.Keypoint("tail", 200, 150, false),
+        new DetectedShape.Keypoint("left", 150, 250, true), new DetectedShape.Keypoint("right", 300, 250, false)));
+    SkeletonEdges edges = SkeletonEdges.of(Map.of("arrow", List.of(new SkeletonEdges.Link("tip", "tail"),
+        new SkeletonEdges.Link("tail", "left"))));
+    BufferedImage drawn = BoxPainter.paint(plain(400, 300), List.of(arrow), edges).image();
+    int colour = colour(arrow);
+    int r = BoxPainter.dotRadius(BoxPainter.thickness(400, 300));
+    for (int[] dot : new int[][] {{100, 150}, {200, 150}, {300, 250}}) {
+      assertEquals(colour, drawn.getRGB(dot[0], dot[1]), "a dot on the keypoint");
+      assertEquals(colour, drawn.getRGB(dot[0], dot[1] + r), "filled to its radius");
+      assertEquals(BACKGROUND.getRGB(), drawn.getRGB(dot[0], dot[1] + r + 2), "and no further");
+    }
+    assertEquals(colour, drawn.getRGB(150, 150), "the edge tip - tail");
+    assertEquals(BACKGROUND.getRGB(), drawn.getRGB(150, 250), "an outside keypoint is hidden, as in CVAT");
+    assertEquals(BACKGROUND.getRGB(), drawn.getRGB(175, 200), "and so is its edge");
+    assertEquals(BACKGROUND.getRGB(), drawn.getRGB(250, 200), "no edge the label does not have");
+
+    BufferedImage bare = BoxPainter.paint(plain(400, 300), List.of(arrow)).image();
+    assertEquals(colour, bare.getRGB(100, 150), "without the spec's edges, the dots");
+    assertEquals(BACKGROUND.getRGB(), bare.getRGB(150, 150), "and no lines");
+  }
+
+  @Test
+  void theFramesTagsAreStackedInItsTopLeftCorner() {
+    DetectedShape first = new DetectedShape("circle", "tag", new double[0], 0.9, null, null, List.of());
+    DetectedShape second = new DetectedShape("square", "tag", new double[0], 0.1, null, null, List.of());
+    BufferedImage drawn = BoxPainter.paint(plain(400, 300), List.of(first, second)).image();
+    Map<String, Color> colours = BoxPainter.colours(List.of(first, second));
+    // The captions' left column holds no text: the first caption's colour, then the second's, then the frame.
+    List<Integer> column = IntStream.range(0, 300).map(y -> drawn.getRGB(0, y)).boxed().toList();
+    int firstEnd = column.indexOf(colours.get("square").getRGB());
+    int secondEnd = column.indexOf(BACKGROUND.getRGB());
+    assertTrue(firstEnd > 10, "the first caption is as tall as its text: " + firstEnd);
+    assertTrue(column.subList(0, firstEnd).stream().allMatch(c -> c == colours.get("circle").getRGB()));
+    assertEquals(2 * firstEnd, secondEnd, "the second caption right under the first, as tall");
+    assertTrue(column.subList(secondEnd, 300).stream().allMatch(c -> c == BACKGROUND.getRGB()), "then the frame");
+    assertEquals(BACKGROUND.getRGB(), drawn.getRGB(200, 150), "nothing drawn in the frame");
   }
 
   @Test

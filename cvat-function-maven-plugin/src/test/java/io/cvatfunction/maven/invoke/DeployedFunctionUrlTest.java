@@ -130,6 +130,6 @@ class DeployedFunctionUrlTest {
     }
     NuclioException failure = assertThrows(NuclioException.class, () -> locate(null, project, "local", null));
     assertEquals("this project has several functions (a-detector, b-detector): name one with "
-        + "-Dcvat.invoke.function=NAME", failure.getMessage());
+        + "-Dcvat.invoke.function=NAME; or give -Dcvat.invoke.url=http://HOST:PORT", failure.getMessage());
   }
 }

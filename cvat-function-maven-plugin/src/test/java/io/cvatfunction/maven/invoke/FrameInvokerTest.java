@@ -179,19 +179,25 @@ class FrameInvokerTest {
         + "running?"), failure.getMessage());
   }
 
-  @Test
-  void answersThatAreNotShapesAreQuoted() throws Exception {
-    List<String> bodies = new ArrayList<>(List.of("{\"status\": \"ok\"}", "<html>Bad Gateway</html>"));
-    List<Integer> statuses = new ArrayList<>(List.of(200, 502));
-    HttpServer other = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    other.createContext("/", exchange -> {
+  /** A server on a free port that answers each request with the next status and body, taking them off the lists. */
+  private static HttpServer answering(List<Integer> statuses, List<String> bodies) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", exchange -> {
       exchange.getRequestBody().readAllBytes(); // answering before the upload ends would reset the connection
       byte[] body = bodies.remove(0).getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(statuses.remove(0), body.length);
       exchange.getResponseBody().write(body);
       exchange.close();
     });
-    other.start();
+    server.start();
+    return server;
+  }
+
+  @Test
+  void answersThatAreNotShapesAreQuoted() throws Exception {
+    List<String> bodies = new ArrayList<>(List.of("{\"status\": \"ok\"}", "<html>Bad Gateway</html>"));
+    List<Integer> statuses = new ArrayList<>(List.of(200, 502));
+    HttpServer other = answering(statuses, bodies);
     try {
       URI url = URI.create("http://127.0.0.1:" + other.getAddress().getPort() + "/");
       byte[] frame = Fixtures.frame("000.jpg");
@@ -210,7 +216,8 @@ class FrameInvokerTest {
     Invocation invocation = Invocation.prepare(frameFile("000.jpg", Fixtures.frame("000.jpg")), "0.5", 60);
     Path png = dir.resolve("out/invoke.png");
     RecordingLog log = new RecordingLog();
-    String summary = invocation.send(FrameInvoker.url(server.url("/").toString()), png, log);
+    String summary = invocation.send(FrameInvoker.url(server.url("/").toString()), png,
+        SkeletonEdges.none("not asked for"), log);
 
     int shapes = Fixtures.reference("shapes-yolov8n", "000.jpg").size();
     assertTrue(summary.matches("cvat:invoke: " + shapes + " shape\\(s\\) in \\d+ ms; wrote "
@@ -220,6 +227,32 @@ class FrameInvokerTest {
     assertEquals(shapes + 2, log.infos().size(), "the header, the column titles and one line a shape: " + log.infos());
     assertEquals(List.of(), log.warnings(), "this JDK has fonts");
     assertTrue(Files.size(png) > 0);
+  }
+
+  @Test
+  void anInvocationWithoutTheSpecSaysHowToGetTheSkeletonsEdges() throws Exception {
+    String answer = "[{\"label\": \"arrow\", \"type\": \"skeleton\", \"confidence\": 0.9, \"elements\": ["
+        + "{\"label\": \"tip\", \"type\": \"points\", \"points\": [100, 100], \"outside\": false},"
+        + "{\"label\": \"tail\", \"type\": \"points\", \"points\": [300, 200], \"outside\": false}]},"
+        + "{\"label\": \"circle\", \"type\": \"tag\", \"confidence\": 0.97}]";
+    HttpServer pose = answering(new ArrayList<>(List.of(200)), new ArrayList<>(List.of(answer)));
+    try {
+      Invocation invocation = Invocation.prepare(frameFile("000.jpg", Fixtures.frame("000.jpg")), "0.5", 60);
+      Path png = dir.resolve("out/invoke.png");
+      RecordingLog log = new RecordingLog();
+      SkeletonEdges edges = SkeletonEdges.read(null, null, log);
+      String summary = invocation.send(URI.create("http://127.0.0.1:" + pose.getAddress().getPort() + "/"), png, edges,
+          log);
+      assertTrue(summary.startsWith("cvat:invoke: 2 shape(s) in "), summary);
+      assertEquals(edges.missing().orElseThrow(), log.infos().get(log.infos().size() - 1), "once, after the table");
+      assertTrue(edges.missing().get().startsWith("skeletons drawn without the lines between their keypoints: "));
+      BufferedImage drawn = ImageIO.read(png.toFile());
+      Map<String, Color> colours = BoxPainter.colours(FrameInvoker.shapes(URI.create("http://x/"), answer));
+      assertEquals(colours.get("arrow").getRGB(), drawn.getRGB(300, 200), "the tail's dot");
+      assertEquals(colours.get("circle").getRGB(), drawn.getRGB(0, 0), "the tag in the corner");
+    } finally {
+      pose.stop(0);
+    }
   }
 
   @Test

@@ -136,6 +136,55 @@ class NuclioLintTest {
   }
 
   @Test
+  void aGoodSkeletonIsClean() throws IOException {
+    assertEquals(List.of(), lint(read(SKELETON)));
+  }
+
+  private static final String SKELETON = "skeleton-function-gpu.yaml";
+
+  /**
+   * A broken skeleton: the text to replace in {@value #SKELETON}, its replacement, the severity and what the message
+   * says. Quotes inside the label JSON are escaped, as in the file.
+   */
+  static Stream<Arguments> brokenSkeletons() {
+    String thumbCircle = "<circle r=\\\"1.5\\\" stroke=\\\"black\\\" fill=\\\"#b3b3b3\\\" cx=\\\"84.64\\\" cy=\\\"70\\\" "
+        + "stroke-width=\\\"0.1\\\" data-type=\\\"element node\\\" data-element-id=\\\"2\\\" data-node-id=\\\"2\\\" "
+        + "data-label-name=\\\"thumb\\\"></circle>";
+    return Stream.of(
+        Arguments.of(thumbCircle, "", Severity.ERROR, "no node of the svg name sublabel 'thumb'"),
+        Arguments.of(thumbCircle, "", Severity.ERROR, "an edge joins node '2', which the svg does not have"),
+        Arguments.of("label-name=\\\"index\\\"", "label-name=\\\"thumb\\\"", Severity.ERROR,
+            "2 nodes of the svg name sublabel 'thumb'"),
+        Arguments.of("label-name=\\\"index\\\"", "label-name=\\\"pinky\\\"", Severity.ERROR,
+            "a node names 'pinky', which is none of the sublabels [wrist, thumb, index]"),
+        Arguments.of("data-node-id=\\\"3\\\"", "data-node-id=\\\"2\\\"", Severity.ERROR,
+            "data-node-id 2 is on several nodes"),
+        Arguments.of("data-node-id=\\\"3\\\"", "data-node-id=\\\"c\\\"", Severity.ERROR,
+            "node 'index' has data-node-id 'c': CVAT's canvas takes only whole numbers"),
+        Arguments.of("data-node-to=\\\"3\\\"", "data-node-to=\\\"4\\\"", Severity.ERROR,
+            "an edge joins node '4', which the svg does not have (its nodes are [1, 2, 3])"),
+        Arguments.of("></circle>\"}", ">\"}", Severity.ERROR, "the svg is not well-formed markup"),
+        Arguments.of("\"svg\":\"<line", "\"svg\":42,\"drawing\":\"<line", Severity.ERROR,
+            "must be a string of SVG elements"),
+        Arguments.of("{\"id\":1,\"name\":\"thumb\",\"type\":\"points\"}", "{\"id\":1,\"name\":\"thumb\",\"type\":\"rectangle\"}",
+            Severity.WARNING, "type 'rectangle': CVAT's skeletons are made of points, so CVAT drops this keypoint"));
+  }
+
+  @ParameterizedTest(name = "[{index}] {3}")
+  @MethodSource("brokenSkeletons")
+  void aBrokenSkeletonIsReported(String from, String to, Severity severity, String message) throws IOException {
+    String good = read(SKELETON);
+    String bad = good.replace(from, to);
+    assertTrue(!bad.equals(good), "the case must change the YAML: " + from);
+    List<Finding> findings = lint(bad);
+    Finding finding = findings.stream().filter(f -> f.message().contains(message)).findFirst()
+        .orElseThrow(() -> new AssertionError("'" + message + "' not reported; got " + findings));
+    assertEquals("skeleton", finding.rule(), finding.toString());
+    assertEquals(severity, finding.severity(), finding.toString());
+    assertEquals(8, finding.line(), "the label spec's line: " + finding);
+  }
+
+  @Test
   void cvatsOwnFunctionsPassWithoutErrors() throws IOException {
     for (String file : List.of("cvat-sam-function-gpu.yaml", "cvat-yolov7-function-gpu.yaml")) {
       List<Finding> findings = NuclioLint.lint(file, read(file));

@@ -53,9 +53,22 @@ public final class CompiledProject {
 
   /** Copies the real shapes YOLOv8n model to {@code classes/<resource>}. */
   public CompiledProject withShapesModel(String resource) throws IOException {
+    return withModel(resource, "shapes-yolov8n");
+  }
+
+  /** Copies the fixture model {@code fixtures/models/<fixture>.torchscript} to {@code classes/<resource>}. */
+  public CompiledProject withModel(String resource, String fixture) throws IOException {
     Path file = classes.resolve(resource);
     Files.createDirectories(file.getParent());
-    Files.write(file, Fixtures.resource("fixtures/models/shapes-yolov8n.torchscript"));
+    Files.write(file, Fixtures.resource("fixtures/models/" + fixture + ".torchscript"));
+    return this;
+  }
+
+  /** Writes a text file into the classes directory, as a resource of the project: e.g. a keypoints.txt. */
+  public CompiledProject withResource(String resource, String text) throws IOException {
+    Path file = classes.resolve(resource);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, text, StandardCharsets.UTF_8);
     return this;
   }
 

@@ -16,12 +16,6 @@ public final class ConfidenceAttribute {
 
   private ConfidenceAttribute() {}
 
-  /** The attribute the handler class declares, or an empty name when it declares none. */
-  public static String nameOf(Class<?> handler) {
-    CvatFunction function = handler.getAnnotation(CvatFunction.class);
-    return function == null ? "" : function.confidenceAttribute();
-  }
-
   /** {@code score} in [0, 1] as the attribute's value: a whole percentage, "0" to "100". */
   public static String value(float score) {
     return Integer.toString(Math.round(Math.max(0, Math.min(1, score)) * 100));

@@ -11,17 +11,16 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Optional;
 
 /**
  * A CVAT detector request: {@code {"image": <base64 JPEG or PNG>, "threshold"?: number}}.
  *
  * @param image the encoded frame bytes
- * @param threshold the confidence threshold in [0, 1]
+ * @param threshold the confidence threshold in [0, 1]; empty when the request has none (or null), and the detector's
+ *     default applies
  */
-public record DetectorRequest(byte[] image, float threshold) {
-
-  /** The threshold used when a request has none (CVAT leaves it out when the user sets none). */
-  public static final float DEFAULT_THRESHOLD = 0.5f;
+public record DetectorRequest(byte[] image, Optional<Float> threshold) {
 
   private static final String EXAMPLE = "send {\"image\": \"<base64 of the frame file>\", \"threshold\": 0.5}";
 
@@ -41,7 +40,7 @@ public record DetectorRequest(byte[] image, float threshold) {
    */
   public static DetectorRequest parse(byte[] body) throws BadRequestException {
     byte[] image = null;
-    float threshold = DEFAULT_THRESHOLD;
+    Optional<Float> threshold = Optional.empty();
     try (JsonParser parser = JSON.createParser(body)) {
       JsonToken token = parser.nextToken();
       if (token == null) {
@@ -122,9 +121,10 @@ public record DetectorRequest(byte[] image, float threshold) {
     }
   }
 
-  private static float readThreshold(JsonParser parser, JsonToken token) throws IOException, BadRequestException {
+  private static Optional<Float> readThreshold(JsonParser parser, JsonToken token)
+      throws IOException, BadRequestException {
     if (token == JsonToken.VALUE_NULL) {
-      return DEFAULT_THRESHOLD;
+      return Optional.empty();
     }
     if (!token.isNumeric()) {
       throw new BadRequestException("\"threshold\" must be a number in [0, 1], not " + describe(token));
@@ -133,7 +133,7 @@ public record DetectorRequest(byte[] image, float threshold) {
     if (!(value >= 0 && value <= 1)) {
       throw new BadRequestException("\"threshold\" must be in [0, 1], got " + parser.getText());
     }
-    return (float) value;
+    return Optional.of((float) value);
   }
 
   private static String describe(JsonToken token) {

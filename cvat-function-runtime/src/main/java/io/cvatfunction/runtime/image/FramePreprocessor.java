@@ -25,13 +25,10 @@ import org.slf4j.LoggerFactory;
  * and letterboxed by OpenCV and uploaded as uint8. Both paths give the same input: the GPU path proves it on test
  * frames before it serves.
  */
-public final class FramePreprocessor implements AutoCloseable {
+public final class FramePreprocessor implements FrameInput {
 
   private static final Logger LOG = LoggerFactory.getLogger(FramePreprocessor.class);
   private static final Scalar PAD = new Scalar(114, 114, 114);
-
-  /** The model's input, and the letterbox that maps its coordinates back to the frame. */
-  public record ModelInput(NDArray batch, LetterBox letterBox) {}
 
   static {
     OpenCv.load();
@@ -84,11 +81,7 @@ public final class FramePreprocessor implements AutoCloseable {
     return gpu != null;
   }
 
-  /**
-   * The model input for one frame file, in {@code manager} (on the model's device).
-   *
-   * @throws BadRequestException when the bytes are not a usable frame
-   */
+  @Override
   public ModelInput prepare(byte[] encoded, NDManager manager, RequestTrace trace) throws BadRequestException {
     if (gpu != null && FrameDecoder.isJpeg(encoded)) {
       try (JpegPlanes planes = gpu.decode(encoded, manager)) {

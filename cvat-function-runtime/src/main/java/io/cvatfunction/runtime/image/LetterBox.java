@@ -18,7 +18,7 @@ package io.cvatfunction.runtime.image;
  */
 public record LetterBox(
     int srcWidth, int srcHeight, int dstWidth, int dstHeight,
-    int resizedWidth, int resizedHeight, int top, int bottom, int left, int right) {
+    int resizedWidth, int resizedHeight, int top, int bottom, int left, int right) implements FrameGeometry {
 
   /** Plans the letterbox of a {@code srcWidth × srcHeight} frame into a {@code dstWidth × dstHeight} input. */
   public static LetterBox of(int srcWidth, int srcHeight, int dstWidth, int dstHeight) {
@@ -73,10 +73,27 @@ public record LetterBox(
    * @param count how many points
    */
   public void mapPointsToFrame(float[] points, int offset, int count) {
+    map(points, offset, count, 2, padX(), padY());
+  }
+
+  /**
+   * Maps keypoints from model-input pixels to frame pixels in place, clipped to the frame, as Ultralytics' {@code
+   * scale_coords} maps a pose model's keypoints: with the pads unrounded, {@code (dstWidth - srcWidth · gain) / 2},
+   * where {@link #mapPointsToFrame} subtracts them rounded as {@code scale_boxes} does. The two differ only when a pad
+   * is not a whole number of pixels.
+   *
+   * @param keypoints {@code x, y} then {@code stride - 2} other values per keypoint, left as they are
+   * @param offset the index of the first keypoint's x
+   * @param count how many keypoints
+   * @param stride values per keypoint
+   */
+  public void mapKeypointsToFrame(float[] keypoints, int offset, int count, int stride) {
+    map(keypoints, offset, count, stride, (dstWidth - srcWidth * gain()) / 2, (dstHeight - srcHeight * gain()) / 2);
+  }
+
+  private void map(float[] points, int offset, int count, int stride, double padX, double padY) {
     double gain = gain();
-    double padX = padX();
-    double padY = padY();
-    for (int o = offset; o < offset + 2 * count; o += 2) {
+    for (int o = offset; o < offset + stride * count; o += stride) {
       points[o] = clip((points[o] - padX) / gain, srcWidth);
       points[o + 1] = clip((points[o + 1] - padY) / gain, srcHeight);
     }

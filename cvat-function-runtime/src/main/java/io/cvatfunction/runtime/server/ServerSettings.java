@@ -2,6 +2,7 @@ package io.cvatfunction.runtime.server;
 
 import io.cvatfunction.contract.GoDuration;
 import io.cvatfunction.runtime.CvatFunction;
+import io.cvatfunction.runtime.FunctionAnnotation;
 import io.cvatfunction.runtime.HandlerOptions;
 import java.time.Duration;
 import java.util.Optional;
@@ -47,16 +48,15 @@ public record ServerSettings(
    * @param lookup reads a setting by its system property name ({@code cvat.port}); see {@link #systemLookup()}
    */
   public static ServerSettings resolve(Class<?> handlerClass, ProcessorConfig nuclio, UnaryOperator<String> lookup) {
-    CvatFunction function = handlerClass.getAnnotation(CvatFunction.class);
+    CvatFunction function = FunctionAnnotation.of(handlerClass);
     int workers = setting(lookup, "cvat.workers").map(v -> parseInt("cvat.workers", v))
-        .or(nuclio::workers).orElse(function != null ? function.workers() : 1);
+        .or(nuclio::workers).orElse(function.workers());
     Duration eventTimeout = setting(lookup, "cvat.eventTimeout").map(GoDuration::parse)
         .or(nuclio::eventTimeout)
-        .orElseGet(() -> GoDuration.parse(function != null ? function.eventTimeout() : "30s"));
+        .orElseGet(() -> GoDuration.parse(function.eventTimeout()));
     Duration availability = nuclio.workerAvailabilityTimeout()
-        .orElse(Duration.ofMillis(function != null ? function.workerAvailabilityTimeoutMillis() : 10_000));
-    long maxBody = nuclio.maxRequestBodySize()
-        .orElse(function != null ? function.maxRequestBodySize() : 32L * 1024 * 1024);
+        .orElse(Duration.ofMillis(function.workerAvailabilityTimeoutMillis()));
+    long maxBody = nuclio.maxRequestBodySize().orElse(function.maxRequestBodySize());
     HandlerOptions options = new HandlerOptions(
         setting(lookup, "cvat.device").orElse("auto"),
         setting(lookup, "cvat.model"),

@@ -1,17 +1,16 @@
 package io.cvatfunction.runtime.yolo;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import io.cvatfunction.runtime.image.LetterBox;
+import io.cvatfunction.contract.ModelMetadata;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * A detection head: boxes, scores and classes from the first output, in model-input pixels. Detect models are
- * decoded by their head alone; other tasks read their extra values from the same boxes.
+ * A detection head: boxes, scores and classes from the first output, in model-input pixels, with any extra values
+ * per box that the task reads (mask coefficients, keypoints). Detect, segment and pose models share it.
  */
-abstract class BoxHead implements OutputDecoder {
+abstract class BoxHead {
 
   /** Ultralytics' predict default ({@code max_det}). */
   static final int MAX_DETECTIONS = 300;
@@ -24,10 +23,12 @@ abstract class BoxHead implements OutputDecoder {
 
   /** The head for a model: NMS-free when its metadata says so or, failing that, its output's shape. */
   static BoxHead of(ModelMetadata metadata, Supplier<Shape> outputShape) {
-    boolean endToEnd = metadata.end2end() != null
-        ? metadata.end2end()
-        : EndToEndHead.looksEndToEnd(outputShape.get());
-    return endToEnd ? new EndToEndHead(metadata.names()) : new RawDetectHead(metadata.names());
+    return endToEnd(metadata, outputShape) ? new EndToEndHead(metadata.names()) : new RawDetectHead(metadata.names());
+  }
+
+  /** Whether a model's head is NMS-free: as its metadata says or, failing that, as its output's shape looks. */
+  static boolean endToEnd(ModelMetadata metadata, Supplier<Shape> outputShape) {
+    return metadata.end2end() != null ? metadata.end2end() : EndToEndHead.looksEndToEnd(outputShape.get());
   }
 
   /** The boxes scoring strictly above {@code threshold}, highest score first. */
@@ -36,11 +37,5 @@ abstract class BoxHead implements OutputDecoder {
   /** The class names by class id. */
   final List<String> names() {
     return names;
-  }
-
-  @Override
-  public final List<Detection> decode(NDList outputs, LetterBox letterBox, float threshold) {
-    Boxes boxes = boxes(outputs.get(0), threshold);
-    return boxes.detections(boxes.inFrame(letterBox), null, names);
   }
 }

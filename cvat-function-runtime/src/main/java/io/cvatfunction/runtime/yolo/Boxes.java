@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Boxes {@code [x1, y1, x2, y2]} in model-input pixels with their scores, class ids and extra values (a
- * segmentation model's mask coefficients), highest score first.
+ * segmentation model's mask coefficients, a pose model's keypoints), highest score first.
  *
  * @param boxes four floats per box
  * @param scores one per box
@@ -44,22 +44,26 @@ record Boxes(float[] boxes, float[] scores, int[] classes, float[] extras, int e
   }
 
   /**
-   * The detections, boxes in frame pixels; a class id the model has no name for (a malformed head) is dropped.
+   * One detection per box whose class the model names, highest score first; a class id the model has no name for
+   * (a malformed head) is dropped.
    *
-   * @param frameBoxes {@link #inFrame}
-   * @param masks one per box, or null for none
    * @param names class names by class id
+   * @param detection makes the detection of box {@code i}
    */
-  List<Detection> detections(float[] frameBoxes, InstanceMask[] masks, List<String> names) {
-    List<Detection> detections = new ArrayList<>(count());
+  <D extends Detection> List<D> detections(List<String> names, PerBox<D> detection) {
+    List<D> detections = new ArrayList<>(count());
     for (int i = 0; i < count(); i++) {
       int classId = classes[i];
-      if (classId < 0 || classId >= names.size()) {
-        continue;
+      if (classId >= 0 && classId < names.size()) {
+        detections.add(detection.make(i, classId, names.get(classId), scores[i]));
       }
-      detections.add(new Detection(classId, names.get(classId), scores[i], frameBoxes[4 * i], frameBoxes[4 * i + 1],
-          frameBoxes[4 * i + 2], frameBoxes[4 * i + 3], masks == null ? null : masks[i]));
     }
     return detections;
+  }
+
+  /** Makes the detection of one box. */
+  @FunctionalInterface
+  interface PerBox<D> {
+    D make(int index, int classId, String label, float score);
   }
 }

@@ -12,6 +12,13 @@ package io.cvatfunction.runtime.yolo;
  */
 public record InstanceMask(int left, int top, int right, int bottom, byte[] bits, float[] polygon) {
 
+  /** An instance without a mask (an export without prototypes): no pixels and no outline, on one pixel. */
+  static InstanceMask empty(float[] frameBoxes, int i) {
+    int left = (int) frameBoxes[4 * i];
+    int top = (int) frameBoxes[4 * i + 1];
+    return new InstanceMask(left, top, left, top, new byte[1], new float[0]);
+  }
+
   /** CVAT's {@code mask} payload: the bits, then {@code [xtl, ytl, xbr, ybr]}. */
   public int[] cvatMask() {
     int[] mask = new int[bits.length + 4];

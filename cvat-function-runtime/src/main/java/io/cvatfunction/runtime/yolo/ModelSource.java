@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -47,12 +48,34 @@ public final class ModelSource {
       }
     }
     String name = resource.substring(resource.lastIndexOf('/') + 1);
-    Path copy = Files.createTempDirectory("cvat-model").resolve(name);
+    Path folder = Files.createTempDirectory("cvat-model");
+    // The JVM deletes in the reverse order of registration: the file first, then its folder.
+    folder.toFile().deleteOnExit();
+    Path copy = folder.resolve(name);
+    copy.toFile().deleteOnExit();
     try (InputStream in = url.openStream()) {
       Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
     }
-    copy.toFile().deleteOnExit();
-    copy.getParent().toFile().deleteOnExit();
     return copy;
+  }
+
+  /**
+   * The text of the file {@code name} beside the model {@code reference} names (in the same folder, or the same
+   * resource folder for a {@code classpath:} reference), if there is one: a pose model's {@code keypoints.txt}.
+   */
+  public static Optional<String> besideModel(String reference, String name, ClassLoader loader) throws IOException {
+    if (reference == null || reference.isBlank()) {
+      return Optional.empty();
+    }
+    Optional<String> classpath = ModelReference.resource(reference);
+    if (classpath.isEmpty()) {
+      Path file = Path.of(reference).toAbsolutePath().resolveSibling(name);
+      return Files.isRegularFile(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8)) : Optional.empty();
+    }
+    String resource = classpath.get();
+    String sibling = resource.substring(0, resource.lastIndexOf('/') + 1) + name;
+    try (InputStream in = loader.getResourceAsStream(sibling)) {
+      return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
   }
 }

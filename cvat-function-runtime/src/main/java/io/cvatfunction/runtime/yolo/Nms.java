@@ -25,11 +25,7 @@ final class Nms {
    */
   static int[] run(float[] boxes, float[] scores, int[] classes, int count,
       float iouThreshold, int maxCandidates, int maxKept) {
-    Integer[] order = new Integer[count];
-    for (int i = 0; i < count; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
+    Integer[] order = byScore(scores, count);
     int candidates = Math.min(count, maxCandidates);
     boolean[] suppressed = new boolean[candidates];
     int[] kept = new int[Math.min(candidates, maxKept)];
@@ -49,6 +45,16 @@ final class Nms {
       }
     }
     return Arrays.copyOf(kept, keptCount);
+  }
+
+  /** The candidates' indices, highest score first. */
+  static Integer[] byScore(float[] scores, int count) {
+    Integer[] order = new Integer[count];
+    for (int i = 0; i < count; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
+    return order;
   }
 
   private static float area(float[] boxes, int i) {

@@ -1,27 +1,29 @@
 package io.cvatfunction.runtime.yolo;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.cvatfunction.contract.LabelRename;
 import io.cvatfunction.runtime.BadRequestException;
 import io.cvatfunction.runtime.CvatFunction;
-import io.cvatfunction.runtime.CvatHandler;
+import io.cvatfunction.runtime.Detector;
+import io.cvatfunction.runtime.FunctionAnnotation;
 import io.cvatfunction.runtime.HandlerOptions;
 import io.cvatfunction.runtime.Label;
 import io.cvatfunction.runtime.RequestTrace;
 import io.cvatfunction.runtime.RequestTrace.Stage;
 import io.cvatfunction.runtime.cvat.ConfidenceAttribute;
-import io.cvatfunction.runtime.cvat.DetectorRequest;
 import io.cvatfunction.runtime.cvat.Shape;
 import io.cvatfunction.runtime.cvat.ShapeAttribute;
 import io.cvatfunction.runtime.image.FrameDecoder;
-import io.cvatfunction.runtime.image.FramePreprocessor;
-import io.cvatfunction.runtime.image.FramePreprocessor.ModelInput;
+import io.cvatfunction.runtime.image.FrameInput;
+import io.cvatfunction.runtime.image.ModelInput;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.opencv.core.CvType;
@@ -31,26 +33,26 @@ import org.opencv.core.Scalar;
 import org.opencv.imgcodecs.Imgcodecs;
 
 /**
- * The base class of a YOLO detector: extend it, annotate the subclass with {@link CvatFunction}, and the
- * function answers CVAT's detector requests as Ultralytics' {@code predict} would: rectangles for detect
- * models, masks (or polygons, see {@link CvatFunction#segments()}) for segment models.
+ * The base class of a YOLO function: extend it, annotate the subclass with {@link CvatFunction}, and the function
+ * answers CVAT's detector requests as Ultralytics' {@code predict} would, for a model of any Ultralytics task:
+ * rectangles for detect models, masks (or polygons, see {@link CvatFunction#segments()}) for segment models,
+ * skeletons for pose models, rotated rectangles for OBB models, a tag for classify models.
  *
  * <p>Override {@link #label} to rename or drop labels in code and {@link #attributes} to add CVAT attribute
  * values to each shape. One instance serves all worker threads; subclasses must keep overrides thread-safe.
  */
-public abstract class YoloDetector implements CvatHandler {
+public abstract class YoloDetector implements Detector {
 
   private volatile Loaded loaded;
-  private final String confidenceAttribute = ConfidenceAttribute.nameOf(getClass());
+  private final CvatFunction function = FunctionAnnotation.of(getClass());
 
-  private record Loaded(YoloModel model, FramePreprocessor frames, String[] cvatLabels, boolean polygons) {}
+  private record Loaded(YoloModel model, FrameInput frames, TaskDecoder<?> task, String[] cvatLabels) {}
 
   @Override
   public void load(HandlerOptions options) throws Exception {
-    CvatFunction function = getClass().getAnnotation(CvatFunction.class);
-    String reference = options.modelOverride()
-        .orElseGet(() -> function == null ? null : function.model());
-    Path file = ModelSource.resolve(reference, getClass().getClassLoader());
+    String reference = options.modelOverride().orElse(function.model());
+    ClassLoader loader = getClass().getClassLoader();
+    Path file = ModelSource.resolve(reference, loader);
     Device device = Devices.select(options.device());
     YoloModel model = YoloModel.load(file, device, options.maxBatch(device.isGpu()));
     // The first passes optimise the graph (2 s for yolo26n on an H200) while the frame path is made and tested:
@@ -60,20 +62,21 @@ public abstract class YoloDetector implements CvatHandler {
       warming.setDaemon(true);
       warming.start();
     });
-    FramePreprocessor frames = null;
+    FrameInput frames = null;
     try {
+      TaskDecoder<?> task = TaskDecoder.of(new TaskContext(model.metadata(), model::outputShape, function,
+          name -> ModelSource.besideModel(reference, name, loader)));
       List<String> names = model.metadata().names();
       String[] cvatLabels = new String[names.size()];
       for (int i = 0; i < cvatLabels.length; i++) {
         cvatLabels[i] = label(names.get(i));
       }
-      boolean polygons = function != null && function.segments() == CvatFunction.SegmentShape.POLYGON;
       try (NDManager manager = model.newRequestManager()) {
-        frames = FramePreprocessor.create(new FrameDecoder(options.maxImagePixels()), model.metadata().inputWidth(),
-            model.metadata().inputHeight(), options.decoder(), manager);
+        frames = task.frameInput(new FrameDecoder(options.maxImagePixels()), model.metadata(), options.decoder(),
+            manager);
       }
       warmUp.join();
-      loaded = new Loaded(model, frames, cvatLabels, polygons);
+      loaded = new Loaded(model, frames, task, cvatLabels);
       warmUpRequest();
       model.startBatching(3);
     } catch (Exception | Error e) {
@@ -90,7 +93,7 @@ public abstract class YoloDetector implements CvatHandler {
     }
   }
 
-  /** One request through the whole path (parse, decode, letterbox, forward, decode heads), like CVAT's. */
+  /** One request through the whole path (parse, decode, preprocess, forward, decode outputs), like CVAT's. */
   private void warmUpRequest() throws BadRequestException {
     // 1080p, CVAT's most common frame: the resize runs, its GPU kernels load and nvJPEG sizes its buffers.
     Mat grey = new Mat(1080, 1920, CvType.CV_8UC3, new Scalar(114, 114, 114));
@@ -105,49 +108,50 @@ public abstract class YoloDetector implements CvatHandler {
     }
   }
 
-  @Override
-  public Object handle(byte[] body, RequestTrace trace) throws BadRequestException {
-    DetectorRequest request = DetectorRequest.parse(body);
-    trace.lap(Stage.BODY);
-    return detect(request.image(), request.threshold(), trace);
-  }
-
   /**
-   * Finds objects in an encoded frame (JPEG, PNG, BMP, TIFF or WebP) and returns them as CVAT shapes.
+   * Finds what the model finds in an encoded frame (JPEG, PNG, BMP, TIFF or WebP) and returns it as CVAT shapes.
    *
    * @param encodedFrame the frame file's bytes
-   * @param threshold keep detections scoring strictly above this
+   * @param threshold the confidence threshold: detections scoring strictly above it are kept (a classifier's class
+   *     when its probability is at least the threshold)
    * @throws BadRequestException when the bytes are not a usable frame
    */
   public List<Shape> detect(byte[] encodedFrame, float threshold) throws BadRequestException {
     return detect(encodedFrame, threshold, new RequestTrace());
   }
 
-  private List<Shape> detect(byte[] encodedFrame, float threshold, RequestTrace trace) throws BadRequestException {
+  @Override
+  public List<Shape> detect(byte[] frame, float threshold, RequestTrace trace) throws BadRequestException {
     Loaded state = state();
-    List<Detection> detections;
+    return shapes(state, state.task(), frame, threshold, trace);
+  }
+
+  private <D extends Detection> List<Shape> shapes(Loaded state, TaskDecoder<D> task, byte[] frame, float threshold,
+      RequestTrace trace) throws BadRequestException {
+    List<D> detections;
     try (NDManager request = state.model().newRequestManager()) {
-      ModelInput input = state.frames().prepare(encodedFrame, request, trace);
-      detections = state.model().predict(input, threshold, trace);
+      ModelInput input = state.frames().prepare(frame, request, trace);
+      NDList outputs = state.model().infer(input.batch());
+      trace.lap(Stage.FORWARD);
+      detections = task.decode(outputs, input, threshold);
     }
     List<Shape> shapes = new ArrayList<>(detections.size());
-    for (Detection d : detections) {
-      String label = state.cvatLabels()[d.classId()];
-      if (label == null) {
-        continue;
-      }
-      InstanceMask mask = d.mask();
-      List<ShapeAttribute> attributes = ConfidenceAttribute.append(attributes(d), confidenceAttribute, d.score());
-      if (mask == null) {
-        shapes.add(Shape.rectangle(label, d.x1(), d.y1(), d.x2(), d.y2(), d.score(), attributes));
-      } else if (mask.polygon().length >= 6) { // an instance whose mask vanished has nothing to annotate
-        shapes.add(state.polygons()
-            ? Shape.polygon(label, mask.polygon(), d.score(), attributes)
-            : Shape.mask(label, mask.polygon(), mask.cvatMask(), d.score(), attributes));
+    for (D detection : detections) {
+      String label = state.cvatLabels()[detection.classId()];
+      if (label != null) {
+        List<ShapeAttribute> attributes = ConfidenceAttribute.append(attributes(detection),
+            function.confidenceAttribute(), detection.score());
+        Optional.ofNullable(task.shape(detection, label, attributes)).ifPresent(shapes::add);
       }
     }
     trace.lap(Stage.POSTPROCESS);
     return shapes;
+  }
+
+  /** The threshold of a request that sends none: 0.5, or 0 for a classifier (one tag a frame, as CVAT's function). */
+  @Override
+  public float defaultThreshold() {
+    return state().task().defaultThreshold();
   }
 
   /**
@@ -155,18 +159,19 @@ public abstract class YoloDetector implements CvatHandler {
    * entries apply; labels they do not name keep the model's name.
    */
   protected String label(String modelLabel) {
-    CvatFunction function = getClass().getAnnotation(CvatFunction.class);
-    if (function != null) {
-      for (Label label : function.labels()) {
-        if (label.model().equals(modelLabel)) {
-          return LabelRename.cvatName(modelLabel, label.name(), label.drop()).orElse(null);
-        }
+    for (Label label : function.labels()) {
+      if (label.model().equals(modelLabel)) {
+        return LabelRename.cvatName(modelLabel, label.name(), label.drop()).orElse(null);
       }
     }
     return modelLabel;
   }
 
-  /** Attribute values for one detection's shape; none by default. */
+  /**
+   * Attribute values for one detection's shape; none by default. The detection's type says what the model found:
+   * {@link Detection.Box}, {@link Detection.Segment}, {@link Detection.Pose}, {@link Detection.OrientedBox} or
+   * {@link Detection.Classification}.
+   */
   protected List<ShapeAttribute> attributes(Detection detection) {
     return List.of();
   }

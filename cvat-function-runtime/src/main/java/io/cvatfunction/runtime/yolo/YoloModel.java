@@ -8,21 +8,17 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import io.cvatfunction.runtime.RequestTrace;
-import io.cvatfunction.runtime.RequestTrace.Stage;
-import io.cvatfunction.runtime.image.FramePreprocessor.ModelInput;
+import io.cvatfunction.contract.ModelMetadata;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An Ultralytics TorchScript export loaded with DJL's PyTorch engine, with the back half of Ultralytics' predict
- * pipeline: forward, then the {@link OutputDecoder} of its task and head, chosen once at load ({@code
- * FramePreprocessor} makes the input).
+ * An Ultralytics TorchScript export loaded with DJL's PyTorch engine, and its forward passes; its {@link
+ * TaskDecoder} (chosen by the function at load) makes the input and decodes the outputs.
  *
  * <p>Thread-safe: worker threads share one instance; each request scopes its tensors in its own
  * {@link #newRequestManager() NDManager}, closed when it is done, so no native memory outlives a request.
@@ -34,16 +30,15 @@ public final class YoloModel implements AutoCloseable {
 
   private final Model model;
   private final ModelMetadata metadata;
-  private final OutputDecoder decoder;
   private final ForwardBatcher batcher; // null: one request per forward pass
   private volatile Thread batchWarmUp;
   private volatile boolean closing;
 
-  private YoloModel(Model model, ModelMetadata metadata, OutputDecoder decoder, ForwardBatcher batcher) {
+  private YoloModel(Model model, ModelMetadata metadata, int maxBatch) {
     this.model = model;
     this.metadata = metadata;
-    this.decoder = decoder;
-    this.batcher = batcher;
+    this.batcher = maxBatch < 2 ? null
+        : new ForwardBatcher(this::forward, this::newRequestManager, maxBatch, "cvat-forward");
   }
 
   /**
@@ -69,11 +64,7 @@ public final class YoloModel implements AutoCloseable {
         throw new MalformedModelException(file + " has no config.txt metadata: export it with Ultralytics ("
             + "yolo export model=best.pt format=torchscript)");
       }
-      ModelMetadata metadata = ModelMetadata.parse(config);
-      YoloModel undecoded = new YoloModel(model, metadata, null, null);
-      OutputDecoder decoder = OutputDecoder.of(metadata, undecoded::outputShape);
-      return new YoloModel(model, metadata, decoder, maxBatch < 2 ? null
-          : new ForwardBatcher(undecoded::forward, undecoded::newRequestManager, maxBatch, "cvat-forward"));
+      return new YoloModel(model, ModelMetadata.parse(config), maxBatch);
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       throw e;
@@ -99,26 +90,20 @@ public final class YoloModel implements AutoCloseable {
   }
 
   /**
-   * Finds objects in a prepared input.
+   * The forward pass of one request's input, as one batch with concurrent requests' when batches are open. Every pass
+   * runs on the batcher's one thread, one request at a time until batches open or for good if the export refuses them:
+   * libtorch keeps cuDNN and cuBLAS state for each thread that runs a pass.
    *
-   * @param input the letterboxed frame on the model's device, in a request manager that also receives the outputs
-   * @param threshold keep detections scoring strictly above this
-   * @param trace stage timings
+   * @param batch a {@code (1, 3, height, width)} input on the model's device, in the request's manager, which also
+   *     receives the outputs
    */
-  public List<Detection> predict(ModelInput input, float threshold, RequestTrace trace) {
-    // Every pass on the batcher's one thread, one request at a time until batches open or for good if the export
-    // refuses them: libtorch keeps cuDNN and cuBLAS state for each thread that runs a pass (73 MiB a thread for a
-    // convolution on an H200); yolo26n with 16 workers held 1.3 GiB so, 1.8 GiB when the workers ran their own.
-    NDList outputs = batcher == null ? forward(input.batch()) : batcher.forward(input.batch());
-    trace.lap(Stage.FORWARD);
-    List<Detection> detections = decoder.decode(outputs, input.letterBox(), threshold);
-    trace.lap(Stage.POSTPROCESS);
-    return detections;
+  public NDList infer(NDArray batch) {
+    return batcher == null ? forward(batch) : batcher.forward(batch);
   }
 
   /**
-   * The forward pass alone, on a {@code (1, 3, inputHeight, inputWidth)} batch on the model's device; the outputs
-   * live in the batch's manager. {@link #predict} runs it; benchmarks time it.
+   * The forward pass alone, on a {@code (n, 3, inputHeight, inputWidth)} batch on the model's device; the outputs
+   * live in the batch's manager. {@link #infer} runs it; benchmarks time it.
    */
   public NDList forward(NDArray batch) {
     return model.getBlock().forward(new ParameterStore(batch.getManager(), false), new NDList(batch), false);
@@ -182,7 +167,8 @@ public final class YoloModel implements AutoCloseable {
     }
   }
 
-  private Shape outputShape() {
+  /** The shape of the first output, from a pass on a grey input. */
+  Shape outputShape() {
     try (NDManager manager = newRequestManager()) {
       return forward(grey(manager)).get(0).getShape();
     }

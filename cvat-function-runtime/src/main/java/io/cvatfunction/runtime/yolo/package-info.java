@@ -1,39 +1,34 @@
 /**
- * Ultralytics YOLO models behind CVAT's detector contract.
+ * Ultralytics YOLO models of every task behind CVAT's detector contract.
  *
- * <p>A request reads preprocess → forward → decode: {@code image.FramePreprocessor} makes the model input and
- * the {@code LetterBox} that maps it back to the frame; {@link io.cvatfunction.runtime.yolo.YoloModel#forward}
- * runs the model; the model's {@code OutputDecoder}, chosen once at load from its {@link
- * io.cvatfunction.runtime.yolo.Task} and head, turns the outputs into {@link
- * io.cvatfunction.runtime.yolo.Detection}s in frame pixels; {@link io.cvatfunction.runtime.yolo.YoloDetector}
- * turns those into CVAT shapes.
+ * <p>A request reads preprocess → forward → decode → shape: the task's {@code FrameInput} makes the model input and
+ * its geometry ({@code image.FramePreprocessor}'s letterbox, or {@code image.ClassifierInput}'s resize and centre
+ * crop); {@link io.cvatfunction.runtime.yolo.YoloModel#infer} runs the model; the task's {@code TaskDecoder} turns
+ * the outputs into typed {@link io.cvatfunction.runtime.yolo.Detection}s in frame pixels and each of those into the
+ * CVAT shape of the task's label type; {@link io.cvatfunction.runtime.yolo.YoloDetector} ties them together.
  *
  * <ul>
- *   <li>{@code Task}: the {@code task} of the export's {@code config.txt}, parsed once.
- *   <li>{@code BoxHead}: boxes, scores and classes from the first output, in model-input pixels —
- *       {@code RawDetectHead} (YOLOv8/11, best class and NMS) or {@code EndToEndHead} (YOLO26/YOLOv10, NMS-free).
- *       A detect model is decoded by its head alone.
- *   <li>{@code SegmentationMasks}: a head's boxes, their mask coefficients (the head's extra values) and the
- *       prototypes (the second output) made into masks and outlines.
+ *   <li>{@code TaskDecoder.of}: the one place that picks a task's class from the model's {@code config.txt} task
+ *       ({@code io.cvatfunction.contract.YoloTask}, which also names the CVAT label type {@code cvat:spec}
+ *       declares): {@code DetectTask}, {@code SegmentTask}, {@code PoseTask}, {@code ObbTask}, {@code ClassifyTask}.
+ *   <li>{@code BoxHead}: boxes, scores and classes from the first output, in model-input pixels, with any extra
+ *       values per box — {@code RawDetectHead} (YOLOv8/11, best class and NMS) or {@code EndToEndHead} (YOLO26/YOLOv10,
+ *       NMS-free). Detect, segment (mask coefficients as extras) and pose (keypoints as extras) share it; the OBB head
+ *       has its own rows and {@code RotatedNms}.
  *   <li>Coordinates go from model input to frame only through {@code LetterBox} ({@code mapToFrame} for boxes,
- *       {@code mapPointsToFrame} for points), which clips to the frame as Ultralytics does.
+ *       {@code mapPointsToFrame} for outlines, {@code mapKeypointsToFrame} for keypoints), which clips to the frame as
+ *       Ultralytics does.
  * </ul>
  *
- * <h2>Adding a task (pose, obb, classify)</h2>
+ * <h2>Adding a task</h2>
  * <ol>
- *   <li>One decoder class implementing {@code OutputDecoder}, named for what it decodes: a pose decoder reads the
- *       keypoints from a {@code BoxHead}'s extra values ({@code Boxes.extras}) and maps them with {@code
- *       LetterBox.mapPointsToFrame}; an oriented-box head needs its own NMS on rotated boxes; a classifier reads
- *       one score per class and has no boxes to map.
- *   <li>Its case in {@code OutputDecoder.of}, which today refuses the task at load with a message that names
- *       it. {@code Task} already parses all five Ultralytics task names.
- *   <li>What the decoder finds beyond a box and a mask goes into {@link io.cvatfunction.runtime.yolo.Detection},
- *       and {@code YoloDetector} turns it into the CVAT shape ({@code cvat.Shape}: skeleton, rotated rectangle,
- *       tag).
- *   <li>A unit test of the decoder on hand-made tensors (as {@code BoxHeadTest}) and a parity test of a fixture
- *       model against Ultralytics' own results (as {@code ParityTest} and {@code SegmentationTest}).
+ *   <li>Its name and CVAT label type in {@code io.cvatfunction.contract.YoloTask}.
+ *   <li>One class implementing {@code TaskDecoder} with its {@code Detection} record: its input ({@code frameInput},
+ *       a letterbox unless said otherwise), its decoding and its CVAT shape; and its case in {@code TaskDecoder.of}.
+ *   <li>A unit test of the decoder on hand-made tensors (as {@code PoseTaskTest}) and a parity check of a fixture
+ *       model against Ultralytics' own results ({@code Parity} in the test fixtures, run by a server test as {@code
+ *       PoseTest}).
+ *   <li>On the plugin's side, the label the task declares when it is more than a type (as a skeleton's sublabels).
  * </ol>
- * The plugin's {@code cvat:spec} reads the task on its own to declare the function's shape type to CVAT; it
- * must learn the new task too.
  */
 package io.cvatfunction.runtime.yolo;

@@ -3,7 +3,6 @@ package io.cvatfunction.runtime.cvat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.cvatfunction.runtime.TestDetectors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,12 +32,5 @@ class ConfidenceAttributeTest {
     assertSame(own, ConfidenceAttribute.append(own, "", 0.91f), "not declared: nothing added");
     List<ShapeAttribute> ownScore = List.of(new ShapeAttribute("confidence", "high"));
     assertSame(ownScore, ConfidenceAttribute.append(ownScore, "confidence", 0.91f), "the handler's own value wins");
-  }
-
-  @Test
-  void theNameComesFromTheAnnotation() {
-    assertEquals("confidence", ConfidenceAttribute.nameOf(TestDetectors.ScoredShapes.class));
-    assertEquals("", ConfidenceAttribute.nameOf(TestDetectors.ShapesSeg.class));
-    assertEquals("", ConfidenceAttribute.nameOf(String.class));
   }
 }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.cvatfunction.runtime.BadRequestException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,15 +27,15 @@ class DetectorRequestTest {
   void readsImageAndThreshold() throws BadRequestException {
     DetectorRequest request = parse("{\"image\": \"AQID\", \"threshold\": 0.25, \"extra\": {\"a\": [1, 2]}}");
     assertArrayEquals(new byte[] {1, 2, 3}, request.image());
-    assertEquals(0.25f, request.threshold());
+    assertEquals(Optional.of(0.25f), request.threshold());
   }
 
   @Test
-  void thresholdDefaultsToHalf() throws BadRequestException {
-    assertEquals(0.5f, parse("{\"image\": \"AQID\"}").threshold());
-    assertEquals(0.5f, parse("{\"image\": \"AQID\", \"threshold\": null}").threshold());
-    assertEquals(0f, parse("{\"threshold\": 0, \"image\": \"AQID\"}").threshold());
-    assertEquals(1f, parse("{\"threshold\": 1, \"image\": \"AQID\"}").threshold());
+  void thresholdIsOptionalForTheDetectorsDefault() throws BadRequestException {
+    assertEquals(Optional.empty(), parse("{\"image\": \"AQID\"}").threshold(), "the detector's default applies");
+    assertEquals(Optional.empty(), parse("{\"image\": \"AQID\", \"threshold\": null}").threshold());
+    assertEquals(Optional.of(0f), parse("{\"threshold\": 0, \"image\": \"AQID\"}").threshold());
+    assertEquals(Optional.of(1f), parse("{\"threshold\": 1, \"image\": \"AQID\"}").threshold());
   }
 
   @ParameterizedTest(name = "[{index}] {1}")

@@ -56,4 +56,21 @@ class ShapeJsonTest {
 
     assertEquals("{\"label\":\"x\",\"type\":\"mask\",\"confidence\":0.5}", JSON.writeValueAsString(shape));
   }
+
+  @Test
+  void everyTaskShapeIsWrittenAsCvatReadsIt() throws Exception {
+    List<ShapeAttribute> score = List.of(new ShapeAttribute("confidence", "88"));
+    assertEquals("{\"label\":\"car\",\"type\":\"rectangle\",\"points\":[1.0,2.0,3.0,4.0],\"confidence\":0.5}",
+        JSON.writeValueAsString(Shape.rectangle("car", 1, 2, 3, 4, 0.5f, List.of())));
+    assertEquals("{\"label\":\"bar\",\"type\":\"rectangle\",\"points\":[1.0,2.0,3.0,4.0],\"rotation\":0.0,"
+        + "\"confidence\":0.5}", JSON.writeValueAsString(Shape.rotatedRectangle("bar", 1, 2, 3, 4, 0, 0.5f, List.of())),
+        "a rotation of 0 is still written: the box is an oriented one");
+    assertEquals("{\"label\":\"kite\",\"type\":\"skeleton\",\"confidence\":0.88,\"attributes\":[{\"name\":"
+        + "\"confidence\",\"value\":\"88\"}],\"elements\":[{\"label\":\"tip\",\"type\":\"points\",\"points\":"
+        + "[5.0,6.0],\"outside\":false},{\"label\":\"tail\",\"type\":\"points\",\"points\":[0.0,0.0],\"outside\""
+        + ":true}]}", JSON.writeValueAsString(Shape.skeleton("kite", List.of(Shape.keypoint("tip", 5, 6, false),
+            Shape.keypoint("tail", 0, 0, true)), 0.88f, score)));
+    assertEquals("{\"label\":\"circle\",\"type\":\"tag\",\"confidence\":0.88,\"attributes\":[{\"name\":"
+        + "\"confidence\",\"value\":\"88\"}]}", JSON.writeValueAsString(Shape.tag("circle", 0.88f, score)));
+  }
 }

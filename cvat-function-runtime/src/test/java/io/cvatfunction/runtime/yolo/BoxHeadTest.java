@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,29 +12,25 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.cvatfunction.contract.ModelMetadata;
+import io.cvatfunction.runtime.FunctionAnnotation;
+import io.cvatfunction.runtime.TestManagers;
 import io.cvatfunction.runtime.image.LetterBox;
+import io.cvatfunction.runtime.image.ModelInput;
+import java.io.IOException;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
-/** Both head layouts decoded from hand-made tensors, and the decoder a model's metadata chooses. */
+/** Both head layouts decoded from hand-made tensors, and the task and head a model's metadata chooses. */
 class BoxHeadTest {
 
   private static final List<String> THREE_CLASSES = List.of("circle", "square", "triangle");
 
-  private static NDManager manager;
-
-  @BeforeAll
-  static void open() {
-    System.setProperty("ai.djl.offline", "true");
-    manager = NDManager.newBaseManager("PyTorch");
-  }
-
-  @AfterAll
-  static void close() {
-    manager.close();
-  }
+  @AutoClose
+  private static final NDManager manager = TestManagers.cpu();
 
   @Test
   void rawHeadTakesTheBestClassThresholdsAndSuppresses() {
@@ -89,36 +84,45 @@ class BoxHeadTest {
         100, 150, 300, 400, 0.9f, 1,
         10, 150, 20, 160, 0.8f, 7, // a class id the model has no name for
     }, new Shape(1, 2, 6));
-    List<Detection> detections = new EndToEndHead(THREE_CLASSES)
-        .decode(new NDList(output), LetterBox.of(1920, 1080, 640, 640), 0.5f);
+    List<Detection.Box> detections = new DetectTask(new EndToEndHead(THREE_CLASSES))
+        .decode(new NDList(output), new ModelInput(output, LetterBox.of(1920, 1080, 640, 640)), 0.5f);
     assertEquals(1, detections.size());
-    Detection square = detections.get(0);
+    Detection.Box square = detections.get(0);
     assertEquals(1, square.classId());
     assertEquals("square", square.label());
     assertEquals(0.9f, square.score());
     assertArrayEquals(new float[] {300, 30, 900, 780},
         new float[] {square.x1(), square.y1(), square.x2(), square.y2()}, 1e-3f);
-    assertNull(square.mask());
   }
 
   @Test
-  void metadataChoosesTheDecoderOnce() throws MalformedModelException {
-    assertInstanceOf(RawDetectHead.class, OutputDecoder.of(metadata("detect", false), this::noForwardPass));
-    assertInstanceOf(EndToEndHead.class, OutputDecoder.of(metadata("detect", true), this::noForwardPass));
-    assertInstanceOf(SegmentationMasks.class, OutputDecoder.of(metadata("segment", false), this::noForwardPass));
+  void metadataChoosesTheTaskAndHeadOnce() throws Exception {
+    assertInstanceOf(RawDetectHead.class, ((DetectTask) task(metadata("detect", false), this::noForwardPass)).head());
+    assertInstanceOf(EndToEndHead.class, ((DetectTask) task(metadata("detect", true), this::noForwardPass)).head());
     // Older exports do not say: the first output's shape decides.
-    assertInstanceOf(EndToEndHead.class, OutputDecoder.of(metadata("detect", null), () -> new Shape(1, 300, 6)));
-    assertInstanceOf(RawDetectHead.class, OutputDecoder.of(metadata("detect", null), () -> new Shape(1, 7, 8400)));
+    assertInstanceOf(EndToEndHead.class,
+        ((DetectTask) task(metadata("detect", null), () -> new Shape(1, 300, 6))).head());
+    assertInstanceOf(RawDetectHead.class,
+        ((DetectTask) task(metadata("detect", null), () -> new Shape(1, 7, 8400))).head());
+    assertInstanceOf(SegmentTask.class, task(metadata("segment", false), this::noForwardPass));
+    assertInstanceOf(ObbTask.class, task(metadata("obb", false), this::noForwardPass));
+    assertInstanceOf(ClassifyTask.class, task(metadata("classify", null), this::noForwardPass));
+    assertInstanceOf(PoseTask.class, task(ModelMetadata.parse("{\"imgsz\": 640, \"names\": [\"person\"], \"task\":"
+        + " \"pose\", \"end2end\": false, \"kpt_shape\": [17, 3]}"), this::noForwardPass));
   }
 
   @Test
-  void refusesTasksItCannotDecodeYetNamingThem() {
-    for (String task : List.of("pose", "obb", "classify")) {
-      MalformedModelException e = assertThrows(MalformedModelException.class,
-          () -> OutputDecoder.of(metadata(task, false), this::noForwardPass));
-      assertTrue(e.getMessage().contains("'" + task + "' model"), e.getMessage());
-      assertTrue(e.getMessage().contains("export a detect or segment model"), e.getMessage());
-    }
+  void refusesAnEndToEndObbHeadNamingIt() {
+    MalformedModelException e = assertThrows(MalformedModelException.class,
+        () -> task(metadata("obb", true), this::noForwardPass));
+    assertTrue(e.getMessage().contains("NMS-free (end2end) OBB export"), e.getMessage());
+  }
+
+  /** The task for a model, with the default function settings and no file beside the model. */
+  static TaskDecoder<?> task(ModelMetadata metadata, Supplier<Shape> outputShape)
+      throws MalformedModelException, IOException {
+    return TaskDecoder.of(new TaskContext(metadata, outputShape, FunctionAnnotation.of(Object.class),
+        name -> Optional.empty()));
   }
 
   private Shape noForwardPass() {

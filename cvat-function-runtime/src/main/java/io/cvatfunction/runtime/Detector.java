@@ -1,0 +1,34 @@
+package io.cvatfunction.runtime;
+
+import io.cvatfunction.runtime.RequestTrace.Stage;
+import io.cvatfunction.runtime.cvat.DetectorRequest;
+import io.cvatfunction.runtime.cvat.Shape;
+import java.util.List;
+
+/**
+ * A CVAT detector ({@code metadata.annotations.type: detector}): a frame in, shapes out. Its requests, {@code
+ * {"image": <base64 of the frame file>, "threshold"?: number}}, are read here for every detector, and the answer is
+ * the list of shapes. {@link io.cvatfunction.runtime.yolo.YoloDetector} implements it.
+ */
+public interface Detector extends CvatHandler {
+
+  /**
+   * The shapes in one frame.
+   *
+   * @param frame the frame file's bytes
+   * @param threshold the request's threshold in [0, 1]
+   * @param trace stage timings
+   * @throws BadRequestException when the bytes are not a usable frame
+   */
+  List<Shape> detect(byte[] frame, float threshold, RequestTrace trace) throws BadRequestException;
+
+  /** The threshold of a request that sends none (CVAT leaves it out when the user sets none). */
+  float defaultThreshold();
+
+  @Override
+  default Object handle(byte[] body, RequestTrace trace) throws BadRequestException {
+    DetectorRequest request = DetectorRequest.parse(body);
+    trace.lap(Stage.BODY);
+    return detect(request.image(), request.threshold().orElse(defaultThreshold()), trace);
+  }
+}
