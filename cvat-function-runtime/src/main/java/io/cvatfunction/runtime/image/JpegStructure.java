@@ -9,6 +9,10 @@ import io.cvatfunction.runtime.BadRequestException;
  * from the first frame header (SOFn: baseline, progressive, lossless, arithmetic), and the file is complete only
  * if the walk reaches EOI. libjpeg itself decodes a cut file with a mere warning, filling the rest with grey;
  * bytes after EOI (metadata that cameras and editors append) are not its business, nor ours.
+ *
+ * <p>Each scan of a progressive JPEG is a pass over the whole frame, so a small file of thousands of scans would hold
+ * a worker for minutes: more than {@link #MAX_SCANS} scans are refused before decoding. Encoders write far fewer
+ * (libjpeg's progressive script 10, mozjpeg's optimised ones a few more).
  */
 final class JpegStructure {
 
@@ -16,11 +20,14 @@ final class JpegStructure {
   private static final int EOI = 0xd9;
   // libjpeg's JPEG_MAX_DIMENSION: it refuses larger sides while reading the header.
   private static final int MAX_SIDE = 65_500;
+  /** The most scans a JPEG may have. */
+  static final int MAX_SCANS = 100;
 
   private JpegStructure() {}
 
   static FrameHeader read(HeaderBytes in) throws BadRequestException {
     FrameHeader frame = null;
+    int scans = 0;
     long at = 2; // after SOI
     while (true) {
       at = nextMarker(in, at);
@@ -46,6 +53,10 @@ final class JpegStructure {
       if (marker == SOS) {
         if (frame == null) {
           throw in.corrupt("a scan before the frame header (SOFn)");
+        }
+        if (++scans > MAX_SCANS) {
+          throw new BadRequestException(413, "\"image\" is a JPEG of more than " + MAX_SCANS + " scans, each a pass"
+              + " over the whole frame: re-encode it (e.g. jpegtran -optimize, or save it again as a baseline JPEG)");
         }
         at = endOfScan(in, at);
       }

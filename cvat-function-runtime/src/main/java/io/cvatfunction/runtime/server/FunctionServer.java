@@ -4,7 +4,6 @@ import io.cvatfunction.runtime.CvatHandler;
 import io.cvatfunction.runtime.cvat.Shape;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
-import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -31,7 +30,7 @@ public final class FunctionServer implements AutoCloseable {
   private final ServerSettings settings;
   private final Readiness readiness = new Readiness();
   private final WorkerPool workers;
-  private final GracefulShutdownHandler trigger;
+  private final Drain trigger;
   private final Undertow undertow;
   private final Thread loader;
   private volatile boolean closed;
@@ -40,7 +39,7 @@ public final class FunctionServer implements AutoCloseable {
     this.handler = handler;
     this.settings = settings;
     this.workers = new WorkerPool(settings.workers(), settings.workerAvailabilityTimeout(), settings.eventTimeout());
-    this.trigger = new GracefulShutdownHandler(new TriggerEndpoint(handler, readiness, workers, settings));
+    this.trigger = new Drain(new TriggerEndpoint(handler, readiness, workers, settings));
     this.undertow = Undertow.builder()
         .addHttpListener(settings.port(), settings.host(), trigger)
         .addHttpListener(settings.healthPort(), settings.host(), new HealthEndpoint(readiness))
@@ -48,6 +47,9 @@ public final class FunctionServer implements AutoCloseable {
         .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
         // Request threads read bodies and wait for workers; enough that waiting requests are never stuck behind reads.
         .setWorkerThreads(Math.max(32, settings.workers() * 4))
+        // BodyReceiver bounds bodies itself and answers 413 past maxRequestBodySize; Undertow's own bound (2 MiB by
+        // default since 2.3.2x) would close the connection of a larger chunked upload without an answer.
+        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
         .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
         .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
         .build();
@@ -112,9 +114,12 @@ public final class FunctionServer implements AutoCloseable {
     }
     closed = true;
     readiness.markStopping();
-    trigger.shutdown();
+    trigger.start();
     try {
-      trigger.awaitShutdown(settings.eventTimeout().toMillis() + 1_000);
+      // An upload in flight may take its read timeout, then its request its event timeout.
+      if (!trigger.awaitDrained(settings.readTimeout().plus(settings.eventTimeout()).plusSeconds(1))) {
+        LOG.warn("{} requests were still in flight when the drain ended", trigger.inFlight());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

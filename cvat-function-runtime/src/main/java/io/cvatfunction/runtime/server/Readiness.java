@@ -9,6 +9,7 @@ final class Readiness {
 
   private final CountDownLatch settled = new CountDownLatch(1);
   private volatile boolean ready;
+  private volatile boolean stopping;
   private volatile String notReadyReason = "loading the model";
 
   boolean isReady() {
@@ -28,7 +29,13 @@ final class Readiness {
   /** Shutting down: not ready any more, so a load balancer stops sending while in-flight requests finish. */
   void markStopping() {
     notReadyReason = "the function is shutting down";
+    stopping = true;
     ready = false;
+  }
+
+  /** Whether the function was ready and is now stopping: the requests it took before still finish. */
+  boolean isStopping() {
+    return stopping;
   }
 
   void markFailed(String reason) {

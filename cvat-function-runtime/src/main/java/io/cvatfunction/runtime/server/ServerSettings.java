@@ -21,6 +21,7 @@ import java.util.function.UnaryOperator;
  * @param workerAvailabilityTimeout how long a request waits for a worker before 503
  * @param eventTimeout how long a request may run before 408
  * @param maxRequestBodySize larger bodies get 413
+ * @param readTimeout how long an upload may pause before it gets 408 (its connection held no longer)
  * @param handlerOptions what the handler loads with
  */
 public record ServerSettings(
@@ -31,6 +32,7 @@ public record ServerSettings(
     Duration workerAvailabilityTimeout,
     Duration eventTimeout,
     long maxRequestBodySize,
+    Duration readTimeout,
     HandlerOptions handlerOptions) {
 
   /** Validates the values. */
@@ -40,6 +42,7 @@ public record ServerSettings(
     require(workers > 0, "workers must be positive, got " + workers);
     require(!eventTimeout.isNegative() && !eventTimeout.isZero(), "eventTimeout must be positive, got " + eventTimeout);
     require(maxRequestBodySize > 0, "maxRequestBodySize must be positive, got " + maxRequestBodySize);
+    require(!readTimeout.isNegative() && !readTimeout.isZero(), "cvat.readTimeout must be positive, got " + readTimeout);
   }
 
   /**
@@ -69,8 +72,12 @@ public record ServerSettings(
         setting(lookup, "cvat.host").orElse("0.0.0.0"),
         setting(lookup, "cvat.port").map(v -> parseInt("cvat.port", v)).orElse(8080),
         setting(lookup, "cvat.healthPort").map(v -> parseInt("cvat.healthPort", v)).orElse(8082),
-        workers, availability, eventTimeout, maxBody, options);
+        workers, availability, eventTimeout, maxBody,
+        setting(lookup, "cvat.readTimeout").map(GoDuration::parse).orElse(DEFAULT_READ_TIMEOUT), options);
   }
+
+  /** How long an upload may pause unless {@code cvat.readTimeout} says otherwise: nginx's and Nuclio's habit. */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
 
   /** Reads {@code cvat.someName} from the system properties, else {@code CVAT_SOME_NAME} from the environment. */
   public static UnaryOperator<String> systemLookup() {

@@ -33,6 +33,8 @@ final class TriggerEndpoint implements HttpHandler {
   private static final HttpString SERVER_TIMING = new HttpString("Server-Timing");
   /** Started when the headers have arrived, so the stage times cover the body's upload and the wait for a worker. */
   private static final AttachmentKey<RequestTrace> TRACE = AttachmentKey.create(RequestTrace.class);
+  /** Whether the function was ready when the headers arrived: such a request is in flight and is served. */
+  private static final AttachmentKey<Boolean> ADMITTED = AttachmentKey.create(Boolean.class);
 
   private final CvatHandler handler;
   private final Readiness readiness;
@@ -46,7 +48,7 @@ final class TriggerEndpoint implements HttpHandler {
     this.readiness = readiness;
     this.workers = workers;
     this.settings = settings;
-    this.bodies = BodyReceiver.withLimit(settings.maxRequestBodySize());
+    this.bodies = BodyReceiver.withLimit(settings.maxRequestBodySize(), settings.readTimeout());
   }
 
   private record Result(byte[] body, int shapes, Map<Stage, Double> stages) {}
@@ -55,6 +57,7 @@ final class TriggerEndpoint implements HttpHandler {
   public void handleRequest(HttpServerExchange exchange) {
     if (exchange.isInIoThread()) {
       exchange.putAttachment(TRACE, new RequestTrace());
+      exchange.putAttachment(ADMITTED, readiness.isReady());
       if (exchange.getRequestMethod().equals(Methods.POST)) {
         bodies.receive(exchange, this);
       } else {
@@ -105,7 +108,8 @@ final class TriggerEndpoint implements HttpHandler {
       exchange.setPersistent(false);
       throw tooBig(exchange.getRequestContentLength());
     }
-    if (!readiness.isReady()) {
+    boolean inFlight = readiness.isStopping() && Boolean.TRUE.equals(exchange.getAttachment(ADMITTED));
+    if (!readiness.isReady() && !inFlight) {
       throw new Refusal(503, "the function is not ready: " + readiness.notReadyReason());
     }
     byte[] body = receivedBody(exchange);
@@ -142,8 +146,13 @@ final class TriggerEndpoint implements HttpHandler {
     IOException failure = exchange.getAttachment(BodyReceiver.FAILURE);
     if (failure != null) {
       exchange.setPersistent(false);
-      throw failure instanceof Receiver.RequestToLargeException ? tooBig(-1)
-          : new Refusal(400, "the request body could not be read: " + failure.getMessage());
+      if (failure instanceof Receiver.RequestToLargeException) {
+        throw tooBig(-1);
+      }
+      if (failure instanceof BodyReceiver.Stalled) {
+        throw new Refusal(408, failure.getMessage() + ": send the body without pausing, or raise cvat.readTimeout");
+      }
+      throw new Refusal(400, "the request body could not be read: " + failure.getMessage());
     }
     byte[] body = exchange.getAttachment(BodyReceiver.BODY);
     if (body == null) {

@@ -65,6 +65,54 @@ class FrameHeaderTest {
     assertEquals(new FrameHeader(FrameFormat.JPEG, 1080, 1920), header(Fixtures.frame("009.jpg")));
   }
 
+  /** A progressive JPEG's scans are counted before it is decoded: past the limit it is refused with 413. */
+  @Test
+  void aJpegOfTooManyScansIsRefusedBeforeDecoding() throws BadRequestException {
+    byte[] progressive = FormatFrames.jpegProgressive();
+    int lastScan = lastMarker(progressive, 0xda);
+    int end = progressive.length - 2; // EOI
+    int scans = countMarkers(progressive, 0xda);
+    assertTrue(scans > 1 && scans < JpegStructure.MAX_SCANS, scans + " scans");
+    assertEquals(new FrameHeader(FrameFormat.JPEG, 960, 540),
+        header(repeatLastScan(progressive, lastScan, end, JpegStructure.MAX_SCANS - scans)), "at the limit");
+    byte[] tooMany = repeatLastScan(progressive, lastScan, end, JpegStructure.MAX_SCANS - scans + 1);
+    BadRequestException e = assertThrows(BadRequestException.class, () -> FrameHeader.read(tooMany));
+    assertEquals(413, e.status());
+    assertTrue(e.getMessage().contains("a JPEG of more than 100 scans, each a pass over the whole frame: re-encode"),
+        e.getMessage());
+  }
+
+  /** The JPEG with its last scan written {@code extra} more times before its end marker. */
+  private static byte[] repeatLastScan(byte[] jpeg, int scan, int end, int extra) {
+    byte[] out = new byte[jpeg.length + extra * (end - scan)];
+    System.arraycopy(jpeg, 0, out, 0, end);
+    for (int i = 0; i < extra; i++) {
+      System.arraycopy(jpeg, scan, out, end + i * (end - scan), end - scan);
+    }
+    System.arraycopy(jpeg, end, out, out.length - 2, 2);
+    return out;
+  }
+
+  private static int lastMarker(byte[] jpeg, int code) {
+    int last = -1;
+    for (int i = 2; i + 1 < jpeg.length; i++) {
+      if ((jpeg[i] & 0xff) == 0xff && (jpeg[i + 1] & 0xff) == code) {
+        last = i;
+      }
+    }
+    return last;
+  }
+
+  private static int countMarkers(byte[] jpeg, int code) {
+    int count = 0;
+    for (int i = 2; i + 1 < jpeg.length; i++) {
+      if ((jpeg[i] & 0xff) == 0xff && (jpeg[i + 1] & 0xff) == code) {
+        count++;
+      }
+    }
+    return count;
+  }
+
   @Test
   void jpegIsCompleteOnlyWhenItsWalkReachesTheEndMarker() throws BadRequestException {
     byte[] jpeg = FormatFrames.jpeg();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -23,8 +24,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link BodyReceiver} on a real Undertow on loopback, with small limits: 1 KiB taken, up to 64 KiB of a refused
- * body read to its end, within 1 s. The handler answers 200 with the body's size and hash, 413, or 400 with the
- * failure.
+ * body read to its end, within 1 s, and an upload that sends nothing for 1 s refused. The handler answers 200 with
+ * the body's size and hash, 413, 408 for a stalled upload, or 400 with the failure.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BodyReceiverTest {
@@ -32,13 +33,17 @@ class BodyReceiverTest {
   private static final int LIMIT = 1024;
   private static final int DISCARD_LIMIT = 64 * 1024;
   private static final Duration DEADLINE = Duration.ofSeconds(1);
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(1);
 
   private Undertow server;
   private int port;
 
   @BeforeEach
   void start() {
-    BodyReceiver bodies = new BodyReceiver(LIMIT, DISCARD_LIMIT, DEADLINE);
+    serve(new BodyReceiver(LIMIT, DISCARD_LIMIT, DEADLINE, READ_TIMEOUT));
+  }
+
+  private void serve(BodyReceiver bodies) {
     HttpHandler answer = new HttpHandler() {
       @Override
       public void handleRequest(HttpServerExchange exchange) {
@@ -50,6 +55,9 @@ class BodyReceiverTest {
         if (failure instanceof Receiver.RequestToLargeException) {
           exchange.setPersistent(false);
           Responses.error(exchange, 413, "too large");
+        } else if (failure instanceof BodyReceiver.Stalled) {
+          exchange.setPersistent(false);
+          Responses.error(exchange, 408, failure.getMessage());
         } else if (failure != null) {
           Responses.error(exchange, 400, failure.toString());
         } else {
@@ -58,7 +66,9 @@ class BodyReceiverTest {
         }
       }
     };
-    server = Undertow.builder().addHttpListener(0, "127.0.0.1", answer).build();
+    // As FunctionServer: the receiver bounds bodies, not Undertow.
+    server = Undertow.builder().setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
+        .addHttpListener(0, "127.0.0.1", answer).build();
     server.start();
     port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
   }
@@ -220,6 +230,74 @@ class BodyReceiverTest {
       double seconds = (System.nanoTime() - start) / 1e9;
       assertEquals(413, answer.status());
       assertTrue(seconds >= 0.8 && seconds < 3, "answered after " + seconds + " s, at the 1 s deadline");
+    }
+  }
+
+  /** An upload that stops sending is refused at the read timeout, with how far it came, and its connection closed. */
+  @Test
+  void aStalledUploadIsRefusedAtTheReadTimeout() throws Exception {
+    for (String framing : new String[] {"Content-Length: 1000", "Transfer-Encoding: chunked"}) {
+      try (Socket socket = open()) {
+        OutputStream out = socket.getOutputStream();
+        out.write(head(framing));
+        out.write(framing.startsWith("Content") ? new byte[300]
+            : ("12c\r\n" + "x".repeat(300) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        long start = System.nanoTime();
+        WriteFirstClient.Answer answer = WriteFirstClient.read(socket.getInputStream());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(408, answer.status(), framing + ": " + answer.body());
+        assertTrue(answer.body().contains("stalled after 300"), answer.body());
+        assertTrue(seconds >= 0.8 && seconds < 3, framing + ": answered after " + seconds + " s, at the 1 s timeout");
+        assertEquals(-1, socket.getInputStream().read(), "the connection is closed");
+      }
+    }
+  }
+
+  /** Pauses shorter than the read timeout, however many, are no stall: the timeout counts from the last bytes. */
+  @Test
+  void anUploadWithShortPausesIsNoStall() throws Exception {
+    byte[] body = filled(LIMIT);
+    try (Socket socket = open()) {
+      OutputStream out = socket.getOutputStream();
+      out.write(head("Content-Length: " + body.length));
+      for (int from = 0; from < body.length; from += 256) {
+        out.write(body, from, 256);
+        out.flush();
+        Thread.sleep(600); // 2.4 s in all, 0.6 s at a time, under the 1 s timeout
+      }
+      WriteFirstClient.Answer answer = WriteFirstClient.read(socket.getInputStream());
+      assertEquals(200, answer.status(), answer.body());
+      assertEquals(taken(body), answer.body());
+    }
+  }
+
+  /**
+   * A body's array grows as its bytes arrive, not as its Content-Length claims: bodies around and past the first
+   * array's size, sent in pieces, arrive whole and in order.
+   */
+  @Test
+  void aBodyIsWholeHoweverItsArrayGrew() throws Exception {
+    server.stop();
+    int limit = 1024 * 1024;
+    serve(new BodyReceiver(limit, 2L * limit, DEADLINE, READ_TIMEOUT));
+    for (int size : new int[] {1, 64 * 1024 - 1, 64 * 1024, 64 * 1024 + 1, 200_003, limit}) {
+      byte[] body = new byte[size];
+      for (int i = 0; i < size; i++) {
+        body[i] = (byte) (i * 131 + i / 1000);
+      }
+      try (Socket socket = open()) {
+        socket.setTcpNoDelay(true);
+        OutputStream out = socket.getOutputStream();
+        out.write(head("Content-Length: " + size));
+        for (int from = 0; from < size; from += 50_000) {
+          out.write(body, from, Math.min(50_000, size - from));
+          out.flush();
+        }
+        WriteFirstClient.Answer answer = WriteFirstClient.read(socket.getInputStream());
+        assertEquals(200, answer.status(), size + " bytes: " + answer.body());
+        assertEquals(taken(body), answer.body(), size + " bytes");
+      }
     }
   }
 

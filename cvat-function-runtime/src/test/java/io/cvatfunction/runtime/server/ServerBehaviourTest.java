@@ -198,6 +198,39 @@ class ServerBehaviourTest {
     closing.get();
   }
 
+  /**
+   * A request whose headers arrived before the stop is in flight, even with its body still uploading: it is served
+   * once the body is in. A request that arrives during the drain gets a JSON 503.
+   */
+  @Test
+  void anUploadInFlightWhenTheStopComesIsServedAndNewRequestsGetAJson503() throws Exception {
+    ServerFixture fixture = ServerFixture.ready(ScriptedHandler.loaded());
+    byte[] body = "uploaded while stopping".getBytes(StandardCharsets.US_ASCII);
+    try (Socket socket = new Socket("127.0.0.1", fixture.server().port())) {
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.write(body, 0, 5);
+      out.flush();
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(fixture::close);
+      HttpResponse<String> ready = fixture.health("/ready");
+      for (int asked = 1; ready.statusCode() == 200 && asked < 1_000; asked++) {
+        ready = fixture.health("/ready");
+      }
+      assertError(ready, 503, "shutting down");
+      assertError(fixture.post("late".getBytes()), 503, "shutting down");
+      assertFalse(closing.isDone(), "close() waits for the upload in flight");
+
+      out.write(body, 5, body.length - 5);
+      out.flush();
+      WriteFirstClient.Answer answer = WriteFirstClient.read(socket.getInputStream());
+      assertEquals(200, answer.status(), answer.body());
+      assertTrue(answer.body().contains("uploaded while stopping"), answer.body());
+      closing.get(20, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void onlyPostRunsTheFunction() {
     try (ServerFixture fixture = ServerFixture.ready(ScriptedHandler.loaded())) {

@@ -1,0 +1,77 @@
+package io.cvatfunction.runtime.server;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Counts the requests in flight on the trigger and, once the server stops, refuses new ones while those finish: a
+ * request is in flight from the moment its headers arrived, so one whose body is still uploading when SIGTERM comes
+ * is served. A refusal is a JSON 503 and one log line, as every other refusal (Undertow's own graceful shutdown
+ * handler answers with an empty body and logs nothing).
+ */
+final class Drain implements HttpHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger("io.cvatfunction.request");
+
+  private final HttpHandler next;
+  private final AtomicLong inFlight = new AtomicLong();
+  private final Object drained = new Object();
+  private volatile boolean draining;
+
+  Drain(HttpHandler next) {
+    this.next = next;
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) throws Exception {
+    if (draining) {
+      exchange.setPersistent(false);
+      String error = "the function is shutting down: send the request to another replica or retry once it is back";
+      LOG.atWarn().addKeyValue("method", exchange.getRequestMethod().toString())
+          .addKeyValue("path", exchange.getRequestPath()).addKeyValue("status", 503).addKeyValue("error", error)
+          .log("request");
+      Responses.error(exchange, 503, error);
+      return;
+    }
+    inFlight.incrementAndGet();
+    exchange.addExchangeCompleteListener((done, nextListener) -> {
+      if (inFlight.decrementAndGet() == 0 && draining) {
+        synchronized (drained) {
+          drained.notifyAll();
+        }
+      }
+      nextListener.proceed();
+    });
+    next.handleRequest(exchange);
+  }
+
+  /** Refuses new requests from now on. */
+  void start() {
+    draining = true;
+  }
+
+  /** The requests still in flight. */
+  long inFlight() {
+    return inFlight.get();
+  }
+
+  /** Waits until every request in flight has finished, at most {@code timeout}; true when they all did. */
+  boolean awaitDrained(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (drained) {
+      while (inFlight.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(drained, left);
+      }
+    }
+    return true;
+  }
+}
