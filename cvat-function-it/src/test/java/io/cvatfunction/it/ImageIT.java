@@ -272,6 +272,7 @@ class ImageIT {
     String env = config.get("config").get("Env").toString();
     assertTrue(env.contains("PYTORCH_FLAVOR=cu121") && env.contains("PYTORCH_LIBRARY_PATH=/opt/cvat/libtorch"), env);
     assertTrue(env.contains("CUDA_MODULE_LOADING=LAZY"), env);
+    assertTrue(env.contains("OPENCV_LOG_LEVEL=SILENT"), env);
     assertTrue(env.contains("CVAT_NVJPEG_LIBRARY=/opt/cvat/libtorch/libnvjpeg.so.12"), env);
 
     // The natives layer, found through the archive's manifest and the history comments.

@@ -226,6 +226,8 @@ public final class ImageBuilder {
     env.put("NVIDIA_VISIBLE_DEVICES", "all");
     env.put("NVIDIA_DRIVER_CAPABILITIES", "compute,utility");
     env.put("CUDA_MODULE_LOADING", "LAZY");
+    // OpenCV's own log lines go to stderr, beside the server's JSON lines, which already say why a frame failed.
+    env.put("OPENCV_LOG_LEVEL", "SILENT");
     return env;
   }
 

@@ -6,6 +6,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import io.cvatfunction.runtime.BadRequestException;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -35,7 +36,11 @@ enum FrameFormat {
       return in.startsWith(0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n');
     }
 
-    /** IHDR comes first; then every chunk's length is followed to IEND. */
+    /**
+     * IHDR comes first; then every chunk's length is followed to IEND. libpng refuses a chunk other than image data
+     * (IDAT) of more than {@value FrameFormat#LIBPNG_CHUNK_LIMIT} bytes ({@code PNG_USER_CHUNK_MALLOC_MAX}, metadata such as a
+     * huge text chunk): such a file is refused here, saying so, rather than as corrupt after libpng tried.
+     */
     @Override
     FrameHeader readHeader(HeaderBytes in) throws BadRequestException {
       if (in.u32(8, BIG_ENDIAN) != 13 || !in.spells(12, "IHDR")) {
@@ -45,7 +50,14 @@ enum FrameFormat {
       FrameHeader header = new FrameHeader(this, (int) in.u32(16, BIG_ENDIAN), (int) in.u32(20, BIG_ENDIAN));
       long at = 8;
       while (!in.spells(at + 4, "IEND")) {
-        at += 12 + in.u32(at, BIG_ENDIAN); // length, type, data, CRC
+        long length = in.u32(at, BIG_ENDIAN);
+        if (length > LIBPNG_CHUNK_LIMIT && !in.spells(at + 4, "IDAT")) {
+          throw new BadRequestException("\"image\" is a PNG with a chunk of " + length + " bytes ("
+              + (char) in.u8(at + 4) + (char) in.u8(at + 5) + (char) in.u8(at + 6) + (char) in.u8(at + 7)
+              + "), over libpng's limit of " + LIBPNG_CHUNK_LIMIT + " bytes for a chunk other than pixels: save the"
+              + " frame again without its metadata");
+        }
+        at += 12 + length; // length, type, data, CRC
       }
       if (at + 12 + in.u32(at, BIG_ENDIAN) > in.length()) {
         throw in.truncated();
@@ -87,41 +99,55 @@ enum FrameFormat {
   TIFF("TIFF", "its header is cut short") {
     private static final int IMAGE_WIDTH = 256;
     private static final int IMAGE_LENGTH = 257;
+    private static final int TILE_WIDTH = 322;
+    private static final int TILE_LENGTH = 323;
     private static final int SHORT = 3;
     private static final int LONG = 4;
+    /** TIFF tiles are multiples of 16 pixels: a frame's last tiles may reach this far past it. */
+    private static final int TILE_STEP = 16;
 
     @Override
     boolean sniffs(HeaderBytes in) {
       return in.spells(0, "II*\0") || in.spells(0, "MM\0*");
     }
 
-    /** The first directory's ImageWidth and ImageLength: OpenCV decodes the first page. */
+    /**
+     * The first directory's ImageWidth and ImageLength: OpenCV decodes the first page. A decoder allocates a tile's
+     * worth of pixels for each tile, so a tile larger than the frame (a few pixels in tiles of 65,000 × 65,000) is
+     * refused: it would cost gigabytes the pixel limit does not see.
+     */
     @Override
     FrameHeader readHeader(HeaderBytes in) throws BadRequestException {
       ByteOrder order = in.spells(0, "II") ? LITTLE_ENDIAN : BIG_ENDIAN;
       long directory = in.u32(4, order);
       int entries = in.u16(directory, order);
-      long width = -1;
-      long height = -1;
+      long[] values = {-1, -1, -1, -1}; // width, height, tile width, tile length
+      List<Integer> tags = List.of(IMAGE_WIDTH, IMAGE_LENGTH, TILE_WIDTH, TILE_LENGTH);
       for (long entry = directory + 2; entry < directory + 2 + 12L * entries; entry += 12) {
         int tag = in.u16(entry, order);
-        if (tag == IMAGE_WIDTH || tag == IMAGE_LENGTH) {
+        if (tags.contains(tag)) {
           int type = in.u16(entry + 2, order);
           if (type != SHORT && type != LONG) {
             throw in.corrupt("tag " + tag + " has type " + type + ", neither SHORT nor LONG");
           }
-          long value = type == SHORT ? in.u16(entry + 8, order) : in.u32(entry + 8, order);
-          if (tag == IMAGE_WIDTH) {
-            width = value;
-          } else {
-            height = value;
-          }
+          values[tags.indexOf(tag)] = type == SHORT ? in.u16(entry + 8, order) : in.u32(entry + 8, order);
         }
       }
+      long width = values[0];
+      long height = values[1];
       if (width < 0 || height < 0) {
         throw in.corrupt("its first directory has no ImageWidth or no ImageLength");
       }
+      if (values[2] > roundUp(width) || values[3] > roundUp(height)) {
+        throw new BadRequestException(413, "\"image\" is a " + width + "x" + height + " TIFF in tiles of " + values[2]
+            + "x" + values[3] + ", larger than the frame, each of which a decoder holds whole: save it again untiled"
+            + " or in tiles no larger than the frame");
+      }
       return new FrameHeader(this, width, height);
+    }
+
+    private static long roundUp(long side) {
+      return (side + TILE_STEP - 1) / TILE_STEP * TILE_STEP;
     }
   },
 
@@ -155,6 +181,9 @@ enum FrameFormat {
       throw in.corrupt("its first chunk is none of VP8, VP8L or VP8X");
     }
   };
+
+  /** libpng's default bound on one chunk other than image data ({@code PNG_USER_CHUNK_MALLOC_MAX}), in bytes. */
+  static final long LIBPNG_CHUNK_LIMIT = 8_000_000;
 
   private final String label;
   private final String missingWhenCut;

@@ -31,6 +31,7 @@ public final class FunctionServer implements AutoCloseable {
   private final Readiness readiness = new Readiness();
   private final WorkerPool workers;
   private final Drain trigger;
+  private final IdleMemory idleMemory = IdleMemory.start();
   private final Undertow undertow;
   private final Thread loader;
   private volatile boolean closed;
@@ -39,7 +40,7 @@ public final class FunctionServer implements AutoCloseable {
     this.handler = handler;
     this.settings = settings;
     this.workers = new WorkerPool(settings.workers(), settings.workerAvailabilityTimeout(), settings.eventTimeout());
-    this.trigger = new Drain(new TriggerEndpoint(handler, readiness, workers, settings));
+    this.trigger = new Drain(new TriggerEndpoint(handler, readiness, workers, settings, idleMemory));
     this.undertow = Undertow.builder()
         .addHttpListener(settings.port(), settings.host(), trigger)
         .addHttpListener(settings.healthPort(), settings.host(), new HealthEndpoint(readiness))
@@ -124,6 +125,7 @@ public final class FunctionServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     undertow.stop();
+    idleMemory.close();
     workers.close();
     loader.interrupt();
     handler.close();

@@ -41,13 +41,16 @@ final class TriggerEndpoint implements HttpHandler {
   private final WorkerPool workers;
   private final ServerSettings settings;
   private final BodyReceiver bodies;
+  private final IdleMemory idleMemory;
   private final AtomicLong ids = new AtomicLong();
 
-  TriggerEndpoint(CvatHandler handler, Readiness readiness, WorkerPool workers, ServerSettings settings) {
+  TriggerEndpoint(CvatHandler handler, Readiness readiness, WorkerPool workers, ServerSettings settings,
+      IdleMemory idleMemory) {
     this.handler = handler;
     this.readiness = readiness;
     this.workers = workers;
     this.settings = settings;
+    this.idleMemory = idleMemory;
     this.bodies = BodyReceiver.withLimit(settings.maxRequestBodySize(), settings.readTimeout());
   }
 
@@ -98,6 +101,7 @@ final class TriggerEndpoint implements HttpHandler {
       }
     }
     log(id, exchange, status, start, result, error);
+    idleMemory.requestEnded();
   }
 
   private Result serve(HttpServerExchange exchange) throws Refusal, InterruptedException {

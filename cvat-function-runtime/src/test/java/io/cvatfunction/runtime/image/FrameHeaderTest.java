@@ -9,6 +9,7 @@ import io.cvatfunction.runtime.Fixtures;
 import io.cvatfunction.runtime.FormatFrames;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -153,6 +154,51 @@ class FrameHeaderTest {
     byte[] noIhdr = png.clone();
     noIhdr[12] = 'X';
     assertRefused(noIhdr, "the first chunk is not a 13-byte IHDR");
+  }
+
+  /** A metadata chunk over libpng's limit is refused before decoding, saying what it is; at the limit it passes. */
+  @Test
+  void aPngChunkOverLibpngsLimitIsRefusedSayingWhatItIs() throws Exception {
+    byte[] png = FormatFrames.png();
+    assertEquals(new FrameHeader(FrameFormat.PNG, 960, 540),
+        header(withTextChunk(png, (int) FrameFormat.LIBPNG_CHUNK_LIMIT)));
+    assertRefused(withTextChunk(png, (int) FrameFormat.LIBPNG_CHUNK_LIMIT + 1), "is a PNG with a chunk of 8000001 bytes"
+        + " (tEXt), over libpng's limit of 8000000 bytes for a chunk other than pixels: save the frame again without"
+        + " its metadata");
+  }
+
+  /** The PNG with a tEXt chunk of {@code length} bytes after its IHDR (the CRC is not checked before decoding). */
+  private static byte[] withTextChunk(byte[] png, int length) {
+    int afterIhdr = 8 + 12 + 13;
+    byte[] out = new byte[png.length + 12 + length];
+    System.arraycopy(png, 0, out, 0, afterIhdr);
+    java.nio.ByteBuffer.wrap(out, afterIhdr, 8).putInt(length).put("tEXt".getBytes(StandardCharsets.US_ASCII));
+    System.arraycopy(png, afterIhdr, out, afterIhdr + 12 + length, png.length - afterIhdr);
+    return out;
+  }
+
+  /** A TIFF whose tiles are larger than its frame is refused before decoding; a frame's last tiles may overhang. */
+  @Test
+  void aTiffInTilesLargerThanItsFrameIsRefused() throws BadRequestException {
+    assertEquals(new FrameHeader(FrameFormat.TIFF, 100, 40), header(tiledTiff(100, 40, 112, 48)), "rounded up to 16");
+    assertEquals(new FrameHeader(FrameFormat.TIFF, 960, 540), header(tiledTiff(960, 540, 256, 256)));
+    BadRequestException e = assertThrows(BadRequestException.class, () -> FrameHeader.read(tiledTiff(16, 16, 65_520,
+        65_520)));
+    assertEquals(413, e.status());
+    assertTrue(e.getMessage().contains("is a 16x16 TIFF in tiles of 65520x65520, larger than the frame"),
+        e.getMessage());
+    assertThrows(BadRequestException.class, () -> FrameHeader.read(tiledTiff(100, 40, 128, 48)));
+  }
+
+  /** A little-endian TIFF header and first directory of a tiled frame (no pixel data: the header is all that is read). */
+  private static byte[] tiledTiff(int width, int height, int tileWidth, int tileLength) {
+    ByteBuffer tiff = ByteBuffer.allocate(8 + 2 + 4 * 12 + 4).order(ByteOrder.LITTLE_ENDIAN);
+    tiff.put("II*\0".getBytes(StandardCharsets.US_ASCII)).putInt(8).putShort((short) 4);
+    int[][] entries = {{256, width}, {257, height}, {322, tileWidth}, {323, tileLength}};
+    for (int[] entry : entries) {
+      tiff.putShort((short) entry[0]).putShort((short) 4).putInt(1).putInt(entry[1]); // LONG, one value
+    }
+    return tiff.putInt(0).array();
   }
 
   @Test
