@@ -9,7 +9,8 @@ import java.util.OptionalInt;
  * @param device {@code auto} (a GPU when one is visible, else the CPU), {@code cpu}, {@code gpu} or {@code gpu:N}
  * @param modelOverride a model reference that replaces the annotation's, from {@code CVAT_MODEL} or {@code cvat.model}
  * @param maxImagePixels the largest decoded image accepted (width × height); larger ones get 413
- * @param decoder {@code auto} (JPEG frames decoded by nvJPEG on the model's GPU, when there is one) or {@code cpu}
+ * @param decoder {@code auto} (JPEG frames decoded by nvJPEG on the model's GPU, when there is one), {@code gpu} (the
+ *     same, a GPU path that cannot be made failing the load) or {@code cpu}
  *     (every frame decoded by OpenCV)
  * @param workers requests served at once
  * @param batch the most concurrent requests one forward pass may take, from {@code cvat.batch}; empty: see

@@ -48,20 +48,26 @@ public final class FramePreprocessor implements FrameInput {
 
   /**
    * A preprocessor for a model input of {@code inputWidth × inputHeight}. With {@code decoder} {@code auto} and a
-   * model on a GPU, JPEG frames are decoded there by nvJPEG when it works; the log says which decoder serves.
+   * model on a GPU, JPEG frames are decoded there by nvJPEG when it works, else by OpenCV; the log says which decoder
+   * serves and why. With {@code gpu}, a GPU path that cannot be made is an error instead of a fall-back, for users
+   * who want to know.
    *
-   * @param decoder {@code auto} or {@code cpu}
+   * @param decoder {@code auto}, {@code gpu} or {@code cpu}
    * @param manager a manager on the model's device (for nvJPEG's test frame)
    */
   public static FramePreprocessor create(FrameDecoder cpuDecoder, int inputWidth, int inputHeight, String decoder,
       NDManager manager) {
     String choice = decoder == null ? "auto" : decoder.trim().toLowerCase(java.util.Locale.ROOT);
-    if (!choice.equals("auto") && !choice.equals("cpu")) {
-      throw new IllegalArgumentException("unknown decoder '" + decoder + "': use auto (nvJPEG on the model's GPU)"
-          + " or cpu (OpenCV)");
+    if (!choice.equals("auto") && !choice.equals("gpu") && !choice.equals("cpu")) {
+      throw new IllegalArgumentException("unknown decoder '" + decoder + "': use auto (nvJPEG on the model's GPU when"
+          + " it works, else OpenCV), gpu (nvJPEG, or the function does not load) or cpu (OpenCV)");
     }
     Device device = manager.getDevice();
     GpuFramePath gpu = null;
+    if (choice.equals("gpu") && !device.isGpu()) {
+      throw new IllegalArgumentException("cvat.decoder=gpu, but the model is on the CPU: give it a GPU"
+          + " (cvat.device=gpu) or let the decoder follow the model (cvat.decoder=auto)");
+    }
     if (choice.equals("cpu") || !device.isGpu()) {
       LOG.info("Frames are decoded on the CPU by OpenCV ({})", choice.equals("cpu") ? "cvat.decoder=cpu" : "CPU model");
     } else {
@@ -69,8 +75,12 @@ public final class FramePreprocessor implements FrameInput {
         gpu = GpuFramePath.open(device, cpuDecoder, manager);
         LOG.info("JPEG frames are decoded on {} by nvJPEG {} ({}); other formats on the CPU by OpenCV", device,
             gpu.nvJpegVersion(), gpu.proof());
-      } catch (GpuUnavailableException e) {
-        LOG.warn("Frames are decoded on the CPU by OpenCV, not on {}: {}", device, e.getMessage());
+      } catch (GpuUnavailableException | LinkageError | RuntimeException e) { // reflection into DJL included
+        String why = e instanceof GpuUnavailableException ? e.getMessage() : e.toString();
+        if (choice.equals("gpu")) {
+          throw new IllegalStateException("cvat.decoder=gpu, but nvJPEG cannot decode on " + device + ": " + why, e);
+        }
+        LOG.warn("Frames are decoded on the CPU by OpenCV, not on {}: {}", device, why);
       }
     }
     return new FramePreprocessor(cpuDecoder, gpu, inputWidth, inputHeight);

@@ -65,7 +65,7 @@ class GpuFramePathTest {
   }
 
   @Test
-  void aCpuModelDecodesOnTheCpuAndAnUnknownDecoderIsRefused() {
+  void aCpuModelDecodesOnTheCpuAndAnUnknownOrGpuDecoderIsRefused() {
     try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
       try (FramePreprocessor frames = FramePreprocessor.create(RULES, 640, 640, "auto", manager)) {
         assertFalse(frames.decodesOnGpu());
@@ -73,6 +73,9 @@ class GpuFramePathTest {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> FramePreprocessor.create(RULES, 640, 640, "nvjpeg", manager));
       assertTrue(e.getMessage().contains("unknown decoder 'nvjpeg': use auto"), e.getMessage());
+      IllegalArgumentException gpu = assertThrows(IllegalArgumentException.class,
+          () -> FramePreprocessor.create(RULES, 640, 640, "gpu", manager));
+      assertTrue(gpu.getMessage().startsWith("cvat.decoder=gpu, but the model is on the CPU"), gpu.getMessage());
     }
   }
 }
