@@ -281,7 +281,7 @@ class BodyReceiverTest {
     server.stop();
     int limit = 1024 * 1024;
     serve(new BodyReceiver(limit, 2L * limit, DEADLINE, READ_TIMEOUT));
-    for (int size : new int[] {1, 64 * 1024 - 1, 64 * 1024, 64 * 1024 + 1, 200_003, limit}) {
+    for (int size : new int[] {1, 256 * 1024 - 1, 256 * 1024, 256 * 1024 + 1, 600_003, limit}) {
       byte[] body = new byte[size];
       for (int i = 0; i < size; i++) {
         body[i] = (byte) (i * 131 + i / 1000);
