@@ -164,12 +164,16 @@ final class BodyReceiver {
         return;
       }
       channel.getReadSetter().set(this);
-      watchdog.start(() -> {
-        channel.suspendReads();
-        finish(channel, new Stalled("the body stalled after " + body.position() + " of the " + length
-            + " bytes its Content-Length announced: nothing arrived for " + watchdog.timeout().toSeconds() + " s"));
-      });
       handleEvent(channel);
+      // Most bodies have arrived whole by now: only one still under way gets a timer (this runs on the I/O thread,
+      // as the listener does, so no read can come between the two).
+      if (!done) {
+        watchdog.start(() -> {
+          channel.suspendReads();
+          finish(channel, new Stalled("the body stalled after " + body.position() + " of the " + length
+              + " bytes its Content-Length announced: nothing arrived for " + watchdog.timeout().toSeconds() + " s"));
+        });
+      }
     }
 
     @Override
