@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -112,10 +113,10 @@ public final class RequestBenchmark {
       }
       double readyMs = (System.nanoTime() - start) / 1e6;
       Requests bodies = Requests.of(fixture, frames);
-      System.out.printf("%nmodel %s, frames %s of %s (%d bytes on average), device %s, decoder %s, %s workers,"
-          + " batches up to %s%n", fixture.id(), frames.size() == 1 ? frames.get(0) : "all " + frames.size(),
-          fixture.set(), bodies.averageFrameBytes(), device, settings.get("cvat.decoder"), workers,
-          resolved.handlerOptions().maxBatch(!device.equals("cpu")));
+      System.out.printf("%nmodel %s, frames %s of %s (%d bytes on average), device %s, decoder %s (cvat.decoder=%s),"
+          + " %s workers, batches up to %s%n", fixture.id(), frames.size() == 1 ? frames.get(0) : "all " + frames.size(),
+          fixture.set(), bodies.averageFrameBytes(), device, detector.serving().get("decoder"),
+          settings.get("cvat.decoder"), workers, resolved.handlerOptions().maxBatch(!device.equals("cpu")));
       System.out.printf("start -> ready (in-process: libraries, model, warm-up): %.0f ms%n", readyMs);
       try (KeepAliveClient client = new KeepAliveClient(server.port(), bodies.json())) {
         System.out.printf("first request after ready: %.1f ms%n", bodies.check(client.send(0)).millis());
@@ -126,7 +127,9 @@ public final class RequestBenchmark {
       awaitBatches(detector.yolo(), resolved.handlerOptions().maxBatch(!device.equals("cpu")), start);
       GpuMemory.print("after warm-up");
       for (int clients : phases) {
-        report(clients, run(server.port(), bodies, clients, Math.max(requests, 25 * clients), 0));
+        long[] before = detector.yolo().passesByBatchSize();
+        Phase phase = run(server.port(), bodies, clients, Math.max(requests, 25 * clients), 0);
+        report(clients, phase, passesSince(before, detector.yolo()));
       }
       GpuMemory.print("after the phases");
       List<Double> forward = new ArrayList<>();
@@ -135,9 +138,10 @@ public final class RequestBenchmark {
       }
       System.out.printf("%nforward pass alone (grey input, batch 1): median %.2f ms%n", percentile(forward, 50));
       if (loadSeconds > 0) {
+        long[] before = detector.yolo().passesByBatchSize();
         Phase load = run(server.port(), bodies, mostClients, Integer.MAX_VALUE, loadSeconds);
         System.out.printf("%nsustained load, %d clients for %d s:", mostClients, loadSeconds);
-        report(mostClients, load);
+        report(mostClients, load, passesSince(before, detector.yolo()));
         GpuMemory.print("after the sustained load");
       }
       if (bodies.mismatches() > 0) {
@@ -209,7 +213,19 @@ public final class RequestBenchmark {
     return new Phase(all, elapsed, cores);
   }
 
-  private static void report(int clients, Phase phase) {
+  /** The batched passes since {@code before}, as "size×passes" pairs; empty when each request's pass ran alone. */
+  private static String passesSince(long[] before, YoloModel yolo) {
+    long[] after = yolo.passesByBatchSize();
+    StringJoiner sizes = new StringJoiner(", ");
+    for (int size = 1; size < after.length; size++) {
+      if (after[size] > before[size]) {
+        sizes.add(size + "×" + (after[size] - before[size]));
+      }
+    }
+    return sizes.length() == 0 ? "each request's pass on its own thread" : sizes.toString();
+  }
+
+  private static void report(int clients, Phase phase, String passes) {
     List<Double> totals = phase.answers().stream().map(KeepAliveClient.Answer::millis).toList();
     System.out.printf("%n%2d client%s: p50 %.2f ms, p90 %.2f, p99 %.2f; %.1f req/s (%d requests, each checked);"
         + " %.1f cores busy%n", clients, clients == 1 ? " " : "s", percentile(totals, 50), percentile(totals, 90),
@@ -225,6 +241,7 @@ public final class RequestBenchmark {
         .map(a -> a.stages().values().stream().reduce(0.0, Double::sum)).toList(), 50);
     split.append(String.format("; sum %.2f, outside the stages %.2f", server, percentile(totals, 50) - server));
     System.out.println(split);
+    System.out.println("    forward passes by batch size (size×passes): " + passes);
   }
 
   /** CPU time of this process, the server's and the clients' threads together. */

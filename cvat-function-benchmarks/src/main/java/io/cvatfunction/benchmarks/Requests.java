@@ -55,16 +55,23 @@ final class Requests {
 
   /** Checks one answer against the reference of the frame it answers; counts and prints the first mismatches. */
   KeepAliveClient.Answer check(KeepAliveClient.Answer answer) {
+    matches(answer.request(), answer.status(), new String(answer.body(), StandardCharsets.UTF_8));
+    return answer;
+  }
+
+  /** Checks the answer to body {@code index}; counts and prints the first mismatches. */
+  boolean matches(int index, int status, String body) {
     checked.incrementAndGet();
-    String frame = frames.get(answer.request());
+    String frame = frames.get(index);
     try {
-      model.assertMatches(frame, answer.status(), new String(answer.body(), StandardCharsets.UTF_8));
+      model.assertMatches(frame, status, body);
+      return true;
     } catch (AssertionError mismatch) {
       if (mismatches.incrementAndGet() <= PRINTED) {
         System.out.printf("MISMATCH %s %s: %s%n", model.id(), frame, mismatch.getMessage());
       }
+      return false;
     }
-    return answer;
   }
 
   int checked() {

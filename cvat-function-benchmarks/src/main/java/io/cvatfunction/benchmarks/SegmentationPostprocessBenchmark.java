@@ -35,7 +35,7 @@ public final class SegmentationPostprocessBenchmark {
     String device = System.getProperty("cvat.device", "cpu");
     RequestBenchmark.Seg detector = new RequestBenchmark.Seg();
     detector.load(new HandlerOptions(device, Optional.empty(), HandlerOptions.DEFAULT_MAX_IMAGE_PIXELS, "auto", 1,
-        OptionalInt.empty()));
+        OptionalInt.empty(), HandlerOptions.DEFAULT_PASS_TIMEOUT));
     byte[] body = ("{\"image\": \"" + Base64.getEncoder().encodeToString(Fixtures.frame("000.jpg"))
         + "\", \"threshold\": 0.5}").getBytes(StandardCharsets.US_ASCII);
     int shapes = ((List<?>) detector.handle(body, new RequestTrace())).size();

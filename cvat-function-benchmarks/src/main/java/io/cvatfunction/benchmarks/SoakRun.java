@@ -1,6 +1,7 @@
 package io.cvatfunction.benchmarks;
 
 import io.cvatfunction.runtime.Fixtures;
+import io.cvatfunction.runtime.Parity.FixtureModel;
 import io.cvatfunction.runtime.server.FunctionServer;
 import io.cvatfunction.runtime.server.ProcessorConfig;
 import io.cvatfunction.runtime.server.ServerSettings;
@@ -34,7 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>System properties: {@code soak.minutes} (default 10), {@code soak.clients} (8), {@code soak.workers} (4),
  * {@code soak.sampleSeconds} (10), {@code soak.badEvery} (every n-th request of a client is bad, default 10),
- * {@code cvat.device} ({@code cpu}). Exits 1 if any answer was wrong or missing.
+ * {@code cvat.device} ({@code cpu}). Every answer to a good request is compared with Ultralytics' reference for its
+ * frame (as the parity tests do); exits 1 if any answer was wrong or missing.
  */
 public final class SoakRun {
 
@@ -68,12 +70,7 @@ public final class SoakRun {
     URI uri = URI.create("http://127.0.0.1:" + port + "/");
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     List<String> frames = Fixtures.FRAMES;
-    Map<String, byte[]> good = new TreeMap<>();
-    Map<String, Integer> expectedBoxes = new TreeMap<>();
-    for (String frame : frames) {
-      good.put(frame, body(Fixtures.frame(frame)));
-      expectedBoxes.put(frame, Fixtures.reference("shapes-yolov8n", frame).size());
-    }
+    Requests good = Requests.of(FixtureModel.named("shapes-yolov8n"), frames);
     byte[] jpeg = Fixtures.frame("008.jpg");
     List<byte[]> bad = List.of(
         body(Arrays.copyOf(jpeg, jpeg.length / 2)),
@@ -95,8 +92,9 @@ public final class SoakRun {
       running.add(pool.submit(() -> {
         for (long i = 0; System.nanoTime() < end; i++) {
           boolean hostile = badEvery > 0 && i % badEvery == badEvery - 1;
-          String frame = frames.get((int) ((client * 7 + i) % frames.size()));
-          byte[] payload = hostile ? bad.get((int) ((client + i) % bad.size())) : good.get(frame);
+          int index = (int) ((client * 7 + i) % frames.size());
+          String frame = frames.get(index);
+          byte[] payload = hostile ? bad.get((int) ((client + i) % bad.size())) : good.json().get(index);
           String outcome;
           try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
@@ -105,7 +103,7 @@ public final class SoakRun {
             outcome = Integer.toString(response.statusCode());
             boolean right = hostile
                 ? response.statusCode() >= 400 && response.statusCode() < 500 && response.body().contains("\"error\"")
-                : response.statusCode() == 200 && boxes(response.body()) == expectedBoxes.get(frame);
+                : good.matches(index, response.statusCode(), response.body());
             if (!right) {
               problems.add((hostile ? "bad request" : frame) + ": " + response.statusCode() + " "
                   + response.body().substring(0, Math.min(200, response.body().length())));
@@ -165,15 +163,6 @@ public final class SoakRun {
   private static byte[] body(byte[] image) {
     return ("{\"image\": \"" + Base64.getEncoder().encodeToString(image) + "\", \"threshold\": 0.5}")
         .getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** The number of shapes in an answer (each has exactly one "label"). */
-  private static int boxes(String json) {
-    int count = 0;
-    for (int at = json.indexOf("\"label\""); at >= 0; at = json.indexOf("\"label\"", at + 1)) {
-      count++;
-    }
-    return count;
   }
 
   /** VmRSS of this process in kB, or -1 where /proc is missing. */

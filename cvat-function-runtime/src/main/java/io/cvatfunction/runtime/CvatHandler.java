@@ -1,5 +1,7 @@
 package io.cvatfunction.runtime;
 
+import java.util.Map;
+
 /**
  * What the function server calls: {@link #load} once, then {@link #handle} for every request, from several
  * worker threads at once.
@@ -24,6 +26,14 @@ public interface CvatHandler extends AutoCloseable {
    * @throws BadRequestException when the request is wrong; the client gets its status and message
    */
   Object handle(byte[] body, RequestTrace trace) throws Exception;
+
+  /**
+   * What serves, for the start-up log line and {@code /ready}'s answer (e.g. the device, the frame decoder, the
+   * largest batch); empty by default. Called after {@link #load} returned, at any time.
+   */
+  default Map<String, Object> serving() {
+    return Map.of();
+  }
 
   /** Frees the model. */
   @Override

@@ -1,5 +1,6 @@
 package io.cvatfunction.runtime;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -15,9 +16,11 @@ import java.util.OptionalInt;
  * @param workers requests served at once
  * @param batch the most concurrent requests one forward pass may take, from {@code cvat.batch}; empty: see
  *     {@link #maxBatch}
+ * @param passTimeout the longest a request may wait for its forward pass before the device counts as hung ({@link
+ *     DeviceFault}); the function server gives twice its event timeout
  */
 public record HandlerOptions(String device, Optional<String> modelOverride, long maxImagePixels, String decoder,
-    int workers, OptionalInt batch) {
+    int workers, OptionalInt batch, Duration passTimeout) {
 
   /** Validates the values. */
   public HandlerOptions {
@@ -27,6 +30,9 @@ public record HandlerOptions(String device, Optional<String> modelOverride, long
     if (batch.isPresent() && batch.getAsInt() < 1) {
       throw new IllegalArgumentException("cvat.batch must be at least 1 (1: one request per forward pass), got "
           + batch.getAsInt());
+    }
+    if (passTimeout.isNegative() || passTimeout.isZero()) {
+      throw new IllegalArgumentException("the forward pass timeout must be positive, got " + passTimeout);
     }
   }
 
@@ -40,17 +46,20 @@ public record HandlerOptions(String device, Optional<String> modelOverride, long
   }
 
   /**
-   * The default largest batch on a GPU. On an H200, 16 workers with batches of up to 16 served yolov8n no faster
-   * than with batches of up to 8 (326 and 334 req/s at 16 clients), and PyTorch's caching allocator held 700 MiB
-   * more GPU memory for them (2,182 against 1,484 MiB).
+   * The default largest batch on a GPU: on an H200, batches of up to 16 served yolov8n no faster than batches of up
+   * to 8, and PyTorch's caching allocator held more GPU memory for them (the benchmarks' README has the figures).
    */
   public static final int DEFAULT_GPU_BATCH = 8;
 
   /** Decoded images up to this many pixels are accepted unless configured otherwise (8K is 33 MP). */
   public static final long DEFAULT_MAX_IMAGE_PIXELS = 50_000_000L;
 
+  /** How long a request may wait for its forward pass unless told otherwise: twice the default event timeout. */
+  public static final Duration DEFAULT_PASS_TIMEOUT = Duration.ofMinutes(1);
+
   /** Options for a CPU run with the annotation's model, one request at a time. */
   public static HandlerOptions cpu() {
-    return new HandlerOptions("cpu", Optional.empty(), DEFAULT_MAX_IMAGE_PIXELS, "auto", 1, OptionalInt.empty());
+    return new HandlerOptions("cpu", Optional.empty(), DEFAULT_MAX_IMAGE_PIXELS, "auto", 1, OptionalInt.empty(),
+        DEFAULT_PASS_TIMEOUT);
   }
 }

@@ -29,6 +29,11 @@ public final class ClassifierInput implements FrameInput {
   }
 
   @Override
+  public String decoder() {
+    return "OpenCV";
+  }
+
+  @Override
   public ModelInput prepare(byte[] encoded, NDManager manager, RequestTrace trace) throws BadRequestException {
     Mat bgr = decoder.decode(encoded);
     trace.lap(Stage.DECODE);

@@ -253,7 +253,7 @@ final class FrameKernel {
     }
   }
 
-  private static String errorName(CudaDriver cuda, int status) {
+  static String errorName(CudaDriver cuda, int status) {
     PointerByReference name = new PointerByReference();
     return cuda.cuGetErrorName(status, name) == CudaDriver.SUCCESS ? name.getValue().getString(0) : "CUDA error " + status;
   }

@@ -86,6 +86,11 @@ public final class FramePreprocessor implements FrameInput {
     return new FramePreprocessor(cpuDecoder, gpu, inputWidth, inputHeight);
   }
 
+  @Override
+  public String decoder() {
+    return gpu == null ? "OpenCV" : "nvJPEG " + gpu.nvJpegVersion();
+  }
+
   /** Whether JPEG frames are decoded on the GPU. */
   public boolean decodesOnGpu() {
     return gpu != null;

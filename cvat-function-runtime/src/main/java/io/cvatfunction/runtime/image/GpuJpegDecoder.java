@@ -13,7 +13,8 @@ import com.sun.jna.ptr.PointerByReference;
 import io.cvatfunction.runtime.BadRequestException;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decodes JPEG frames with NVIDIA's nvJPEG straight into tensors on the model's GPU: the decoder writes the Y, Cb
@@ -22,10 +23,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * present as OpenCV would (EXIF-rotated, RGB or CMYK samples, rare subsamplings, anything it refuses) are left to
  * the CPU decoder, which then gives the answer or the error.
  *
- * <p>Thread-safe: one nvJPEG handle is shared; each decode borrows a decoder state from a pool (a state holds
- * buffers sized to the largest frame it decoded, so the pool reaches the number of concurrent requests and
- * stays there). Decoding is queued on the CUDA default stream, the stream DJL's PyTorch runs on, so the
- * tensor operations that follow see the decoded pixels without a host synchronisation.
+ * <p>Thread-safe: one nvJPEG handle is shared; each thread that decodes has its own decoder state. A decode is
+ * queued on the CUDA default stream, the stream DJL's PyTorch runs on, so the tensor operations that follow see the
+ * decoded pixels without a host synchronisation — and its state's buffers may still be in use when {@code
+ * nvjpegDecode} returns. A state handed to another thread then could be overwritten under the queued work; a
+ * thread's own state is used again only by its next request, after this one read its outputs back to the host (and
+ * so after the decode's work ended). A state holds buffers sized to the largest frame it decoded: at most one such
+ * set per worker thread.
  *
  * <p>The library is {@code libnvjpeg.so.12} (CUDA 12, any 12.x driver): {@code CVAT_NVJPEG_LIBRARY} names the
  * file; otherwise it is looked up beside the loaded libtorch CUDA build (where the image puts it) and on the
@@ -39,7 +43,8 @@ final class GpuJpegDecoder implements AutoCloseable {
   private final Pointer handle;
   private final FrameDecoder rules;
   private final String version;
-  private final ConcurrentLinkedQueue<Pointer> idleStates = new ConcurrentLinkedQueue<>();
+  private final ThreadLocal<Pointer> threadState = new ThreadLocal<>();
+  private final Set<Pointer> states = ConcurrentHashMap.newKeySet(); // every thread's, to free at close
 
   private GpuJpegDecoder(NvJpegLibrary nvjpeg, Pointer handle, FrameDecoder rules, String version) {
     this.nvjpeg = nvjpeg;
@@ -138,18 +143,13 @@ final class GpuJpegDecoder implements AutoCloseable {
     }
     Pointer state;
     try {
-      state = borrowState();
+      state = threadState();
     } catch (IllegalStateException e) {
       planes.close();
-      return null; // no decoder state for this request (GPU memory?): the CPU decodes it
+      return null; // no decoder state for this thread (GPU memory?): the CPU decodes it
     }
-    int status;
-    try {
-      status = nvjpeg.nvjpegDecode(handle, state, jpeg, length,
-          grey ? NvJpegLibrary.OUTPUT_Y : NvJpegLibrary.OUTPUT_YUV, destination, null);
-    } finally {
-      idleStates.offer(state);
-    }
+    int status = nvjpeg.nvjpegDecode(handle, state, jpeg, length,
+        grey ? NvJpegLibrary.OUTPUT_Y : NvJpegLibrary.OUTPUT_YUV, destination, null);
     if (status != NvJpegLibrary.SUCCESS) {
       planes.close();
       return null;
@@ -157,8 +157,8 @@ final class GpuJpegDecoder implements AutoCloseable {
     return planes;
   }
 
-  private Pointer borrowState() {
-    Pointer state = idleStates.poll();
+  private Pointer threadState() {
+    Pointer state = threadState.get();
     if (state != null) {
       return state;
     }
@@ -167,6 +167,8 @@ final class GpuJpegDecoder implements AutoCloseable {
     if (status != NvJpegLibrary.SUCCESS) {
       throw new IllegalStateException("nvJPEG could not create a decoder state: " + NvJpegLibrary.statusName(status));
     }
+    threadState.set(created.getValue());
+    states.add(created.getValue());
     return created.getValue();
   }
 
@@ -200,11 +202,11 @@ final class GpuJpegDecoder implements AutoCloseable {
     return newline < 0 ? message : message.substring(0, newline);
   }
 
+  /** Frees every thread's state and the handle; call once no thread decodes and the device's queued work ended. */
   @Override
   public void close() {
-    for (Pointer state = idleStates.poll(); state != null; state = idleStates.poll()) {
-      nvjpeg.nvjpegJpegStateDestroy(state);
-    }
+    states.forEach(nvjpeg::nvjpegJpegStateDestroy);
+    states.clear();
     nvjpeg.nvjpegDestroy(handle);
   }
 }

@@ -21,7 +21,7 @@ final class Drain implements HttpHandler {
   private final HttpHandler next;
   private final AtomicLong inFlight = new AtomicLong();
   private final Object drained = new Object();
-  private volatile boolean draining;
+  private volatile String draining; // why new requests are refused; null while serving
 
   Drain(HttpHandler next) {
     this.next = next;
@@ -29,9 +29,9 @@ final class Drain implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
-    if (draining) {
+    String error = draining;
+    if (error != null) {
       exchange.setPersistent(false);
-      String error = "the function is shutting down: send the request to another replica or retry once it is back";
       LOG.atWarn().addKeyValue("method", exchange.getRequestMethod().toString())
           .addKeyValue("path", exchange.getRequestPath()).addKeyValue("status", 503).addKeyValue("error", error)
           .log("request");
@@ -40,7 +40,7 @@ final class Drain implements HttpHandler {
     }
     inFlight.incrementAndGet();
     exchange.addExchangeCompleteListener((done, nextListener) -> {
-      if (inFlight.decrementAndGet() == 0 && draining) {
+      if (inFlight.decrementAndGet() == 0 && draining != null) {
         synchronized (drained) {
           drained.notifyAll();
         }
@@ -50,9 +50,9 @@ final class Drain implements HttpHandler {
     next.handleRequest(exchange);
   }
 
-  /** Refuses new requests from now on. */
-  void start() {
-    draining = true;
+  /** Refuses new requests from now on, with {@code why} as their answer's error. */
+  void start(String why) {
+    draining = why;
   }
 
   /** The requests still in flight. */

@@ -1,6 +1,7 @@
 package io.cvatfunction.runtime.server;
 
 import io.cvatfunction.runtime.CvatHandler;
+import io.cvatfunction.runtime.DeviceFault;
 import io.cvatfunction.runtime.cvat.Shape;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -9,15 +10,20 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 import sun.misc.Signal;
 
 /**
  * A Nuclio-compatible function process: the HTTP trigger on {@code :8080}, health on {@code :8082}, one
  * handler (one model) shared by the workers. It listens at once, answers {@code /ready} with 503 while the
- * model loads, and stops gracefully: in-flight requests finish first.
+ * model loads, and stops gracefully: in-flight requests finish first. After a device fault ({@link DeviceFault}) it
+ * answers 503 everywhere, {@code /live} included, and ends the process with {@link #DEVICE_FAULT_EXIT}.
  *
  * <p>Run it as {@code java -Dcvat.handler=com.example.MyDetector io.cvatfunction.runtime.server.FunctionServer};
  * see {@link ServerSettings} for the other settings.
@@ -25,6 +31,12 @@ import sun.misc.Signal;
 public final class FunctionServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FunctionServer.class);
+
+  /** The process's exit status after a device fault, so that a restart policy starts a fresh one. */
+  public static final int DEVICE_FAULT_EXIT = 3;
+
+  /** How long the requests in flight get to be answered after a device fault: they fail fast or never return. */
+  private static final Duration FAULT_DRAIN = Duration.ofSeconds(2);
 
   private final CvatHandler handler;
   private final ServerSettings settings;
@@ -34,16 +46,20 @@ public final class FunctionServer implements AutoCloseable {
   private final IdleMemory idleMemory = IdleMemory.start();
   private final Undertow undertow;
   private final Thread loader;
+  private final IntConsumer exit;
+  private final AtomicBoolean faulted = new AtomicBoolean();
   private volatile boolean closed;
 
-  private FunctionServer(CvatHandler handler, ServerSettings settings) {
+  private FunctionServer(CvatHandler handler, ServerSettings settings, IntConsumer exit) {
     this.handler = handler;
     this.settings = settings;
-    this.workers = new WorkerPool(settings.workers(), settings.workerAvailabilityTimeout(), settings.eventTimeout());
+    this.exit = exit;
+    this.workers = new WorkerPool(settings.workers(), settings.workerAvailabilityTimeout(), settings.eventTimeout(),
+        this::deviceFailed);
     this.trigger = new Drain(new TriggerEndpoint(handler, readiness, workers, settings, idleMemory));
     this.undertow = Undertow.builder()
         .addHttpListener(settings.port(), settings.host(), trigger)
-        .addHttpListener(settings.healthPort(), settings.host(), new HealthEndpoint(readiness))
+        .addHttpListener(settings.healthPort(), settings.host(), new HealthEndpoint(readiness, handler))
         // I/O threads read request bodies (megabytes of base64 each): one per core, as Undertow's default.
         .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
         // Request threads read bodies and wait for workers; enough that waiting requests are never stuck behind reads.
@@ -57,9 +73,22 @@ public final class FunctionServer implements AutoCloseable {
     this.loader = new Thread(this::load, "model-loader");
   }
 
-  /** Starts listening and loads the handler in the background. */
+  /**
+   * Starts listening and loads the handler in the background. After a device fault the server answers 503 and stays
+   * up (the caller decides); {@link #main} ends the process instead.
+   */
   public static FunctionServer start(CvatHandler handler, ServerSettings settings) {
-    FunctionServer server = new FunctionServer(handler, settings);
+    return start(handler, settings, status -> {});
+  }
+
+  /**
+   * Starts listening and loads the handler in the background.
+   *
+   * @param exit called once with {@link #DEVICE_FAULT_EXIT}, on its own thread, after a device fault and its short
+   *     drain
+   */
+  public static FunctionServer start(CvatHandler handler, ServerSettings settings, IntConsumer exit) {
+    FunctionServer server = new FunctionServer(handler, settings, exit);
     server.undertow.start();
     LOG.atInfo()
         .addKeyValue("handler", handler.getClass().getName())
@@ -80,11 +109,40 @@ public final class FunctionServer implements AutoCloseable {
       // So the first request does not pay for Jackson's serializer set-up.
       Responses.JSON.writeValueAsBytes(List.of(Shape.rectangle("warm-up", 0, 0, 1, 1, 1, List.of())));
       readiness.markReady();
-      LOG.atInfo().addKeyValue("loadMs", (System.nanoTime() - start) / 1_000_000).log("ready");
+      LoggingEventBuilder ready = LOG.atInfo().addKeyValue("loadMs", (System.nanoTime() - start) / 1_000_000);
+      for (Map.Entry<String, Object> fact : handler.serving().entrySet()) {
+        ready = ready.addKeyValue(fact.getKey(), fact.getValue());
+      }
+      ready.log("ready");
     } catch (Throwable e) {
       readiness.markFailed("the model failed to load: " + e.getMessage());
       LOG.error("the model failed to load; /ready stays 503 until the function is fixed", e);
     }
+  }
+
+  /**
+   * The device cannot serve any more: from now on every probe and request gets 503 with the reason; the requests in
+   * flight get a moment to be answered, then the process ends. Nothing is freed: a pass may still run on the device.
+   */
+  private void deviceFailed(DeviceFault fault) {
+    if (!faulted.compareAndSet(false, true)) {
+      return;
+    }
+    String reason = "the device failed (" + fault.getMessage() + "): the process exits with status "
+        + DEVICE_FAULT_EXIT + " so that a fresh one starts";
+    readiness.markFaulted(reason);
+    LOG.error(reason, fault);
+    Thread ending = new Thread(() -> {
+      try {
+        trigger.start(reason);
+        trigger.awaitDrained(FAULT_DRAIN);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      exit.accept(DEVICE_FAULT_EXIT);
+    }, "device-fault-exit");
+    ending.setDaemon(false);
+    ending.start();
   }
 
   /** Waits until the model is loaded (true) or failed to load (false). */
@@ -107,7 +165,10 @@ public final class FunctionServer implements AutoCloseable {
     return ((InetSocketAddress) listeners.get(listener).getAddress()).getPort();
   }
 
-  /** Stops taking requests, lets in-flight ones finish (up to the event timeout), then frees everything. */
+  /**
+   * Stops taking requests, lets in-flight ones finish (up to the read and event timeouts), then frees everything once
+   * the workers have left native code (up to the pass timeout: past it, the model is left to the process's end).
+   */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -115,7 +176,7 @@ public final class FunctionServer implements AutoCloseable {
     }
     closed = true;
     readiness.markStopping();
-    trigger.start();
+    trigger.start("the function is shutting down: send the request to another replica or retry once it is back");
     try {
       // An upload in flight may take its read timeout, then its request its event timeout.
       if (!trigger.awaitDrained(settings.readTimeout().plus(settings.eventTimeout()).plusSeconds(1))) {
@@ -126,9 +187,21 @@ public final class FunctionServer implements AutoCloseable {
     }
     undertow.stop();
     idleMemory.close();
-    workers.close();
     loader.interrupt();
-    handler.close();
+    boolean idle;
+    try {
+      idle = workers.close(settings.handlerOptions().passTimeout());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      idle = false;
+    }
+    if (faulted.get()) {
+      LOG.warn("the device failed: the model's memory is left to the process's end");
+    } else if (idle) {
+      handler.close();
+    } else {
+      LOG.warn("a request is still inside the model: the model's memory is left to the process's end");
+    }
     LOG.info("stopped");
   }
 
@@ -155,7 +228,8 @@ public final class FunctionServer implements AutoCloseable {
       System.exit(2);
       return;
     }
-    FunctionServer server = start(handler, settings);
+    // halt, not exit: shutdown hooks would free native memory that a hung pass may still use.
+    FunctionServer server = start(handler, settings, status -> Runtime.getRuntime().halt(status));
     for (String name : List.of("TERM", "INT")) {
       Signal.handle(new Signal(name), signal -> {
         LOG.info("SIG{} received: finishing in-flight requests", name);

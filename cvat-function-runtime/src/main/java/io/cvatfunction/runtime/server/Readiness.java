@@ -4,12 +4,13 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** Whether the function can serve: loading, ready, or failed with a reason. */
+/** Whether the function can serve: loading, ready, stopping, or failed with a reason; and whether it still lives. */
 final class Readiness {
 
   private final CountDownLatch settled = new CountDownLatch(1);
   private volatile boolean ready;
   private volatile boolean stopping;
+  private volatile boolean faulted;
   private volatile String notReadyReason = "loading the model";
 
   boolean isReady() {
@@ -36,6 +37,19 @@ final class Readiness {
   /** Whether the function was ready and is now stopping: the requests it took before still finish. */
   boolean isStopping() {
     return stopping;
+  }
+
+  /** The device failed: nothing can be served any more, and the process is about to end. */
+  void markFaulted(String reason) {
+    notReadyReason = reason;
+    faulted = true;
+    ready = false;
+    settled.countDown();
+  }
+
+  /** Whether the process can still serve once ready: false after a device fault. */
+  boolean isLive() {
+    return !faulted;
   }
 
   void markFailed(String reason) {

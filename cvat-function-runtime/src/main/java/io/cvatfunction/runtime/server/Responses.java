@@ -31,7 +31,7 @@ final class Responses {
     return bytes(Map.of("error", message));
   }
 
-  private static byte[] bytes(Object value) {
+  static byte[] bytes(Object value) {
     try {
       return JSON.writeValueAsBytes(value);
     } catch (Exception e) {

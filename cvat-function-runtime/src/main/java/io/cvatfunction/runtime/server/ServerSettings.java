@@ -67,7 +67,8 @@ public record ServerSettings(
             .orElse(HandlerOptions.DEFAULT_MAX_IMAGE_PIXELS),
         setting(lookup, "cvat.decoder").orElse("auto"),
         workers,
-        setting(lookup, "cvat.batch").map(v -> OptionalInt.of(parseInt("cvat.batch", v))).orElse(OptionalInt.empty()));
+        setting(lookup, "cvat.batch").map(v -> OptionalInt.of(parseInt("cvat.batch", v))).orElse(OptionalInt.empty()),
+        eventTimeout.multipliedBy(2));
     return new ServerSettings(
         setting(lookup, "cvat.host").orElse("0.0.0.0"),
         setting(lookup, "cvat.port").map(v -> parseInt("cvat.port", v)).orElse(8080),

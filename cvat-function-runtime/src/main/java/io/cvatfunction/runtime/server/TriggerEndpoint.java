@@ -2,6 +2,7 @@ package io.cvatfunction.runtime.server;
 
 import io.cvatfunction.runtime.BadRequestException;
 import io.cvatfunction.runtime.CvatHandler;
+import io.cvatfunction.runtime.DeviceFault;
 import io.cvatfunction.runtime.RequestTrace;
 import io.cvatfunction.runtime.RequestTrace.Stage;
 import io.undertow.io.Receiver;
@@ -69,7 +70,7 @@ final class TriggerEndpoint implements HttpHandler {
       return;
     }
     if (exchange.getRequestPath().equals("/__internal/health") && exchange.getRequestMethod().equals(Methods.GET)) {
-      HealthEndpoint.ready(exchange, readiness);
+      HealthEndpoint.ready(exchange, readiness, handler);
       return;
     }
     long start = System.nanoTime();
@@ -131,6 +132,10 @@ final class TriggerEndpoint implements HttpHandler {
       Throwable cause = e.getCause();
       if (cause instanceof BadRequestException bad) {
         throw new Refusal(bad.status(), bad.getMessage());
+      }
+      if (cause instanceof DeviceFault fault) { // WorkerPool has reported it; the process is about to end
+        throw new Refusal(503, "the device failed: " + fault.getMessage() + "; this replica restarts, retry on another"
+            + " or once it is back");
       }
       LOG.error("the function failed", cause);
       throw new Refusal(500, "the function failed: " + cause);

@@ -1,5 +1,6 @@
 package io.cvatfunction.runtime.server;
 
+import io.cvatfunction.runtime.DeviceFault;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Runs requests the way Nuclio's processor schedules events: at most {@code workers} at once; a request that
@@ -19,6 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * answered at once and its work interrupted. A forward pass inside native code cannot be interrupted, so its
  * worker stays taken until the pass ends: however many requests time out, no more than {@code workers} passes
  * ever run at once (Nuclio restarts the worker's process instead; here the loaded model is kept).
+ *
+ * <p>A task that ends in a {@link DeviceFault}, whether or not its request still waits for it, is reported to the
+ * fault listener: no later request could succeed.
  */
 final class WorkerPool implements AutoCloseable {
 
@@ -36,11 +41,13 @@ final class WorkerPool implements AutoCloseable {
   private final ExecutorService threads;
   private final Duration availabilityTimeout;
   private final Duration eventTimeout;
+  private final Consumer<DeviceFault> faults;
 
-  WorkerPool(int workers, Duration availabilityTimeout, Duration eventTimeout) {
+  WorkerPool(int workers, Duration availabilityTimeout, Duration eventTimeout, Consumer<DeviceFault> faults) {
     this.workers = new Semaphore(workers, true);
     this.availabilityTimeout = availabilityTimeout;
     this.eventTimeout = eventTimeout;
+    this.faults = faults;
     AtomicInteger ids = new AtomicInteger();
     // One thread per worker is enough: a task is submitted only once it holds a worker.
     this.threads = Executors.newFixedThreadPool(workers, task -> {
@@ -66,6 +73,9 @@ final class WorkerPool implements AutoCloseable {
         }
         try {
           return task.call();
+        } catch (DeviceFault fault) {
+          faults.accept(fault);
+          throw fault;
         } finally {
           workers.release();
         }
@@ -83,6 +93,15 @@ final class WorkerPool implements AutoCloseable {
       }
       throw new EventTimedOut();
     }
+  }
+
+  /**
+   * Interrupts the workers and waits for their tasks to end, at most {@code wait}; false when one still runs (inside
+   * native code), so that what it uses must not be freed.
+   */
+  boolean close(Duration wait) throws InterruptedException {
+    threads.shutdownNow();
+    return threads.awaitTermination(wait.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   @Override

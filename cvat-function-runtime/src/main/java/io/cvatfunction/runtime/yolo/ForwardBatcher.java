@@ -6,13 +6,19 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import io.cvatfunction.runtime.DeviceFault;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -21,8 +27,11 @@ import java.util.function.Supplier;
  * other requests queue; the next pass takes all of them, up to the batch limit, as one batch. On a GPU every
  * request's kernels go to one CUDA stream, one after another, and a batch-1 YOLO pass keeps the device mostly
  * idle: a batch of eight costs little more than one. One thread runs the passes and callers wait for theirs, so
- * that a caller whose pass is done need not queue again to learn it (a lock handed from caller to caller
- * measured 96 req/s at 16 clients on an H200, this thread 401).
+ * that a caller whose pass is done need not queue again to learn it (a lock handed from caller to caller measured
+ * a quarter of this thread's throughput at 16 clients on an H200).
+ *
+ * <p>A caller waits for its pass at most the pass timeout: a pass that has not returned by then means a hung device,
+ * and the caller gets a {@link DeviceFault}.
  *
  * <p>Each request gets its own slices of the batch's outputs, in its own manager. On a GPU a batch may run other
  * kernels than a pass of one, which round differently in the last digits; the parity tests run batched too.
@@ -39,6 +48,8 @@ final class ForwardBatcher implements AutoCloseable {
   private final Function<NDArray, NDList> forward;
   private final Supplier<NDManager> scopes;
   private final int maxBatch;
+  private final Duration passTimeout;
+  private final AtomicLongArray passes; // passes run, by batch size
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Thread runner;
   private volatile boolean closed;
@@ -50,45 +61,56 @@ final class ForwardBatcher implements AutoCloseable {
    * @param forward the model's forward pass on a batch {@code (n, 3, h, w)}; every output's first dimension is n
    * @param scopes a new manager on the model's device, for a batch's own tensors
    * @param maxBatch the most inputs one pass takes once {@link #open}
+   * @param passTimeout how long a caller waits for its pass before the device counts as hung
    * @param name the name of the thread that runs the passes
    */
-  ForwardBatcher(Function<NDArray, NDList> forward, Supplier<NDManager> scopes, int maxBatch, String name) {
-    if (maxBatch < 2) {
-      throw new IllegalArgumentException("a batch of at least 2 inputs, got " + maxBatch);
+  ForwardBatcher(Function<NDArray, NDList> forward, Supplier<NDManager> scopes, int maxBatch, Duration passTimeout,
+      String name) {
+    if (maxBatch < 1) {
+      throw new IllegalArgumentException("a batch of at least 1 input, got " + maxBatch);
     }
     this.forward = forward;
     this.scopes = scopes;
     this.maxBatch = maxBatch;
+    this.passTimeout = passTimeout;
+    this.passes = new AtomicLongArray(maxBatch + 1);
     this.runner = new Thread(this::run, name);
     runner.setDaemon(true);
     runner.start();
   }
 
   /**
-   * Why a model cannot take batches, or empty when it can: the outputs of a batch of two frames must have the
-   * batch dimension first, and each frame's outputs must not depend on the other frame. An export traced with a
-   * fixed batch size, for one, fails one or the other. Each frame is compared with itself in a batch of the same
-   * size, which runs the same kernels: a batch of one may run others, whose rounding differs in the last digits,
-   * and a top-k head may then order near-equal scores differently.
+   * Why a model cannot take batches of {@code size}, or empty when it can: the outputs of a batch must have the batch
+   * dimension first, and each frame's outputs must not depend on the other frames. An export traced with a fixed batch
+   * size, for one, fails one or the other. The batch holds {@code first} in every place but the last, which holds
+   * {@code second}; each frame is compared with itself in a batch of the same size, which runs the same kernels: a
+   * batch of another size may run others, whose rounding differs in the last digits, and a top-k head may then order
+   * near-equal scores differently.
    */
-  static Optional<String> refusal(Function<NDArray, NDList> forward, NDArray first, NDArray second) {
+  static Optional<String> refusal(Function<NDArray, NDList> forward, NDArray first, NDArray second, int size) {
     NDList mixed;
     NDList firsts;
     NDList seconds;
     try {
-      mixed = forward.apply(NDArrays.concat(new NDList(first, second)));
-      firsts = forward.apply(NDArrays.concat(new NDList(first, first)));
-      seconds = forward.apply(NDArrays.concat(new NDList(second, second)));
+      NDList frames = new NDList(size);
+      for (int i = 0; i < size - 1; i++) {
+        frames.add(first);
+      }
+      frames.add(second);
+      mixed = forward.apply(NDArrays.concat(frames));
+      firsts = forward.apply(first.repeat(0, size));
+      seconds = forward.apply(second.repeat(0, size));
     } catch (RuntimeException e) {
-      return Optional.of("a forward pass on a batch of 2 failed: " + e.getMessage());
+      return Optional.of("a forward pass on a batch of " + size + " failed: " + e.getMessage());
     }
     for (int i = 0; i < mixed.size(); i++) {
       Shape shape = mixed.get(i).getShape();
-      if (shape.isScalar() || shape.get(0) != 2) {
-        return Optional.of("output " + i + " of a batch of 2 has the shape " + shape);
+      if (shape.isScalar() || shape.get(0) != size) {
+        return Optional.of("output " + i + " of a batch of " + size + " has the shape " + shape);
       }
-      if (!close(mixed.get(i).get(0), firsts.get(i).get(0)) || !close(mixed.get(i).get(1), seconds.get(i).get(1))) {
-        return Optional.of("output " + i + " of a frame in a batch of 2 depends on the other frame");
+      int last = size - 1;
+      if (!close(mixed.get(i).get(0), firsts.get(i).get(0)) || !close(mixed.get(i).get(last), seconds.get(i).get(last))) {
+        return Optional.of("output " + i + " of a frame in a batch of " + size + " depends on the other frames");
       }
     }
     return Optional.empty();
@@ -106,6 +128,15 @@ final class ForwardBatcher implements AutoCloseable {
   /** The most inputs one pass takes now. */
   int limit() {
     return limit;
+  }
+
+  /** How many passes ran with each batch size so far: index {@code n} counts the passes of {@code n} requests. */
+  long[] passesBySize() {
+    long[] counts = new long[passes.length()];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = passes.get(i);
+    }
+    return counts;
   }
 
   /** Lets passes take up to {@code maxBatch} inputs from now on. */
@@ -133,9 +164,8 @@ final class ForwardBatcher implements AutoCloseable {
       throw new IllegalStateException("the model was closed");
     }
     try {
-      // Not interruptible: the pass may be reading the input, which the caller frees when it returns.
-      return pending.outputs().join();
-    } catch (CompletionException e) {
+      return awaitPass(pending);
+    } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException runtime) {
         throw runtime;
@@ -144,6 +174,33 @@ final class ForwardBatcher implements AutoCloseable {
         throw error;
       }
       throw new IllegalStateException(cause);
+    }
+  }
+
+  /**
+   * Waits for a pending pass, uninterruptibly (the pass may be reading the input, which the caller frees when it
+   * returns) and at most the pass timeout. Past it the input is left to the pass, never freed: the device is hung and
+   * the process is about to end.
+   */
+  private NDList awaitPass(Pending pending) throws ExecutionException {
+    long deadline = System.nanoTime() + passTimeout.toNanos();
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return pending.outputs().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (TimeoutException e) {
+          pending.input().detach();
+          throw new DeviceFault(String.format(Locale.ROOT, "a forward pass has not returned in %.1f s: the device is"
+              + " hung", passTimeout.toMillis() / 1000.0), null);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -156,6 +213,7 @@ final class ForwardBatcher implements AutoCloseable {
         break; // closing
       }
       queue.drainTo(batch, limit - 1);
+      passes.incrementAndGet(batch.size());
       try {
         if (batch.size() == 1) {
           batch.get(0).outputs().complete(forward.apply(batch.get(0).input()));
@@ -193,14 +251,20 @@ final class ForwardBatcher implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() {
+  /** Stops the runner; false when a pass still runs after {@code wait}, so the model must not be freed. */
+  boolean close(Duration wait) {
     closed = true;
     runner.interrupt();
     try {
-      runner.join(10_000);
+      runner.join(Math.max(1, wait.toMillis()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    return !runner.isAlive();
+  }
+
+  @Override
+  public void close() {
+    close(passTimeout);
   }
 }

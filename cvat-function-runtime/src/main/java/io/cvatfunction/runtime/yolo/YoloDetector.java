@@ -22,7 +22,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -54,7 +56,7 @@ public abstract class YoloDetector implements Detector {
     ClassLoader loader = getClass().getClassLoader();
     Path file = ModelSource.resolve(reference, loader);
     Device device = Devices.select(options.device());
-    YoloModel model = YoloModel.load(file, device, options.maxBatch(device.isGpu()));
+    YoloModel model = YoloModel.load(file, device, options.maxBatch(device.isGpu()), options.passTimeout());
     // The first passes optimise the graph (2 s for yolo26n on an H200) while the frame path is made and tested:
     // both are CPU work that the start waits for.
     CompletableFuture<Void> warmUp = CompletableFuture.runAsync(() -> model.warmUp(3), task -> {
@@ -78,7 +80,7 @@ public abstract class YoloDetector implements Detector {
       warmUp.join();
       loaded = new Loaded(model, frames, task, cvatLabels);
       warmUpRequest();
-      model.startBatching(3);
+      model.startBatching();
     } catch (Exception | Error e) {
       loaded = null;
       warmUp.handle((passed, failed) -> null).join(); // its passes end before the model's memory goes
@@ -134,6 +136,8 @@ public abstract class YoloDetector implements Detector {
       NDList outputs = state.model().infer(input.batch());
       trace.lap(Stage.FORWARD);
       detections = task.decode(outputs, input, threshold);
+    } catch (RuntimeException e) {
+      throw state.model().faultOr(e);
     }
     List<Shape> shapes = new ArrayList<>(detections.size());
     for (D detection : detections) {
@@ -146,6 +150,18 @@ public abstract class YoloDetector implements Detector {
     }
     trace.lap(Stage.POSTPROCESS);
     return shapes;
+  }
+
+  /** The task, the device, the frame decoder and the most requests a forward pass takes now. */
+  @Override
+  public Map<String, Object> serving() {
+    Loaded state = state();
+    Map<String, Object> serving = new LinkedHashMap<>();
+    serving.put("task", state.model().metadata().task().id());
+    serving.put("device", state.model().device());
+    serving.put("decoder", state.frames().decoder());
+    serving.put("maxBatch", state.model().maxBatch());
+    return serving;
   }
 
   /** The threshold of a request that sends none: 0.5, or 0 for a classifier (one tag a frame, as CVAT's function). */

@@ -9,8 +9,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.cvatfunction.contract.ModelMetadata;
+import io.cvatfunction.runtime.DeviceFault;
+import io.cvatfunction.runtime.image.CudaContext;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -22,7 +25,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: worker threads share one instance; each request scopes its tensors in its own
  * {@link #newRequestManager() NDManager}, closed when it is done, so no native memory outlives a request.
- * Concurrent requests' forward passes run as batches ({@link ForwardBatcher}) when the export allows it.
+ * Concurrent requests' forward passes run as batches ({@link ForwardBatcher}) when the export allows it. On a GPU,
+ * and wherever batches are asked for, every pass runs on the batcher's one thread, and a request waits for its pass
+ * no longer than the pass timeout.
  */
 public final class YoloModel implements AutoCloseable {
 
@@ -30,15 +35,17 @@ public final class YoloModel implements AutoCloseable {
 
   private final Model model;
   private final ModelMetadata metadata;
-  private final ForwardBatcher batcher; // null: one request per forward pass
+  private final ForwardBatcher batcher; // null: each request's pass on its own thread (the CPU, one at a time)
+  private final Duration passTimeout;
   private volatile Thread batchWarmUp;
   private volatile boolean closing;
 
-  private YoloModel(Model model, ModelMetadata metadata, int maxBatch) {
+  private YoloModel(Model model, ModelMetadata metadata, int maxBatch, Duration passTimeout) {
     this.model = model;
     this.metadata = metadata;
-    this.batcher = maxBatch < 2 ? null
-        : new ForwardBatcher(this::forward, this::newRequestManager, maxBatch, "cvat-forward");
+    this.passTimeout = passTimeout;
+    this.batcher = maxBatch < 2 && !model.getNDManager().getDevice().isGpu() ? null
+        : new ForwardBatcher(this::forward, this::newRequestManager, maxBatch, passTimeout, "cvat-forward");
   }
 
   /**
@@ -47,8 +54,10 @@ public final class YoloModel implements AutoCloseable {
    *
    * @param maxBatch the most concurrent requests one forward pass may take; above 1, once {@link #startBatching}
    *     has checked that the export takes batches whose frames' outputs do not depend on each other
+   * @param passTimeout how long a request waits for its pass before the device counts as hung
    */
-  public static YoloModel load(Path file, Device device, int maxBatch) throws IOException, MalformedModelException {
+  public static YoloModel load(Path file, Device device, int maxBatch, Duration passTimeout)
+      throws IOException, MalformedModelException {
     if (System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", "true");
     }
@@ -64,7 +73,7 @@ public final class YoloModel implements AutoCloseable {
         throw new MalformedModelException(file + " has no config.txt metadata: export it with Ultralytics ("
             + "yolo export model=best.pt format=torchscript)");
       }
-      return new YoloModel(model, ModelMetadata.parse(config), maxBatch);
+      return new YoloModel(model, ModelMetadata.parse(config), maxBatch, passTimeout);
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       throw e;
@@ -82,6 +91,19 @@ public final class YoloModel implements AutoCloseable {
    */
   public int maxBatch() {
     return batcher == null ? 1 : batcher.limit();
+  }
+
+  /**
+   * How many batched passes ran with each number of requests: index {@code n} counts the passes of {@code n}
+   * requests. Empty when each request's pass runs on its own thread.
+   */
+  public long[] passesByBatchSize() {
+    return batcher == null ? new long[0] : batcher.passesBySize();
+  }
+
+  /** The device the model runs on, as DJL names it ({@code cpu()}, {@code gpu(0)}). */
+  public String device() {
+    return model.getNDManager().getDevice().toString();
   }
 
   /** A manager for one request's tensors on the model's device; close it when the request is done. */
@@ -121,39 +143,36 @@ public final class YoloModel implements AutoCloseable {
 
   /**
    * Lets concurrent requests' passes run as batches once the export has passed the batch check ({@link
-   * ForwardBatcher#refusal}) and, on a GPU, every batch size has run {@code passes} times (each new input shape
-   * is optimised anew, seconds in all): on a GPU in the background, so that readiness does not wait; on the CPU
-   * at once, where a batch costs as much as its frames alone. Call after the warm-up.
+   * ForwardBatcher#refusal}) at every batch size that may run: on a GPU in the background, so that readiness does not
+   * wait (each new input shape is optimised anew, seconds in all, and the checks' passes warm each size up); on the
+   * CPU at once. Call after the warm-up.
    */
-  public void startBatching(int passes) {
-    if (batcher == null) {
+  public void startBatching() {
+    if (batcher == null || batcher.maxBatch() < 2) {
       return;
     }
     if (!model.getNDManager().getDevice().isGpu()) {
-      openBatches(0);
+      openBatches();
     } else if (batchWarmUp == null) {
-      batchWarmUp = new Thread(() -> openBatches(passes), "cvat-batch-warm-up");
+      batchWarmUp = new Thread(this::openBatches, "cvat-batch-warm-up");
       batchWarmUp.setDaemon(true);
       batchWarmUp.start();
     }
   }
 
-  /** Checks that the export takes batches, runs each batch size {@code passes} times, then lets batches form. */
-  private void openBatches(int passes) {
+  /** Checks that the export takes batches of every size up to the limit, then lets batches form. */
+  private void openBatches() {
     long start = System.nanoTime();
-    try (NDManager manager = newRequestManager()) {
-      NDArray grey = grey(manager);
-      NDArray ramp = manager.linspace(0f, 1f, 3 * metadata.inputHeight() * metadata.inputWidth())
-          .reshape(1, 3, metadata.inputHeight(), metadata.inputWidth());
-      Optional<String> refusal = ForwardBatcher.refusal(this::forward, grey, ramp);
-      if (refusal.isPresent()) {
-        LOG.info("One request per forward pass: {}", refusal.get());
-        return;
-      }
+    try {
       for (int size = 2; size <= batcher.maxBatch() && !closing; size++) {
-        NDArray batch = grey.repeat(0, size);
-        for (int i = 0; i < passes && !closing; i++) {
-          forward(batch).get(0).toFloatArray();
+        try (NDManager check = newRequestManager()) { // each size's outputs freed before the next
+          NDArray ramp = check.linspace(0f, 1f, 3 * metadata.inputHeight() * metadata.inputWidth())
+              .reshape(1, 3, metadata.inputHeight(), metadata.inputWidth());
+          Optional<String> refusal = ForwardBatcher.refusal(this::forward, grey(check), ramp, size);
+          if (refusal.isPresent()) {
+            LOG.info("One request per forward pass: {}", refusal.get());
+            return;
+          }
         }
       }
     } catch (RuntimeException e) {
@@ -162,9 +181,23 @@ public final class YoloModel implements AutoCloseable {
     }
     if (!closing) {
       batcher.open();
-      LOG.info("Forward passes take up to {} concurrent requests at once (cvat.batch; checked and warmed in {} ms)",
-          batcher.maxBatch(), (System.nanoTime() - start) / 1_000_000);
+      LOG.info("Forward passes take up to {} concurrent requests at once (cvat.batch; each size checked and warmed in"
+          + " {} ms)", batcher.maxBatch(), (System.nanoTime() - start) / 1_000_000);
     }
+  }
+
+  /**
+   * What a failure on the request path means for the device: a {@link DeviceFault} when the GPU's context is broken
+   * (no later request could succeed), else the failure itself.
+   */
+  RuntimeException faultOr(RuntimeException failure) {
+    if (failure instanceof DeviceFault) {
+      return failure;
+    }
+    return CudaContext.stickyError(model.getNDManager().getDevice())
+        .<RuntimeException>map(error -> new DeviceFault("the GPU's CUDA context is broken (" + error + ") after: "
+            + failure.getMessage(), failure))
+        .orElse(failure);
   }
 
   /** The shape of the first output, from a pass on a grey input. */
@@ -190,8 +223,10 @@ public final class YoloModel implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    if (batcher != null) {
-      batcher.close();
+    if (batcher != null && !batcher.close(passTimeout)) {
+      LOG.warn("A forward pass still runs after {} s: the model's memory is left to the process's end",
+          passTimeout.toSeconds());
+      return;
     }
     model.close();
   }

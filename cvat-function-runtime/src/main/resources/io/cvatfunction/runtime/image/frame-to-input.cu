@@ -2,7 +2,8 @@
 // letterbox compute on the CPU, integer for integer. Compiled by NVRTC with --fmad=false, so the few float steps
 // round as they do on the CPU.
 //
-// One thread per input pixel writes its R, G and B values, /255, into the [1, 3, dstHeight, dstWidth] tensor.
+// One thread per input pixel writes its R, G and B values, /255, into the [1, 3, dstHeight, dstWidth] tensor. Plane
+// offsets are computed in 64 bits: a frame the pixel limit allows may hold more than 2^31 samples.
 
 typedef unsigned char u8;
 
@@ -20,7 +21,7 @@ __device__ __forceinline__ int clampIndex(int i, int n) {
 
 // One column of 4:2:0 chroma weighed between rows as libjpeg does: 3 x the nearer row + the farther one.
 __device__ __forceinline__ int columnSum(const u8* plane, const Planes& p, int row, int farRow, int column) {
-  return 3 * plane[row * p.chromaWidth + column] + plane[farRow * p.chromaWidth + column];
+  return 3 * plane[(long) row * p.chromaWidth + column] + plane[(long) farRow * p.chromaWidth + column];
 }
 
 // A chroma sample upsampled to luma position (x, y): jdsample.c's h2v1_fancy_upsample / h2v2_fancy_upsample.
@@ -28,13 +29,13 @@ __device__ int chroma(const u8* plane, const Planes& p, int x, int y) {
   int column = x >> p.hShift;
   int row = y >> p.vShift;
   if (p.hShift == 0 || p.chromaWidth <= 2) {  // libjpeg replicates chroma at most two samples wide
-    return plane[row * p.chromaWidth + column];
+    return plane[(long) row * p.chromaWidth + column];
   }
   int odd = x & 1;
   int neighbour = clampIndex(odd ? column + 1 : column - 1, p.chromaWidth);
   if (p.vShift == 0) {  // 4:2:2
-    int near = plane[row * p.chromaWidth + column];
-    return (3 * near + plane[row * p.chromaWidth + neighbour] + 1 + odd) >> 2;
+    int near = plane[(long) row * p.chromaWidth + column];
+    return (3 * near + plane[(long) row * p.chromaWidth + neighbour] + 1 + odd) >> 2;
   }
   int farRow = clampIndex((y & 1) ? row + 1 : row - 1, p.chromaHeight);  // 4:2:0: the nearer row weighs 3
   int here = columnSum(plane, p, row, farRow, column);
@@ -53,7 +54,7 @@ __device__ __forceinline__ int clampSample(int v) {
 
 // jdcolor.c's ycc_rgb_convert: FIX(x) = x * 65536 rounded, right shifts of signed values are floors.
 __device__ void rgb(const Planes& p, int x, int y, int out[3]) {
-  int luma = p.y[y * p.width + x];
+  int luma = p.y[(long) y * p.width + x];
   if (p.cb == 0) {
     out[0] = out[1] = out[2] = luma;
     return;

@@ -2,6 +2,7 @@ package io.cvatfunction.runtime.server;
 
 import io.cvatfunction.runtime.CvatFunction;
 import io.cvatfunction.runtime.CvatHandler;
+import io.cvatfunction.runtime.DeviceFault;
 import io.cvatfunction.runtime.HandlerOptions;
 import io.cvatfunction.runtime.RequestTrace;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * A handler whose behaviour the request body picks: {@code sleep:MS}, {@code hold} (signals {@link #holding},
- * then waits for {@link #release}), {@code throw}, {@code error}; anything else is echoed. Its load can wait on
+ * then waits for {@link #release}), {@code throw}, {@code error}, {@code fault} (a {@link DeviceFault}); anything else
+ * is echoed. Its load can wait on
  * a latch or fail.
  */
 @CvatFunction(name = "scripted", description = "test handler", model = "none", workers = 1,
@@ -38,6 +40,11 @@ public class ScriptedHandler implements CvatHandler {
   }
 
   @Override
+  public Map<String, Object> serving() {
+    return Map.of("decoder", "none");
+  }
+
+  @Override
   public Object handle(byte[] body, RequestTrace trace) throws Exception {
     String command = new String(body, StandardCharsets.UTF_8);
     if (command.startsWith("sleep:")) {
@@ -47,6 +54,8 @@ public class ScriptedHandler implements CvatHandler {
       release.await();
     } else if (command.equals("throw")) {
       throw new IllegalStateException("boom");
+    } else if (command.equals("fault")) {
+      throw new DeviceFault("pretend the CUDA context broke", null);
     } else if (command.equals("error")) {
       throw new OutOfMemoryError("pretend the GPU ran out");
     }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntConsumer;
 
 /** A function server on loopback with ephemeral ports, and an HTTP client for it. */
 public final class ServerFixture implements AutoCloseable {
@@ -61,12 +62,17 @@ public final class ServerFixture implements AutoCloseable {
 
   /** Starts without waiting for readiness. */
   public static ServerFixture started(CvatHandler handler, Map<String, String> overrides) {
+    return started(handler, overrides, status -> {});
+  }
+
+  /** Starts without waiting for readiness; {@code exit} stands for the process's end after a device fault. */
+  public static ServerFixture started(CvatHandler handler, Map<String, String> overrides, IntConsumer exit) {
     Map<String, String> settings = new java.util.HashMap<>(Map.of(
         "cvat.host", "127.0.0.1", "cvat.port", "0", "cvat.healthPort", "0",
         "cvat.device", System.getProperty("cvat.device", "cpu")));
     settings.putAll(overrides);
     ServerSettings resolved = ServerSettings.resolve(handler.getClass(), ProcessorConfig.empty(), settings::get);
-    return new ServerFixture(FunctionServer.start(handler, resolved));
+    return new ServerFixture(FunctionServer.start(handler, resolved, exit));
   }
 
   public FunctionServer server() {

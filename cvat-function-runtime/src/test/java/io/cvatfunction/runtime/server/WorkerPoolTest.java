@@ -1,11 +1,17 @@
 package io.cvatfunction.runtime.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cvatfunction.runtime.DeviceFault;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -17,6 +23,7 @@ class WorkerPoolTest {
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicInteger mostAtOnce = new AtomicInteger();
   private final CountDownLatch release = new CountDownLatch(1);
+  private final List<DeviceFault> faults = new CopyOnWriteArrayList<>();
 
   /** A forward pass in native code: interrupts do not stop it, only its end does. */
   private String uninterruptiblePass() {
@@ -39,7 +46,7 @@ class WorkerPoolTest {
 
   @Test
   void timedOutPassesKeepTheirWorkersUntilTheyEnd() throws Exception {
-    try (WorkerPool pool = new WorkerPool(2, Duration.ofMillis(200), Duration.ofMillis(100))) {
+    try (WorkerPool pool = new WorkerPool(2, Duration.ofMillis(200), Duration.ofMillis(100), faults::add)) {
       for (int i = 0; i < 6; i++) {
         // Two time out and keep running; every later one finds both workers taken.
         Class<? extends Exception> expected = i < 2 ? WorkerPool.EventTimedOut.class : WorkerPool.NoWorkerAvailable.class;
@@ -55,8 +62,35 @@ class WorkerPoolTest {
   }
 
   @Test
+  void aDeviceFaultIsReportedEvenWhenItsRequestWasAnsweredAlready() throws Exception {
+    DeviceFault fault = new DeviceFault("pretend the context broke", null);
+    try (WorkerPool pool = new WorkerPool(1, Duration.ofMillis(2_000), Duration.ofMillis(100), faults::add)) {
+      assertThrows(WorkerPool.EventTimedOut.class, () -> pool.run(() -> {
+        uninterruptiblePass(); // as a pass that outlives its request's event timeout, then fails
+        throw fault;
+      }));
+      assertEquals(List.of(), faults);
+      release.countDown();
+      ExecutionException direct = assertThrows(ExecutionException.class, () -> pool.run(() -> {
+        throw fault;
+      }));
+      assertSame(fault, direct.getCause());
+      assertEquals(List.of(fault, fault), faults, "the late one, then the direct one");
+    }
+  }
+
+  @Test
+  void closeSaysWhetherATaskIsStillInsideNativeCode() throws Exception {
+    WorkerPool pool = new WorkerPool(1, Duration.ofMillis(2_000), Duration.ofMillis(100), faults::add);
+    assertThrows(WorkerPool.EventTimedOut.class, () -> pool.run(this::uninterruptiblePass));
+    assertFalse(pool.close(Duration.ofMillis(200)), "the pass still runs");
+    release.countDown();
+    assertTrue(pool.close(Duration.ofSeconds(5)), "the pass ended");
+  }
+
+  @Test
   void anInterruptibleTimedOutTaskFreesItsWorkerAtOnce() throws Exception {
-    try (WorkerPool pool = new WorkerPool(1, Duration.ofMillis(2_000), Duration.ofMillis(100))) {
+    try (WorkerPool pool = new WorkerPool(1, Duration.ofMillis(2_000), Duration.ofMillis(100), faults::add)) {
       assertThrows(WorkerPool.EventTimedOut.class, () -> pool.run(() -> {
         Thread.sleep(60_000);
         return "slept";

@@ -10,6 +10,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.cvatfunction.runtime.DeviceFault;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ForwardBatcherTest {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final NDManager base = NDManager.newBaseManager("PyTorch");
   private final ExecutorService callers = Executors.newFixedThreadPool(4);
@@ -41,15 +45,16 @@ class ForwardBatcherTest {
 
   @Test
   void requestsThatQueueDuringAPassShareTheNextAndEachGetsItsOwnOutputs() throws Exception {
-    try (ForwardBatcher batcher = new ForwardBatcher(this::recorded, base::newSubManager, 8, "test-forward")) {
+    try (ForwardBatcher batcher = new ForwardBatcher(this::recorded, base::newSubManager, 8, TIMEOUT, "test-forward")) {
       batcher.open();
       assertEquals(List.of(1L, 3L), passesWhileTheFirstRuns(batcher));
+      assertArrayEquals(new long[] {0, 1, 0, 1, 0, 0, 0, 0, 0}, batcher.passesBySize());
     }
   }
 
   @Test
   void untilOpenEveryRequestRunsAlone() throws Exception {
-    try (ForwardBatcher batcher = new ForwardBatcher(this::recorded, base::newSubManager, 8, "test-forward")) {
+    try (ForwardBatcher batcher = new ForwardBatcher(this::recorded, base::newSubManager, 8, TIMEOUT, "test-forward")) {
       assertEquals(1, batcher.limit());
       assertEquals(List.of(1L, 1L, 1L, 1L), passesWhileTheFirstRuns(batcher));
     }
@@ -91,7 +96,7 @@ class ForwardBatcherTest {
 
   @Test
   void theOutputsLiveInTheCallersManager() {
-    try (ForwardBatcher batcher = new ForwardBatcher(ForwardBatcherTest::model, base::newSubManager, 4, "test-forward");
+    try (ForwardBatcher batcher = new ForwardBatcher(ForwardBatcherTest::model, base::newSubManager, 4, TIMEOUT, "test-forward");
         NDManager request = base.newSubManager()) {
       batcher.open();
       NDArray input = request.ones(new Shape(1, 1, 2, 2));
@@ -111,7 +116,7 @@ class ForwardBatcherTest {
       }
       return model(batch);
     };
-    try (ForwardBatcher batcher = new ForwardBatcher(failsOnce, base::newSubManager, 4, "test-forward");
+    try (ForwardBatcher batcher = new ForwardBatcher(failsOnce, base::newSubManager, 4, TIMEOUT, "test-forward");
         NDManager request = base.newSubManager()) {
       NDArray input = request.ones(new Shape(1, 1, 2, 2));
       assertSame(broken, assertThrows(IllegalStateException.class, () -> batcher.forward(input)));
@@ -121,7 +126,7 @@ class ForwardBatcherTest {
 
   @Test
   void aClosedBatcherRefuses() {
-    ForwardBatcher batcher = new ForwardBatcher(ForwardBatcherTest::model, base::newSubManager, 2, "test-forward");
+    ForwardBatcher batcher = new ForwardBatcher(ForwardBatcherTest::model, base::newSubManager, 2, TIMEOUT, "test-forward");
     batcher.close();
     try (NDManager request = base.newSubManager()) {
       NDArray input = request.ones(new Shape(1, 1, 2, 2));
@@ -132,25 +137,63 @@ class ForwardBatcherTest {
 
   @Test
   void aModelWhoseBatchItemsGetTheirOwnOutputsCanBatch() {
-    assertEquals(Optional.empty(), ForwardBatcher.refusal(ForwardBatcherTest::model, input(0.2f), input(0.7f)));
+    assertEquals(Optional.empty(), ForwardBatcher.refusal(ForwardBatcherTest::model, input(0.2f), input(0.7f), 2));
+    assertEquals(Optional.empty(), ForwardBatcher.refusal(ForwardBatcherTest::model, input(0.2f), input(0.7f), 8));
+  }
+
+  @Test
+  void eachBatchSizeIsCheckedOnItsOwn() {
+    // As a head whose kernels differ above some batch size: batches of 2 are clean, batches of 3 mix their frames.
+    Function<NDArray, NDList> mixingAboveTwo = batch ->
+        batch.getShape().get(0) > 2 ? new NDList(batch.add(batch.mean())) : model(batch);
+    assertEquals(Optional.empty(), ForwardBatcher.refusal(mixingAboveTwo, input(0.2f), input(0.7f), 2));
+    assertEquals(Optional.of("output 0 of a frame in a batch of 3 depends on the other frames"),
+        ForwardBatcher.refusal(mixingAboveTwo, input(0.2f), input(0.7f), 3));
+  }
+
+  @Test
+  void aPassThatDoesNotReturnInTimeIsADeviceFaultAndTheModelIsNotFreedUnderIt() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    Function<NDArray, NDList> hangs = batch -> { // as native code: an interrupt does not end it
+      while (true) {
+        try {
+          release.await();
+          return model(batch);
+        } catch (InterruptedException e) {
+          // keeps waiting
+        }
+      }
+    };
+    ForwardBatcher batcher = new ForwardBatcher(hangs, base::newSubManager, 2, Duration.ofMillis(300), "test-forward");
+    try (NDManager request = base.newSubManager()) {
+      NDArray input = request.ones(new Shape(1, 1, 2, 2));
+      long start = System.nanoTime();
+      DeviceFault fault = assertThrows(DeviceFault.class, () -> batcher.forward(input));
+      assertTrue(System.nanoTime() - start >= 300_000_000L);
+      assertEquals("a forward pass has not returned in 0.3 s: the device is hung", fault.getMessage());
+      assertTrue(input.getManager() != request, "the hung pass's input is left to it, not freed with the request");
+      assertEquals(false, batcher.close(Duration.ofMillis(100)), "a pass still runs");
+    } finally {
+      release.countDown();
+    }
   }
 
   @Test
   void aModelThatMixesTheBatchCannot() {
     // As an export whose traced reshape folds the batch: each item's outputs depend on the others.
     Function<NDArray, NDList> mixing = batch -> new NDList(batch.add(batch.mean()));
-    assertEquals(Optional.of("output 0 of a frame in a batch of 2 depends on the other frame"),
-        ForwardBatcher.refusal(mixing, input(0.2f), input(0.7f)));
+    assertEquals(Optional.of("output 0 of a frame in a batch of 2 depends on the other frames"),
+        ForwardBatcher.refusal(mixing, input(0.2f), input(0.7f), 2));
   }
 
   @Test
   void aModelWithAFixedBatchCannot() {
     Function<NDArray, NDList> fixed = batch -> new NDList(batch.sum(new int[] {0}, true));
     assertEquals(Optional.of("output 0 of a batch of 2 has the shape (1, 1, 2, 2)"),
-        ForwardBatcher.refusal(fixed, input(0.2f), input(0.7f)));
+        ForwardBatcher.refusal(fixed, input(0.2f), input(0.7f), 2));
     Function<NDArray, NDList> firstOnly = batch -> new NDList(batch.get("0:1").repeat(0, batch.getShape().get(0)));
-    assertEquals(Optional.of("output 0 of a frame in a batch of 2 depends on the other frame"),
-        ForwardBatcher.refusal(firstOnly, input(0.2f), input(0.7f)));
+    assertEquals(Optional.of("output 0 of a frame in a batch of 2 depends on the other frames"),
+        ForwardBatcher.refusal(firstOnly, input(0.2f), input(0.7f), 2));
     Function<NDArray, NDList> throwing = batch -> {
       if (batch.getShape().get(0) != 1) {
         throw new IllegalArgumentException("shape mismatch");
@@ -158,7 +201,7 @@ class ForwardBatcherTest {
       return new NDList(batch);
     };
     assertEquals(Optional.of("a forward pass on a batch of 2 failed: shape mismatch"),
-        ForwardBatcher.refusal(throwing, input(0.2f), input(0.7f)));
+        ForwardBatcher.refusal(throwing, input(0.2f), input(0.7f), 2));
   }
 
   private NDArray input(float value) {
