@@ -211,6 +211,7 @@ public final class FunctionServer implements AutoCloseable {
    */
   public static void main(String[] args) throws Exception {
     JsonLogging.install();
+    NativeStderr.capture();
     CvatHandler handler;
     ServerSettings settings;
     try {

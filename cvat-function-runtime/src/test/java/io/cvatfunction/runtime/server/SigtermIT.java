@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cvatfunction.runtime.Fixtures;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,12 +25,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * SIGTERM while requests run: the real server in its own JVM, as Nuclio runs it, finishes them and exits 0.
- * An integration test (failsafe): it forks a JVM and loads the model there.
+ * The real server in its own JVM, as Nuclio runs it: SIGTERM while requests run finishes them and exits 0, and its
+ * output is one JSON object per line, native libraries' standard error included. An integration test (failsafe): it
+ * forks a JVM and loads the model there.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SigtermIT {
@@ -50,9 +56,9 @@ class SigtermIT {
         "-Dai.djl.offline=true",
         "-Dcvat.test.handleDelayMs=1500",
         FunctionServer.class.getName())
-        .redirectErrorStream(true)
         .start();
-    ProcessLog log = new ProcessLog(process);
+    ProcessLog log = new ProcessLog(process.getInputStream());
+    ProcessLog stderr = new ProcessLog(process.getErrorStream());
     try {
       String listening = log.await(line -> PORTS.matcher(line).find(), 1, Duration.ofSeconds(30));
       Matcher ports = PORTS.matcher(listening);
@@ -62,6 +68,15 @@ class SigtermIT {
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5)).build();
       awaitReady(client, healthPort);
+
+      // libpng warns on its own standard error about this frame's colour profile; the line must reach the JSON log.
+      HttpResponse<String> warned = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"image\": \""
+              + Base64.getEncoder().encodeToString(pngWithAShortColourProfile()) + "\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, warned.statusCode(), warned.body());
+      log.await(line -> line.startsWith("{") && line.contains("\"logger_name\":\"io.cvatfunction.native\"")
+          && line.contains("libpng warning: iCCP: too short"), 1, Duration.ofSeconds(10));
 
       List<String> frames = List.of("000.jpg", "006.jpg", "007.jpg", "008.jpg");
       List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
@@ -86,15 +101,63 @@ class SigtermIT {
       assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the server did not exit after SIGTERM");
       assertEquals(0, process.exitValue(), "exit status after SIGTERM");
       log.awaitEnd(Duration.ofSeconds(10));
+      stderr.awaitEnd(Duration.ofSeconds(10));
+      assertEquals("", stderr.text(), "nothing written to standard error: every line is in the JSON log");
+      assertTrue(log.text().lines().allMatch(line -> line.startsWith("{") && line.endsWith("}")),
+          "one JSON object per line");
       assertTrue(log.text().contains("SIGTERM received"), "no 'SIGTERM received' line");
       // Logged at the very end of close(), after the handler was closed: the JVM did not exit half-way.
       assertTrue(log.text().contains("\"message\":\"stopped\""), "no 'stopped' line");
     } catch (Throwable e) {
-      System.out.println("the forked server's log:\n" + log.text());
+      System.out.println("the forked server's log:\n" + log.text() + "\nits standard error:\n" + stderr.text());
       throw e;
     } finally {
       process.destroyForcibly();
     }
+  }
+
+  /** An 8 × 8 grey PNG whose iCCP chunk holds too few bytes for a profile: decodable, and libpng warns. */
+  static byte[] pngWithAShortColourProfile() {
+    ByteArrayOutputStream rows = new ByteArrayOutputStream();
+    for (int y = 0; y < 8; y++) {
+      rows.write(0); // no filter
+      rows.writeBytes(new byte[8 * 3]);
+    }
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    chunk(png, "IHDR", ByteBuffer.allocate(13).putInt(8).putInt(8).put((byte) 8).put((byte) 2).array());
+    ByteArrayOutputStream iccp = new ByteArrayOutputStream();
+    iccp.writeBytes("bogus".getBytes(StandardCharsets.US_ASCII));
+    iccp.writeBytes(new byte[] {0, 0}); // the name's end, compression method 0
+    iccp.writeBytes(deflate("not a colour profile".getBytes(StandardCharsets.US_ASCII)));
+    chunk(png, "iCCP", iccp.toByteArray());
+    chunk(png, "IDAT", deflate(rows.toByteArray()));
+    chunk(png, "IEND", new byte[0]);
+    return png.toByteArray();
+  }
+
+  private static void chunk(ByteArrayOutputStream png, String type, byte[] data) {
+    byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
+    CRC32 crc = new CRC32();
+    crc.update(typeBytes);
+    crc.update(data);
+    png.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+    png.writeBytes(typeBytes);
+    png.writeBytes(data);
+    png.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+  }
+
+  private static byte[] deflate(byte[] data) {
+    Deflater deflater = new Deflater();
+    deflater.setInput(data);
+    deflater.finish();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buffer = new byte[4096];
+    while (!deflater.finished()) {
+      out.write(buffer, 0, deflater.deflate(buffer));
+    }
+    deflater.end();
+    return out.toByteArray();
   }
 
   private static void awaitReady(HttpClient client, int healthPort) throws Exception {
@@ -117,10 +180,9 @@ class SigtermIT {
     private final List<String> lines = new ArrayList<>();
     private final Thread reader;
 
-    ProcessLog(Process process) {
+    ProcessLog(InputStream output) {
       reader = new Thread(() -> {
-        try (BufferedReader in = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8))) {
           for (String line; (line = in.readLine()) != null; ) {
             synchronized (this) {
               lines.add(line);
