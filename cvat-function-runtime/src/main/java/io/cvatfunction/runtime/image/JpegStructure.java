@@ -11,8 +11,10 @@ import io.cvatfunction.runtime.BadRequestException;
  * bytes after EOI (metadata that cameras and editors append) are not its business, nor ours.
  *
  * <p>Each scan of a progressive JPEG is a pass over the whole frame, so a small file of thousands of scans would hold
- * a worker for minutes: more than {@link #MAX_SCANS} scans are refused before decoding. Encoders write far fewer
- * (libjpeg's progressive script 10, mozjpeg's optimised ones a few more).
+ * a worker for minutes: more than {@link #maxScans} scans are refused before decoding — {@link #MAX_SCANS}, fewer for
+ * frames so large that they would cost more than {@link #MAX_SCAN_PIXELS} pixel passes, but never fewer than {@link
+ * #SCANS_ANY_FRAME_MAY_HAVE}. Encoders write far fewer (libjpeg's progressive script 10, mozjpeg's optimised ones a
+ * few more).
  */
 final class JpegStructure {
 
@@ -22,6 +24,10 @@ final class JpegStructure {
   private static final int MAX_SIDE = 65_500;
   /** The most scans a JPEG may have. */
   static final int MAX_SCANS = 100;
+  /** The most scans × pixels a JPEG may cost: about a second of decoding on one core. */
+  static final long MAX_SCAN_PIXELS = 1_000_000_000L;
+  /** The scans a JPEG of any size may have, as encoders write them. */
+  static final int SCANS_ANY_FRAME_MAY_HAVE = 16;
 
   private JpegStructure() {}
 
@@ -54,13 +60,21 @@ final class JpegStructure {
         if (frame == null) {
           throw in.corrupt("a scan before the frame header (SOFn)");
         }
-        if (++scans > MAX_SCANS) {
-          throw new BadRequestException(413, "\"image\" is a JPEG of more than " + MAX_SCANS + " scans, each a pass"
-              + " over the whole frame: re-encode it (e.g. jpegtran -optimize, or save it again as a baseline JPEG)");
+        int limit = maxScans((long) frame.width() * frame.height());
+        if (++scans > limit) {
+          throw new BadRequestException(413, "\"image\" is a JPEG of more than " + limit + " scans, each a pass"
+              + " over the whole frame (at most " + MAX_SCANS + ", and at most " + MAX_SCAN_PIXELS + " scans × pixels"
+              + " but always " + SCANS_ANY_FRAME_MAY_HAVE + "): re-encode it (e.g. jpegtran -optimize, or save it again"
+              + " as a baseline JPEG)");
         }
         at = endOfScan(in, at);
       }
     }
+  }
+
+  /** The most scans a JPEG of {@code pixels} may have. */
+  static int maxScans(long pixels) {
+    return (int) Math.max(SCANS_ANY_FRAME_MAY_HAVE, Math.min(MAX_SCANS, MAX_SCAN_PIXELS / Math.max(1, pixels)));
   }
 
   private static FrameHeader frameHeader(HeaderBytes in, long segment) throws BadRequestException {
