@@ -1,6 +1,8 @@
 package io.cvatfunction.runtime.server;
 
 import io.cvatfunction.runtime.CvatHandler;
+import io.cvatfunction.runtime.annotate.AnnotateCommand;
+import io.cvatfunction.runtime.annotate.ConsoleLogging;
 import io.cvatfunction.runtime.cvat.Shape;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -9,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,6 +140,15 @@ public final class FunctionServer implements AutoCloseable {
    * {@code spec.handler} of Nuclio's processor.yaml) and serves until SIGTERM or SIGINT, then exits 0.
    */
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("annotate")) { // the image's second use: annotate a CVAT task, no server
+      ConsoleLogging.install();
+      System.exit(AnnotateCommand.run(List.of(args).subList(1, args.length), System.getenv(), () -> {
+        ProcessorConfig nuclio = ProcessorConfig.empty();
+        Class<?> handlerClass = handlerClass(ServerSettings.systemLookup().apply("cvat.handler"));
+        return Map.entry(handlerClass, ServerSettings.resolve(handlerClass, nuclio, ServerSettings.systemLookup())
+            .handlerOptions());
+      }, System.out));
+    }
     JsonLogging.install();
     CvatHandler handler;
     ServerSettings settings;
