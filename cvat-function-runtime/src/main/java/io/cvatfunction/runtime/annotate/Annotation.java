@@ -78,6 +78,8 @@ public final class Annotation {
       completed(resume, out);
       return DONE;
     }
+    out.println("task " + task.taskId() + " '" + task.name() + "': " + task.frameCount()
+        + " frames to annotate; loading the function");
     Detector detector;
     try {
       detector = loader.load();
@@ -105,8 +107,8 @@ public final class Annotation {
       return REFUSED;
     }
     float threshold = request.threshold().orElse(detector.defaultThreshold());
-    out.println("annotating " + task.frameCount() + " frames of task " + task.taskId() + " '" + task.name() + "' ("
-        + task.chunks().size() + " chunks of up to " + task.chunkSize() + " frames"
+    out.println("annotating " + task.frameCount() + " frames (" + task.chunks().size() + " chunks of up to "
+        + task.chunkSize() + " frames"
         + (task.skippedDeleted() > 0 ? ", " + task.skippedDeleted() + " deleted frames skipped" : "")
         + ") at threshold " + threshold + (request.dryRun().isPresent() ? ", dry run: nothing is uploaded" : ""));
     TaskAnnotator.Result result;
