@@ -35,6 +35,9 @@ public final class CvatClient {
 
   private CvatClient(URI base, Optional<String> org, Retry retry, Consumer<String> warnings) {
     this.http = HttpClient.newBuilder()
+        // HTTP/1.1: the default HTTP/2 sends plain-http requests with an h2c upgrade, which some proxies in front
+        // of CVAT mishandle.
+        .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(20))
         .followRedirects(HttpClient.Redirect.NORMAL)
         .build();
