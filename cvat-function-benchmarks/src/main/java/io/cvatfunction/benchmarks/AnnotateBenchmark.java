@@ -12,6 +12,7 @@ import io.cvatfunction.contract.ModelMetadata;
 import io.cvatfunction.runtime.CvatFunction;
 import io.cvatfunction.runtime.Fixtures;
 import io.cvatfunction.runtime.ReferenceMatch;
+import io.cvatfunction.runtime.annotate.AnnotateCommand;
 import io.cvatfunction.runtime.annotate.AnnotateRequest;
 import io.cvatfunction.runtime.annotate.Annotation;
 import io.cvatfunction.runtime.annotate.CvatCredentials;
@@ -20,6 +21,7 @@ import io.cvatfunction.runtime.cvat.CvatStandIn;
 import io.cvatfunction.runtime.cvat.StandInTasks;
 import io.cvatfunction.runtime.server.ProcessorConfig;
 import io.cvatfunction.runtime.server.ServerSettings;
+import io.cvatfunction.runtime.yolo.Devices;
 import io.cvatfunction.runtime.yolo.YoloDetector;
 import io.cvatfunction.runtime.yolo.YoloModel;
 import java.util.ArrayList;
@@ -43,8 +45,8 @@ import java.util.concurrent.Future;
  *
  * <p>System properties: {@code bench.frames} (default 600), {@code bench.chunkSize} (default 36),
  * {@code bench.frame} (e.g. {@code 000.jpg}, a 1920×1080 JPEG; default the 12 in turn), {@code cvat.device}
- * (default {@code cpu}), {@code cvat.workers} (frames in flight are twice this; default the annotation's 2),
- * {@code cvat.batch}, {@code cvat.decoder}, {@code bench.downloadThreads} (default 4).
+ * (default {@code cpu}), {@code cvat.workers} and {@code cvat.batch} (default: annotate's choice,
+ * {@link AnnotateCommand#concurrency}), {@code cvat.decoder}, {@code bench.downloadThreads} (default 4).
  */
 public final class AnnotateBenchmark {
 
@@ -83,31 +85,34 @@ public final class AnnotateBenchmark {
       }
       CvatStandIn.Task task = standIn.imageTask("bench", null, names, bytes, chunkSize, Set.of(),
           StandInTasks.shapesLabels("rectangle"));
+      AnnotateCommand.Concurrency concurrency = AnnotateCommand.concurrency(server.handlerOptions(),
+          settings.containsKey("cvat.workers") || settings.containsKey("cvat.batch"),
+          Devices.select(server.handlerOptions().device()).isGpu());
+      int inFlight = concurrency.framesInFlight();
       long loadStart = System.nanoTime();
-      detector.load(server.handlerOptions());
+      detector.load(concurrency.options());
       System.out.printf("model loaded in %.1f s on %s, %d frames in flight, passes of up to %d%n",
-          (System.nanoTime() - loadStart) / 1e9, server.handlerOptions().device(), 2 * server.workers(),
+          (System.nanoTime() - loadStart) / 1e9, server.handlerOptions().device(), inFlight,
           detector.yolo().maxBatch());
 
       AnnotateRequest request = new AnnotateRequest(standIn.url(), task.id(), Optional.empty(), Optional.empty(),
-          false, false, false, Optional.empty(), Optional.empty(), Optional.empty(), 2 * server.workers(),
-          downloadThreads, Math.max(AnnotateRequest.DEFAULT_CHUNKS_AHEAD, downloadThreads), Retry.DEFAULT);
+          false, false, false, Optional.empty(), Optional.empty(), Optional.empty(), downloadThreads, Math.max(AnnotateRequest.DEFAULT_CHUNKS_AHEAD, downloadThreads), Retry.DEFAULT);
       long start = System.nanoTime();
-      int status = Annotation.run(request, new CvatCredentials.Token("bench-token"), () -> detector, "confidence",
-          System.out);
+      int status = Annotation.run(request, new CvatCredentials.Token("bench-token"),
+          () -> new Annotation.Loaded(detector, inFlight), "confidence", System.out);
       double annotateSeconds = (System.nanoTime() - start) / 1e9;
       if (status != Annotation.DONE) {
         System.out.println("annotate failed with status " + status);
         System.exit(1);
       }
-      double forwardSeconds = forwardAlone(detector.yolo(), frames, 2 * server.workers());
+      double forwardSeconds = forwardAlone(detector.yolo(), frames, inFlight);
       int mismatches = check(task, names, oneFrame);
       double annotateRate = frames / annotateSeconds;
       double forwardRate = frames / forwardSeconds;
       System.out.printf("%nannotate (model load excluded, sign-in to last upload): %d frames in %.2f s = %.1f frames/s%n",
           frames, annotateSeconds, annotateRate);
       System.out.printf("forward pass alone, as many inputs from %d threads at once (passes of up to %d): %.2f s = %.1f "
-          + "frames/s%n", 2 * server.workers(), detector.yolo().maxBatch(), forwardSeconds, forwardRate);
+          + "frames/s%n", inFlight, detector.yolo().maxBatch(), forwardSeconds, forwardRate);
       System.out.printf("annotate / forward alone: %.2f%n", annotateRate / forwardRate);
       System.out.printf("uploaded frames checked against Ultralytics' references: %d, mismatches: %d%n", frames,
           mismatches);

@@ -4,6 +4,7 @@ import io.cvatfunction.runtime.CvatHandler;
 import io.cvatfunction.runtime.Detector;
 import io.cvatfunction.runtime.FunctionAnnotation;
 import io.cvatfunction.runtime.HandlerOptions;
+import io.cvatfunction.runtime.yolo.Devices;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -39,15 +40,48 @@ public final class AnnotateCommand {
 
   private AnnotateCommand() {}
 
-  /** Loads the handler the server would serve, with the server's options. */
+  /** Finds the handler the server would serve, with the server's options. */
   @FunctionalInterface
   public interface HandlerFactory {
     /**
-     * The handler class and its load options.
+     * The handler.
      *
      * @throws IllegalArgumentException when no usable handler is configured
      */
-    Map.Entry<Class<?>, HandlerOptions> resolve();
+    Handler resolve();
+  }
+
+  /**
+   * A handler to run.
+   *
+   * @param type its class
+   * @param options the server's options for it
+   * @param concurrencyGiven whether {@code cvat.workers} or {@code cvat.batch} was set, which annotate then keeps
+   */
+  public record Handler(Class<?> type, HandlerOptions options, boolean concurrencyGiven) {}
+
+  /**
+   * How annotate runs a function: its load options and the frames in flight.
+   *
+   * @param options the options it loads with
+   * @param framesInFlight frames annotated at once
+   */
+  public record Concurrency(HandlerOptions options, int framesInFlight) {}
+
+  /**
+   * Annotate's concurrency. The server's workers answer CVAT's users; annotate has a task to get through. On a GPU,
+   * unless {@code cvat.workers} or {@code cvat.batch} says otherwise, the model's passes take batches of up to
+   * {@link HandlerOptions#DEFAULT_GPU_BATCH} frames (batched passes give the same shapes within the parity
+   * tolerance, as {@code BatchedRequestsTest} checks); the frames in flight are twice a pass's batch, so that one
+   * batch forms while the other runs: 2 on the CPU, where more frames at once measured slower on 2 cores.
+   */
+  public static Concurrency concurrency(HandlerOptions options, boolean given, boolean gpu) {
+    HandlerOptions chosen = options;
+    if (gpu && !given && options.workers() < HandlerOptions.DEFAULT_GPU_BATCH) {
+      chosen = new HandlerOptions(options.device(), options.modelOverride(), options.maxImagePixels(),
+          options.decoder(), HandlerOptions.DEFAULT_GPU_BATCH, options.batch());
+    }
+    return new Concurrency(chosen, 2 * chosen.maxBatch(gpu));
   }
 
   /**
@@ -62,43 +96,35 @@ public final class AnnotateCommand {
   public static int run(List<String> args, Map<String, String> env, HandlerFactory handlers, PrintStream out) {
     AnnotateRequest request;
     CvatCredentials credentials;
-    Map.Entry<Class<?>, HandlerOptions> handler;
+    Handler handler;
     try {
       request = parse(args);
       credentials = CvatCredentials.fromEnvironment(env).orElseThrow(() -> new IllegalArgumentException(
           "no CVAT credentials: set CVAT_ACCESS_TOKEN (a personal access token), or CVAT_USERNAME and CVAT_PASSWORD"));
       handler = handlers.resolve();
-      if (!Detector.class.isAssignableFrom(handler.getKey())) {
-        throw new IllegalArgumentException(handler.getKey().getName() + " is not a detector: cvat:annotate runs "
+      if (!Detector.class.isAssignableFrom(handler.type())) {
+        throw new IllegalArgumentException(handler.type().getName() + " is not a detector: cvat:annotate runs "
             + "detectors (functions extending YoloDetector)");
       }
     } catch (IllegalArgumentException e) {
       out.println("cvat:annotate: " + e.getMessage());
       return Annotation.REFUSED;
     }
-    HandlerOptions options = handler.getValue();
-    int inFlight = 2 * options.workers();
-    request = withInFlight(request, inFlight);
-    Class<?> type = handler.getKey();
     CvatHandler[] loaded = new CvatHandler[1];
     try {
       return Annotation.run(request, credentials, () -> {
-        CvatHandler instance = (CvatHandler) type.getDeclaredConstructor().newInstance();
+        Concurrency concurrency = concurrency(handler.options(), handler.concurrencyGiven(),
+            Devices.select(handler.options().device()).isGpu());
+        CvatHandler instance = (CvatHandler) handler.type().getDeclaredConstructor().newInstance();
         loaded[0] = instance;
-        instance.load(options);
-        return (Detector) instance;
-      }, FunctionAnnotation.of(type).confidenceAttribute(), out);
+        instance.load(concurrency.options());
+        return new Annotation.Loaded((Detector) instance, concurrency.framesInFlight());
+      }, FunctionAnnotation.of(handler.type()).confidenceAttribute(), out);
     } finally {
       if (loaded[0] != null) {
         loaded[0].close();
       }
     }
-  }
-
-  private static AnnotateRequest withInFlight(AnnotateRequest r, int inFlight) {
-    return new AnnotateRequest(r.url(), r.taskId(), r.frames(), r.threshold(), r.clearExisting(),
-        r.allowUnmatchedLabels(), r.convMaskToPoly(), r.org(), r.dryRun(), r.resume(), inFlight, r.downloadThreads(),
-        r.chunksAhead(), r.retry());
   }
 
   /**
@@ -141,7 +167,7 @@ public final class AnnotateCommand {
         flags.contains("--clear-existing"), flags.contains("--allow-unmatched-labels"),
         flags.contains("--conv-mask-to-poly"), Optional.ofNullable(values.get("--org")).filter(o -> !o.isBlank()),
         Optional.ofNullable(values.get("--dry-run")).map(Path::of),
-        Optional.ofNullable(values.get("--resume")).map(Path::of), 1, downloadThreads,
+        Optional.ofNullable(values.get("--resume")).map(Path::of), downloadThreads,
         integer(values, "--chunks-ahead", Math.max(AnnotateRequest.DEFAULT_CHUNKS_AHEAD, downloadThreads)),
         Retry.DEFAULT);
   }

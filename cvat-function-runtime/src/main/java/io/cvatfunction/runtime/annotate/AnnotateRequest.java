@@ -18,14 +18,13 @@ import java.util.SortedSet;
  * @param org the organization's slug, or empty
  * @param dryRun where to write CVAT's JSON instead of uploading, or empty
  * @param resume the resume file, or empty for none
- * @param inFlight frames annotated at once
  * @param downloadThreads chunks downloaded at once
  * @param chunksAhead chunks held at once
  * @param retry how failed requests are repeated
  */
 public record AnnotateRequest(URI url, int taskId, Optional<SortedSet<Integer>> frames, Optional<Float> threshold,
     boolean clearExisting, boolean allowUnmatchedLabels, boolean convMaskToPoly, Optional<String> org,
-    Optional<Path> dryRun, Optional<Path> resume, int inFlight, int downloadThreads, int chunksAhead, Retry retry) {
+    Optional<Path> dryRun, Optional<Path> resume, int downloadThreads, int chunksAhead, Retry retry) {
 
   /** Chunks downloaded at once unless told otherwise: as CVAT's SDK. */
   public static final int DEFAULT_DOWNLOAD_THREADS = 4;
@@ -40,7 +39,6 @@ public record AnnotateRequest(URI url, int taskId, Optional<SortedSet<Integer>> 
     threshold.ifPresent(t -> require(t >= 0 && t <= 1, "threshold must be in [0, 1], got " + t));
     org.ifPresent(o -> require(o.matches("[A-Za-z0-9_.-]{1,64}"),
         "org must be an organization's short name (slug), got '" + o + "'"));
-    require(inFlight > 0, "frames in flight must be positive, got " + inFlight);
     require(downloadThreads > 0 && downloadThreads <= 64, "download threads must be in 1..64, got " + downloadThreads);
     require(chunksAhead >= downloadThreads, "chunks ahead (" + chunksAhead + ") must be at least the download threads ("
         + downloadThreads + ")");

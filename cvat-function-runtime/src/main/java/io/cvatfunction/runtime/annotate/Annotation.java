@@ -29,8 +29,23 @@ public final class Annotation {
   /** The function, loaded when the task has been checked (a model takes seconds to load). */
   @FunctionalInterface
   public interface DetectorLoader {
-    /** The loaded detector. */
-    Detector load() throws Exception;
+    /** The loaded detector, and how many frames to run through it at once. */
+    Loaded load() throws Exception;
+  }
+
+  /**
+   * A loaded function.
+   *
+   * @param detector the function
+   * @param framesInFlight frames annotated at once: enough that the model's passes form its batches
+   */
+  public record Loaded(Detector detector, int framesInFlight) {
+    /** Validates the count. */
+    public Loaded {
+      if (framesInFlight < 1) {
+        throw new IllegalArgumentException("frames in flight must be positive, got " + framesInFlight);
+      }
+    }
   }
 
   private Annotation() {}
@@ -81,8 +96,11 @@ public final class Annotation {
     out.println("task " + task.taskId() + " '" + task.name() + "': " + task.frameCount()
         + " frames to annotate; loading the function");
     Detector detector;
+    int inFlight;
     try {
-      detector = loader.load();
+      Loaded loaded = loader.load();
+      detector = loaded.detector();
+      inFlight = loaded.framesInFlight();
     } catch (Exception e) {
       out.println("cvat:annotate: the function failed to load: " + e.getMessage());
       return REFUSED;
@@ -113,14 +131,14 @@ public final class Annotation {
         + ") at threshold " + threshold + (request.dryRun().isPresent() ? ", dry run: nothing is uploaded" : ""));
     TaskAnnotator.Result result;
     try {
-      result = new TaskAnnotator(client, detector, labels, new TaskAnnotator.Settings(threshold, request.inFlight(),
+      result = new TaskAnnotator(client, detector, labels, new TaskAnnotator.Settings(threshold, inFlight,
           request.downloadThreads(), request.chunksAhead(), request.dryRun()), listener).run(task, resume);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       out.println("cvat:annotate: interrupted");
       return STOPPED;
     }
-    summary(task, result, request, out);
+    summary(task, result, request, inFlight, out);
     if (result.failure().isPresent()) {
       stopped(task, result, request, resume, out);
       return STOPPED;
@@ -131,7 +149,8 @@ public final class Annotation {
     return DONE;
   }
 
-  private static void summary(TaskFrames task, TaskAnnotator.Result result, AnnotateRequest request, PrintStream out) {
+  private static void summary(TaskFrames task, TaskAnnotator.Result result, AnnotateRequest request, int inFlight,
+      PrintStream out) {
     double seconds = result.wallNanos() / 1e9;
     out.println(String.format(Locale.ROOT, "annotated %d frames of task %d in %.1f s (%.1f frames/s): %d shapes%s",
         result.uploaded().size(), task.taskId(), seconds, result.uploaded().size() / Math.max(seconds, 1e-9),
@@ -139,7 +158,7 @@ public final class Annotation {
             .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")) + ")"));
     out.println(String.format(Locale.ROOT, "time: download %.1f s (%d threads), function %.1f s (%d frames at once), "
         + "upload %.1f s; the function waited %.1f s for downloads", result.downloadNanos() / 1e9,
-        request.downloadThreads(), result.detectNanos() / 1e9, request.inFlight(), result.uploadNanos() / 1e9,
+        request.downloadThreads(), result.detectNanos() / 1e9, inFlight, result.uploadNanos() / 1e9,
         result.starvedNanos() / 1e9));
   }
 

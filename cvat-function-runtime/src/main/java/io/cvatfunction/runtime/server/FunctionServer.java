@@ -11,8 +11,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -143,10 +143,10 @@ public final class FunctionServer implements AutoCloseable {
     if (args.length > 0 && args[0].equals("annotate")) { // the image's second use: annotate a CVAT task, no server
       ConsoleLogging.install();
       System.exit(AnnotateCommand.run(List.of(args).subList(1, args.length), System.getenv(), () -> {
-        ProcessorConfig nuclio = ProcessorConfig.empty();
-        Class<?> handlerClass = handlerClass(ServerSettings.systemLookup().apply("cvat.handler"));
-        return Map.entry(handlerClass, ServerSettings.resolve(handlerClass, nuclio, ServerSettings.systemLookup())
-            .handlerOptions());
+        UnaryOperator<String> lookup = ServerSettings.systemLookup();
+        Class<?> handlerClass = handlerClass(lookup.apply("cvat.handler"));
+        return new AnnotateCommand.Handler(handlerClass, ServerSettings.resolve(handlerClass, ProcessorConfig.empty(),
+            lookup).handlerOptions(), lookup.apply("cvat.workers") != null || lookup.apply("cvat.batch") != null);
       }, System.out));
     }
     JsonLogging.install();

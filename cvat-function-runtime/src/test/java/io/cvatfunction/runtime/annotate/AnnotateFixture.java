@@ -97,14 +97,15 @@ final class AnnotateFixture {
 
     AnnotateRequest build() {
       return new AnnotateRequest(standIn.url(), task, frames, Optional.empty(), clear, allowUnmatched, convMaskToPoly,
-          org, dryRun, resume, 4, 2, 3, new Retry(4, Duration.ofMillis(5)));
+          org, dryRun, resume, 2, 3, new Retry(4, Duration.ofMillis(5)));
     }
 
     /** Runs with {@code detector}, which is already loaded and stays loaded. */
     Outcome run(Detector detector, String confidenceAttribute) {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-      int status = Annotation.run(build(), credentials, () -> detector, confidenceAttribute, out);
+      int status = Annotation.run(build(), credentials, () -> new Annotation.Loaded(detector, 4), confidenceAttribute,
+          out);
       return new Outcome(status, bytes.toString(StandardCharsets.UTF_8));
     }
   }

@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cvatfunction.runtime.HandlerOptions;
 import io.cvatfunction.runtime.cvat.LabelSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +62,20 @@ class AnnotateUnitsTest {
   private static void assertMessage(List<String> args, String expected) {
     String message = assertThrows(IllegalArgumentException.class, () -> AnnotateCommand.parse(args)).getMessage();
     assertTrue(message.contains(expected), message);
+  }
+
+  @Test
+  void onAGpuPassesBatchEightFramesUnlessTheUserSaidOtherwiseAndTheCpuRunsTwoAtOnce() {
+    HandlerOptions two = new HandlerOptions("auto", Optional.empty(), 1, "auto", 2, OptionalInt.empty());
+    AnnotateCommand.Concurrency cpu = AnnotateCommand.concurrency(two, false, false);
+    assertEquals(two, cpu.options());
+    assertEquals(2, cpu.framesInFlight());
+    AnnotateCommand.Concurrency gpu = AnnotateCommand.concurrency(two, false, true);
+    assertEquals(8, gpu.options().maxBatch(true));
+    assertEquals(16, gpu.framesInFlight());
+    assertEquals(4, AnnotateCommand.concurrency(two, true, true).framesInFlight(), "cvat.workers=2 kept");
+    HandlerOptions single = new HandlerOptions("gpu", Optional.empty(), 1, "auto", 2, OptionalInt.of(1));
+    assertEquals(2, AnnotateCommand.concurrency(single, true, true).framesInFlight(), "cvat.batch=1 kept");
   }
 
   @Test
