@@ -121,9 +121,17 @@ public final class CvatClient {
           "read the labels of task " + taskId).json();
       page.path("results").forEach(labels::add);
       JsonNode link = page.path("next");
-      next = link.isTextual() && !link.asText().isEmpty() ? base.resolve(link.asText()) : null;
+      next = link.isTextual() && !link.asText().isEmpty() ? sameServer(URI.create(link.asText())) : null;
     }
     return labels;
+  }
+
+  /**
+   * A link CVAT built from the request's host, taken to the server this client talks to: behind a proxy that
+   * terminates TLS it may name {@code http://} or an inner host, where the token must not go.
+   */
+  private URI sameServer(URI link) {
+    return base.resolve(link.getRawPath() + (link.getRawQuery() == null ? "" : "?" + link.getRawQuery()));
   }
 
   /** The original-quality chunk {@code number} of a task: a ZIP of its frame files. */

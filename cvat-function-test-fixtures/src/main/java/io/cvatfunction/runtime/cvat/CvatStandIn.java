@@ -131,6 +131,7 @@ public final class CvatStandIn implements AutoCloseable {
   private volatile int createsBeforeOutage = -1;
   private volatile boolean personalAccessTokens = true;
   private volatile int maxPageSize = 1000;
+  private volatile String linkBase;
 
   /** Starts a stand-in on a free loopback port. */
   public CvatStandIn() {
@@ -175,6 +176,12 @@ public final class CvatStandIn implements AutoCloseable {
   /** Caps {@code page_size}, so that a few labels take several pages. */
   public CvatStandIn maxPageSize(int size) {
     maxPageSize = size;
+    return this;
+  }
+
+  /** Builds page links on another address, as CVAT behind a proxy that does not forward its host or scheme. */
+  public CvatStandIn linksOn(String address) {
+    linkBase = address;
     return this;
   }
 
@@ -677,7 +684,8 @@ public final class CvatStandIn implements AutoCloseable {
     ObjectNode json = JSON.createObjectNode();
     json.put("count", all.size());
     if (from + pageSize < all.size()) {
-      json.put("next", url() + "/api/labels?page=" + (page + 1) + "&page_size=" + pageSize + "&task_id=" + taskId);
+      json.put("next", (linkBase != null ? linkBase : url().toString()) + "/api/labels?page=" + (page + 1)
+          + "&page_size=" + pageSize + "&task_id=" + taskId);
     } else {
       json.putNull("next");
     }
