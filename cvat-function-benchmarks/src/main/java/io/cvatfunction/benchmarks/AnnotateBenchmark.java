@@ -40,8 +40,8 @@ import java.util.concurrent.Future;
  * {@code bench.chunkSize}, annotated with the YOLOv8n shapes model exactly as the goal does it (downloads ahead,
  * several frames at once, one upload per chunk); then the forward pass alone on as many inputs, from the same
  * number of threads at once (the model's passes batching them as annotate's). Prints both rates and their ratio, and
- * checks every uploaded frame against Ultralytics' reference for its fixture frame (every box matched, IoU ≥ 0.9, the score within 0.02): a run with a
- * mismatch exits 1.
+ * checks every uploaded frame against Ultralytics' reference for its fixture frame (every box matched, IoU ≥ 0.9,
+ * the score within 0.02): a run with a mismatch exits 1.
  *
  * <p>System properties: {@code bench.frames} (default 600), {@code bench.chunkSize} (default 36),
  * {@code bench.frame} (e.g. {@code 000.jpg}, a 1920×1080 JPEG; default the 12 in turn), {@code cvat.device}
@@ -96,7 +96,8 @@ public final class AnnotateBenchmark {
           detector.yolo().maxBatch());
 
       AnnotateRequest request = new AnnotateRequest(standIn.url(), task.id(), Optional.empty(), Optional.empty(),
-          false, false, false, Optional.empty(), Optional.empty(), Optional.empty(), downloadThreads, Math.max(AnnotateRequest.DEFAULT_CHUNKS_AHEAD, downloadThreads), Retry.DEFAULT);
+          false, false, false, Optional.empty(), Optional.empty(), Optional.empty(), downloadThreads,
+          Math.max(AnnotateRequest.DEFAULT_CHUNKS_AHEAD, downloadThreads), Retry.DEFAULT);
       long start = System.nanoTime();
       int status = Annotation.run(request, new CvatCredentials.Token("bench-token"),
           () -> new Annotation.Loaded(detector, inFlight), "confidence", System.out);
@@ -109,10 +110,10 @@ public final class AnnotateBenchmark {
       int mismatches = check(task, names, oneFrame);
       double annotateRate = frames / annotateSeconds;
       double forwardRate = frames / forwardSeconds;
-      System.out.printf("%nannotate (model load excluded, sign-in to last upload): %d frames in %.2f s = %.1f frames/s%n",
-          frames, annotateSeconds, annotateRate);
-      System.out.printf("forward pass alone, as many inputs from %d threads at once (passes of up to %d): %.2f s = %.1f "
-          + "frames/s%n", inFlight, detector.yolo().maxBatch(), forwardSeconds, forwardRate);
+      System.out.printf("%nannotate (model load excluded, sign-in to last upload): %d frames in %.2f s = %.1f "
+          + "frames/s%n", frames, annotateSeconds, annotateRate);
+      System.out.printf("forward pass alone, as many inputs from %d threads at once (passes of up to %d): %.2f s = "
+          + "%.1f frames/s%n", inFlight, detector.yolo().maxBatch(), forwardSeconds, forwardRate);
       System.out.printf("annotate / forward alone: %.2f%n", annotateRate / forwardRate);
       System.out.printf("uploaded frames checked against Ultralytics' references: %d, mismatches: %d%n", frames,
           mismatches);
