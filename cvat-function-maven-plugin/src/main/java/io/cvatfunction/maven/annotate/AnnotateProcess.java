@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -39,7 +40,16 @@ public final class AnnotateProcess {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(credentials);
     Process process = builder.start();
-    Thread stopper = new Thread(process::destroy, "cvat-annotate-stop"); // Ctrl+C: the child stops too
+    // Ctrl+C on Maven: the child gets SIGTERM, finishes the upload under way and records it in the resume file, its
+    // last lines still reach the log (toHandle().destroy() leaves its output open, unlike Process.destroy()).
+    Thread stopper = new Thread(() -> {
+      process.toHandle().destroy();
+      try {
+        process.waitFor(2, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "cvat-annotate-stop");
     Runtime.getRuntime().addShutdownHook(stopper);
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
         StandardCharsets.UTF_8))) {

@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The image's {@code annotate} command (and what {@code cvat:annotate} runs in its own JVM):
@@ -111,6 +114,19 @@ public final class AnnotateCommand {
       return Annotation.REFUSED;
     }
     CvatHandler[] loaded = new CvatHandler[1];
+    // SIGTERM or Ctrl+C: the upload under way finishes and is recorded in the resume file before the JVM ends, so
+    // that no chunk CVAT has accepted is uploaded again by the next run.
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread stopper = new Thread(() -> {
+      stop.set(true);
+      try {
+        finished.await(2, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "cvat-annotate-stop");
+    Runtime.getRuntime().addShutdownHook(stopper);
     try {
       return Annotation.run(request, credentials, () -> {
         Concurrency concurrency = concurrency(handler.options(), handler.concurrencyGiven(),
@@ -119,10 +135,18 @@ public final class AnnotateCommand {
         loaded[0] = instance;
         instance.load(concurrency.options());
         return new Annotation.Loaded((Detector) instance, concurrency.framesInFlight());
-      }, FunctionAnnotation.of(handler.type()).confidenceAttribute(), out);
+      }, FunctionAnnotation.of(handler.type()).confidenceAttribute(), out, stop);
     } finally {
-      if (loaded[0] != null) {
-        loaded[0].close();
+      finished.countDown();
+      if (!stop.get()) { // when stopping, the JVM is ending: it frees the model
+        try {
+          Runtime.getRuntime().removeShutdownHook(stopper);
+        } catch (IllegalStateException shuttingDown) {
+          // a signal came just now; the hook finds the run finished
+        }
+        if (loaded[0] != null) {
+          loaded[0].close();
+        }
       }
     }
   }

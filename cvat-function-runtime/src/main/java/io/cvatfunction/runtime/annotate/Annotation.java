@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -60,6 +61,15 @@ public final class Annotation {
    */
   public static int run(AnnotateRequest request, CvatCredentials credentials, DetectorLoader loader,
       String confidenceAttribute, PrintStream out) {
+    return run(request, credentials, loader, confidenceAttribute, out, new AtomicBoolean());
+  }
+
+  /**
+   * Runs until done, or until {@code stop} is set: then the upload under way finishes and is recorded, and the run
+   * ends as {@link #STOPPED}, saying what was uploaded and how to resume.
+   */
+  public static int run(AnnotateRequest request, CvatCredentials credentials, DetectorLoader loader,
+      String confidenceAttribute, PrintStream out, AtomicBoolean stop) {
     AnnotateListener listener = new ProgressPrinter(out);
     CvatClient client;
     TaskFrames task;
@@ -132,7 +142,7 @@ public final class Annotation {
     TaskAnnotator.Result result;
     try {
       result = new TaskAnnotator(client, detector, labels, new TaskAnnotator.Settings(threshold, inFlight,
-          request.downloadThreads(), request.chunksAhead(), request.dryRun()), listener).run(task, resume);
+          request.downloadThreads(), request.chunksAhead(), request.dryRun()), listener).run(task, resume, stop);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       out.println("cvat:annotate: interrupted");

@@ -14,8 +14,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -98,11 +100,17 @@ final class ChunkFeed implements AutoCloseable {
     return new Chunk(plan, frames);
   }
 
-  /** The next chunk in order, once downloaded; null after the last. */
-  Chunk next() throws CvatException, InterruptedException {
-    Future<Chunk> next = ready.take();
+  /** The next chunk in order, once downloaded; null after the last, or once {@code stopped} says so. */
+  Chunk next(BooleanSupplier stopped) throws CvatException, InterruptedException {
+    Future<Chunk> next = null;
+    while (next == null) {
+      if (stopped.getAsBoolean()) {
+        return null;
+      }
+      next = ready.poll(100, TimeUnit.MILLISECONDS);
+    }
     try {
-      return next.get();
+      return next.get(); // downloaded ahead: rarely waits, and a download gives up after its retries
     } catch (ExecutionException e) {
       if (e.getCause() instanceof CvatException cvat) {
         throw cvat;

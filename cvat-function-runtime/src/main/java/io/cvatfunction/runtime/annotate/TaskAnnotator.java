@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -93,8 +94,9 @@ public final class TaskAnnotator {
    * Annotates the planned frames.
    *
    * @param resume where uploaded frames are recorded; empty in a dry run
+   * @param stop set to stop early (SIGTERM, Ctrl+C): an upload under way finishes and is recorded, no other starts
    */
-  public Result run(TaskFrames task, Optional<ResumeFile> resume) throws InterruptedException {
+  public Result run(TaskFrames task, Optional<ResumeFile> resume, AtomicBoolean stop) throws InterruptedException {
     long start = System.nanoTime();
     AtomicReference<CvatException> failure = new AtomicReference<>();
     SortedSet<Integer> uploaded = new TreeSet<>();
@@ -116,7 +118,7 @@ public final class TaskAnnotator {
         long waitStart = System.nanoTime();
         ChunkFeed.Chunk chunk;
         try {
-          chunk = feed.next();
+          chunk = feed.next(stop::get);
         } catch (CvatException e) {
           failure.compareAndSet(null, e);
           break;
@@ -125,6 +127,9 @@ public final class TaskAnnotator {
           starved += System.nanoTime() - waitStart;
         }
         if (chunk == null) {
+          if (stop.get()) {
+            failure.compareAndSet(null, new CvatException("interrupted"));
+          }
           break;
         }
         List<CompletableFuture<List<Shape>>> answers = new ArrayList<>(chunk.plan().frames().size());
@@ -135,6 +140,10 @@ public final class TaskAnnotator {
         uploads.execute(() -> {
           try {
             if (failure.get() != null) {
+              return;
+            }
+            if (stop.get()) {
+              failure.compareAndSet(null, new CvatException("interrupted"));
               return;
             }
             AnnotationBody body = dryRunBody != null ? dryRunBody : new AnnotationBody(labels);
