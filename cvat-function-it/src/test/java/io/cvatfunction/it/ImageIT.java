@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cvatfunction.runtime.Fixtures;
 import io.cvatfunction.runtime.ReferenceMatch;
+import io.cvatfunction.runtime.cvat.CvatStandIn;
+import io.cvatfunction.runtime.cvat.StandInTasks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -18,10 +20,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterAll;
@@ -213,6 +219,38 @@ class ImageIT {
         ReferenceMatch.assertMatches("shapes-yolov8n", frame, response.statusCode(), response.body());
       }
       assertEquals(0, container.stop(), "SIGTERM stops the function cleanly");
+    }
+  }
+
+  @Test
+  @Order(2)
+  void theImagesAnnotateCommandAnnotatesACvatTaskAsDockerRunWould() throws Exception {
+    try (CvatStandIn standIn = new CvatStandIn().user("annotator", "unused").accessToken("annotator", "image-token-8d1");
+        UnpackedImage container = UnpackedImage.unpack("docker://" + registry.host() + "/shapes-detector:it",
+            work.resolve("annotate"))) {
+      CvatStandIn.Task task = StandInTasks.shapes(standIn, null, 1, 5, Set.of(), StandInTasks.shapesLabels("rectangle"));
+      Path log = work.resolve("logs/annotate.log");
+      int status = container.run(Map.of("CVAT_ACCESS_TOKEN", "image-token-8d1", "CVAT_DEVICE", "cpu"),
+          List.of("annotate", "--url", standIn.url().toString(), "--task", Integer.toString(task.id())), log,
+          Duration.ofMinutes(4));
+      String output = Files.readString(log);
+      assertEquals(0, status, output);
+      assertTrue(output.contains("annotated 12 frames of task " + task.id()), output);
+      assertFalse(output.contains("image-token-8d1"), "the token is never printed");
+      Map<Integer, List<JsonNode>> uploaded = new HashMap<>();
+      task.shapes().forEach(s -> uploaded.computeIfAbsent(s.get("frame").asInt(), f -> new ArrayList<>()).add(s));
+      Map<Integer, String> labels = new HashMap<>();
+      task.labels().forEach(l -> labels.put(l.get("id").asInt(), l.get("name").asText()));
+      for (int frame = 0; frame < 12; frame++) {
+        JsonNode expected = Fixtures.reference("shapes-yolov8n", Fixtures.FRAMES.get(frame));
+        List<JsonNode> shapes = uploaded.getOrDefault(frame, List.of());
+        assertEquals(expected.size(), shapes.size(), "frame " + frame);
+        for (JsonNode reference : expected) {
+          assertTrue(shapes.stream().anyMatch(s -> labels.get(s.get("label_id").asInt()).equals(
+              reference.get("label").asText()) && Fixtures.iou(ReferenceMatch.box(reference), ReferenceMatch.box(s))
+              >= 0.9), "frame " + frame + ": no uploaded box matches " + reference);
+        }
+      }
     }
   }
 

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,17 +50,42 @@ final class UnpackedImage implements AutoCloseable {
 
   /** Starts the entrypoint as the image's user, output to {@code log}. */
   void start(Path log) throws IOException, InterruptedException {
-    Commands.run(List.of("mount", "-t", "proc", "proc", rootfs.resolve("proc").toString()));
-    procMounted = true;
+    running = entrypoint(Map.of(), List.of(), log);
+  }
+
+  /**
+   * Runs the entrypoint with {@code args} after it and {@code env} added to the image's environment, as
+   * {@code docker run -e ... IMAGE args} does, to its end.
+   *
+   * @return the exit status
+   */
+  int run(Map<String, String> env, List<String> args, Path log, Duration timeout)
+      throws IOException, InterruptedException {
+    Process run = entrypoint(env, args, log);
+    if (!run.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      run.destroyForcibly().waitFor();
+      throw new IllegalStateException("the entrypoint ran past " + timeout + "; log:\n" + Files.readString(log));
+    }
+    return run.exitValue();
+  }
+
+  private Process entrypoint(Map<String, String> env, List<String> args, Path log)
+      throws IOException, InterruptedException {
+    if (!procMounted) {
+      Commands.run(List.of("mount", "-t", "proc", "proc", rootfs.resolve("proc").toString()));
+      procMounted = true;
+    }
     List<String> command = new ArrayList<>(List.of("env", "-i"));
     process.get("env").forEach(e -> command.add(e.asText()));
+    env.forEach((name, value) -> command.add(name + "=" + value));
     JsonNode user = process.get("user");
     command.addAll(List.of("/usr/sbin/chroot", "--userspec=" + user.get("uid").asInt() + ":" + user.get("gid").asInt(),
         rootfs.toString()));
     // chroot does not change the working directory: go there first, as the runtime would.
     command.addAll(List.of("/bin/bash", "-c", "cd \"$0\" && exec \"$@\"", process.get("cwd").asText()));
     process.get("args").forEach(a -> command.add(a.asText()));
-    running = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    command.addAll(args);
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
   /** Runs the image's HEALTHCHECK test (a CMD array) inside the image; true when it exits 0. */

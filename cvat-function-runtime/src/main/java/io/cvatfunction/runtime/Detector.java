@@ -2,6 +2,7 @@ package io.cvatfunction.runtime;
 
 import io.cvatfunction.runtime.RequestTrace.Stage;
 import io.cvatfunction.runtime.cvat.DetectorRequest;
+import io.cvatfunction.runtime.cvat.LabelSpec;
 import io.cvatfunction.runtime.cvat.Shape;
 import java.util.List;
 
@@ -24,6 +25,14 @@ public interface Detector extends CvatHandler {
 
   /** The threshold of a request that sends none (CVAT leaves it out when the user sets none). */
   float defaultThreshold();
+
+  /**
+   * The labels this detector answers with, once loaded, as {@code cvat:spec} declares them; empty when the detector
+   * cannot say, and {@code cvat:annotate}, which matches them with a task's labels before it runs, refuses it.
+   */
+  default List<LabelSpec> labelSpecs() {
+    return List.of();
+  }
 
   @Override
   default Object handle(byte[] body, RequestTrace trace) throws BadRequestException {

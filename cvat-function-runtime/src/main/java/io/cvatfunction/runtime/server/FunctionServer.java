@@ -2,6 +2,8 @@ package io.cvatfunction.runtime.server;
 
 import io.cvatfunction.runtime.CvatHandler;
 import io.cvatfunction.runtime.DeviceFault;
+import io.cvatfunction.runtime.annotate.AnnotateCommand;
+import io.cvatfunction.runtime.annotate.ConsoleLogging;
 import io.cvatfunction.runtime.cvat.Shape;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -210,6 +213,15 @@ public final class FunctionServer implements AutoCloseable {
    * {@code spec.handler} of Nuclio's processor.yaml) and serves until SIGTERM or SIGINT, then exits 0.
    */
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("annotate")) { // the image's second use: annotate a CVAT task, no server
+      ConsoleLogging.install();
+      System.exit(AnnotateCommand.run(List.of(args).subList(1, args.length), System.getenv(), () -> {
+        UnaryOperator<String> lookup = ServerSettings.systemLookup();
+        Class<?> handlerClass = handlerClass(lookup.apply("cvat.handler"));
+        return new AnnotateCommand.Handler(handlerClass, ServerSettings.resolve(handlerClass, ProcessorConfig.empty(),
+            lookup).handlerOptions(), lookup.apply("cvat.workers") != null || lookup.apply("cvat.batch") != null);
+      }, System.out));
+    }
     JsonLogging.install();
     NativeStderr.capture();
     CvatHandler handler;

@@ -88,6 +88,11 @@ final class PoseTask implements TaskDecoder<Detection.Pose> {
   }
 
   @Override
+  public List<String> keypoints(int classId) {
+    return skeletons.get(classId).keypoints();
+  }
+
+  @Override
   public Shape shape(Detection.Pose pose, String label, List<ShapeAttribute> attributes) {
     List<String> names = skeletons.get(pose.classId()).keypoints();
     List<Shape> elements = new ArrayList<>(names.size());

@@ -52,6 +52,11 @@ interface TaskDecoder<D extends Detection> {
    */
   Shape shape(D detection, String label, List<ShapeAttribute> attributes);
 
+  /** The names of a class's keypoints, the sublabels of its skeleton; none for tasks without keypoints. */
+  default List<String> keypoints(int classId) {
+    return List.of();
+  }
+
   /** The threshold of a request that sends none: 0.5, as CVAT's own functions and Ultralytics' defaults. */
   default float defaultThreshold() {
     return 0.5f;

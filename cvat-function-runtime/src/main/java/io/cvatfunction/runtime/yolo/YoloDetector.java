@@ -13,6 +13,7 @@ import io.cvatfunction.runtime.Label;
 import io.cvatfunction.runtime.RequestTrace;
 import io.cvatfunction.runtime.RequestTrace.Stage;
 import io.cvatfunction.runtime.cvat.ConfidenceAttribute;
+import io.cvatfunction.runtime.cvat.LabelSpec;
 import io.cvatfunction.runtime.cvat.Shape;
 import io.cvatfunction.runtime.cvat.ShapeAttribute;
 import io.cvatfunction.runtime.image.FrameDecoder;
@@ -168,6 +169,38 @@ public abstract class YoloDetector implements Detector {
   @Override
   public float defaultThreshold() {
     return state().task().defaultThreshold();
+  }
+
+  /**
+   * The labels as {@code cvat:spec} declares them: each kept model label under its CVAT name, of the type the model's
+   * task gives, with the annotation's attributes and the confidence attribute, and a pose model's keypoints.
+   */
+  @Override
+  public List<LabelSpec> labelSpecs() {
+    Loaded state = state();
+    String type = state.model().metadata().task().labelType(function.segments() == CvatFunction.SegmentShape.POLYGON);
+    List<LabelSpec> specs = new ArrayList<>();
+    List<String> names = state.model().metadata().names();
+    for (int id = 0; id < names.size(); id++) {
+      String cvatName = state.cvatLabels()[id];
+      if (cvatName == null) {
+        continue;
+      }
+      List<LabelSpec.AttributeSpec> attributes = new ArrayList<>();
+      for (Label label : function.labels()) {
+        if (label.model().equals(names.get(id))) {
+          for (io.cvatfunction.runtime.Attribute attribute : label.attributes()) {
+            attributes.add(new LabelSpec.AttributeSpec(attribute.name(), attribute.inputType().cvatName(),
+                List.of(attribute.values())));
+          }
+        }
+      }
+      if (!function.confidenceAttribute().isEmpty()) {
+        attributes.add(new LabelSpec.AttributeSpec(function.confidenceAttribute(), "number", ConfidenceAttribute.VALUES));
+      }
+      specs.add(new LabelSpec(cvatName, type, attributes, state.task().keypoints(id)));
+    }
+    return specs;
   }
 
   /**
