@@ -5,19 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cvatfunction.maven.FakeDecrypter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.maven.settings.Proxy;
 import org.apache.maven.settings.Server;
 import org.apache.maven.settings.Settings;
 import org.apache.maven.settings.building.DefaultSettingsProblem;
 import org.apache.maven.settings.building.SettingsProblem;
-import org.apache.maven.settings.crypto.SettingsDecrypter;
-import org.apache.maven.settings.crypto.SettingsDecryptionResult;
 import org.junit.jupiter.api.Test;
 
 /** Credentials as users keep them: a settings.xml server named by the CVAT host, decrypted, else the environment. */
@@ -35,42 +33,8 @@ class AnnotateCredentialsTest {
     settings.addServer(server);
   }
 
-  /** Decrypts {@code {encrypted}} to {@code decrypted}, reporting {@code problems}, as Maven's decrypter would. */
-  private static SettingsDecrypter decrypter(List<SettingsProblem> problems) {
-    return request -> {
-      Server server = request.getServers().get(0).clone();
-      server.setPassword(server.getPassword() == null ? null : server.getPassword().replace("{encrypted}", "decrypted"));
-      return new SettingsDecryptionResult() {
-        @Override
-        public Server getServer() {
-          return server;
-        }
-
-        @Override
-        public List<Server> getServers() {
-          return List.of(server);
-        }
-
-        @Override
-        public Proxy getProxy() {
-          return null;
-        }
-
-        @Override
-        public List<Proxy> getProxies() {
-          return List.of();
-        }
-
-        @Override
-        public List<SettingsProblem> getProblems() {
-          return problems;
-        }
-      };
-    };
-  }
-
   private Map<String, String> resolve(URI url, Map<String, String> env) {
-    return AnnotateCredentials.resolve(url, settings, decrypter(List.of()), env, warnings::add);
+    return AnnotateCredentials.resolve(url, settings, FakeDecrypter.reporting(List.of()), env, warnings::add);
   }
 
   @Test
@@ -102,7 +66,7 @@ class AnnotateCredentialsTest {
     SettingsProblem problem = new DefaultSettingsProblem("master password missing", SettingsProblem.Severity.ERROR,
         "settings-security.xml", -1, -1, null);
     String message = assertThrows(IllegalArgumentException.class, () -> AnnotateCredentials.resolve(CVAT, settings,
-        decrypter(List.of(problem)), Map.of(), warnings::add)).getMessage();
+        FakeDecrypter.reporting(List.of(problem)), Map.of(), warnings::add)).getMessage();
     assertTrue(message.contains("cannot be decrypted (master password missing)"), message);
     assertFalse(message.contains("decrypted}"));
   }

@@ -6,16 +6,14 @@ import com.google.cloud.tools.jib.api.Credential;
 import com.google.cloud.tools.jib.api.CredentialRetriever;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.LogEvent;
+import io.cvatfunction.maven.FakeDecrypter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.apache.maven.settings.Proxy;
 import org.apache.maven.settings.Server;
 import org.apache.maven.settings.Settings;
 import org.apache.maven.settings.building.DefaultSettingsProblem;
 import org.apache.maven.settings.building.SettingsProblem;
-import org.apache.maven.settings.crypto.SettingsDecrypter;
-import org.apache.maven.settings.crypto.SettingsDecryptionResult;
 import org.junit.jupiter.api.Test;
 
 /** settings.xml servers named by the registry host, decrypted as Maven does, before Docker's own credentials. */
@@ -32,44 +30,10 @@ class RegistryCredentialsTest {
     return server;
   }
 
-  /** Decrypts {@code {encrypted}} to {@code decrypted}, reporting {@code problems}, as Maven's decrypter would. */
-  private static SettingsDecrypter decrypter(List<SettingsProblem> problems) {
-    return request -> {
-      Server server = request.getServers().get(0).clone();
-      server.setPassword(server.getPassword() == null ? null : server.getPassword().replace("{encrypted}", "decrypted"));
-      return new SettingsDecryptionResult() {
-        @Override
-        public Server getServer() {
-          return server;
-        }
-
-        @Override
-        public List<Server> getServers() {
-          return List.of(server);
-        }
-
-        @Override
-        public Proxy getProxy() {
-          return null;
-        }
-
-        @Override
-        public List<Proxy> getProxies() {
-          return List.of();
-        }
-
-        @Override
-        public List<SettingsProblem> getProblems() {
-          return problems;
-        }
-      };
-    };
-  }
-
   @Test
   void theServerNamedByTheRegistryHostComesFirstDecrypted() throws Exception {
     settings.addServer(server("registry.example.com:5000", "ci-bot", "{encrypted}"));
-    RegistryCredentials credentials = new RegistryCredentials(settings, decrypter(List.of()), log::add);
+    RegistryCredentials credentials = new RegistryCredentials(settings, FakeDecrypter.reporting(List.of()), log::add);
 
     List<CredentialRetriever> retrievers =
         credentials.apply(ImageReference.parse("registry.example.com:5000/team/balls:1.0"));
@@ -84,7 +48,7 @@ class RegistryCredentialsTest {
   void aServerWithoutUserOrPasswordOrThatCannotBeDecryptedGivesNoCredential() {
     settings.addServer(server("registry.example.com", "ci-bot", null));
     settings.addServer(server("broken.example.com", "ci-bot", "{encrypted}"));
-    RegistryCredentials credentials = new RegistryCredentials(settings, decrypter(List.of(new DefaultSettingsProblem(
+    RegistryCredentials credentials = new RegistryCredentials(settings, FakeDecrypter.reporting(List.of(new DefaultSettingsProblem(
         "cannot decrypt the password", SettingsProblem.Severity.ERROR, "settings.xml", -1, -1, null))), log::add);
 
     assertEquals(Optional.empty(), credentials.fromSettings("registry.example.com"));
@@ -98,7 +62,7 @@ class RegistryCredentialsTest {
   @Test
   void aDecryptionWarningKeepsTheCredential() {
     settings.addServer(server("registry.example.com", "ci-bot", "{encrypted}"));
-    RegistryCredentials credentials = new RegistryCredentials(settings, decrypter(List.of(new DefaultSettingsProblem(
+    RegistryCredentials credentials = new RegistryCredentials(settings, FakeDecrypter.reporting(List.of(new DefaultSettingsProblem(
         "old cipher", SettingsProblem.Severity.WARNING, "settings.xml", -1, -1, null))), log::add);
 
     assertEquals(Optional.of(Credential.from("ci-bot", "decrypted")), credentials.fromSettings("registry.example.com"));

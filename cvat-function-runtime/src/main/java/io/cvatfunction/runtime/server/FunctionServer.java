@@ -3,7 +3,6 @@ package io.cvatfunction.runtime.server;
 import io.cvatfunction.runtime.CvatHandler;
 import io.cvatfunction.runtime.DeviceFault;
 import io.cvatfunction.runtime.annotate.AnnotateCommand;
-import io.cvatfunction.runtime.annotate.ConsoleLogging;
 import io.cvatfunction.runtime.cvat.Shape;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -214,7 +213,7 @@ public final class FunctionServer implements AutoCloseable {
    */
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("annotate")) { // the image's second use: annotate a CVAT task, no server
-      ConsoleLogging.install();
+      ProcessLogging.console();
       System.exit(AnnotateCommand.run(List.of(args).subList(1, args.length), System.getenv(), () -> {
         UnaryOperator<String> lookup = ServerSettings.systemLookup();
         Class<?> handlerClass = handlerClass(lookup.apply("cvat.handler"));
@@ -222,7 +221,7 @@ public final class FunctionServer implements AutoCloseable {
             lookup).handlerOptions(), lookup.apply("cvat.workers") != null || lookup.apply("cvat.batch") != null);
       }, System.out));
     }
-    JsonLogging.install();
+    ProcessLogging.json();
     NativeStderr.capture();
     CvatHandler handler;
     ServerSettings settings;
