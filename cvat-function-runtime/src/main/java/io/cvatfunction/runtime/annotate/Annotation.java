@@ -183,7 +183,7 @@ public final class Annotation {
     if (request.dryRun().isEmpty()) {
       out.println("to resume: "
           + resume.map(r -> "run the same command again (the resume file " + r.path() + " remembers what was "
-              + "uploaded), or ").orElse("")
+              + "uploaded, and checks in CVAT a chunk whose upload was under way), or ").orElse("")
           + "annotate only what is left with -Dcvat.annotate.frames=" + FrameRanges.format(left)
           + " (--frames " + FrameRanges.format(left) + ")");
     }

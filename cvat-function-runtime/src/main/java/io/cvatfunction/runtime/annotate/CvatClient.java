@@ -141,11 +141,32 @@ public final class CvatClient {
         .GET(), what), what).body();
   }
 
-  /** {@code PATCH .../annotations?action=create}: adds the shapes and tags of {@code body}, atomically. */
-  public void create(int taskId, byte[] body, String what) throws CvatException {
+  /**
+   * {@code PATCH .../annotations?action=create}: adds the shapes and tags of {@code body}, atomically. A write whose
+   * answer never came (a dropped connection, a proxy's 502 or 504) may have been applied: before sending it again,
+   * {@code landed} is asked, and a write CVAT already holds is not sent twice.
+   */
+  public void create(int taskId, byte[] body, String what, Landed landed) throws CvatException {
     expectOk(send(request("/api/tasks/" + taskId + "/annotations?action=create")
         .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(body))
-        .header("Content-Type", "application/json"), what), what);
+        .header("Content-Type", "application/json"), what, landed), what);
+  }
+
+  /** Whether a write whose answer was lost is in CVAT. */
+  @FunctionalInterface
+  public interface Landed {
+    /**
+     * Asks CVAT.
+     *
+     * @throws CvatException when CVAT cannot be asked
+     */
+    boolean check() throws CvatException;
+  }
+
+  /** {@code GET .../annotations}: the task's tags, shapes and tracks. */
+  public JsonNode annotations(int taskId) throws CvatException {
+    String what = "read the annotations of task " + taskId;
+    return expectOk(send(request("/api/tasks/" + taskId + "/annotations").GET(), what), what).json();
   }
 
   /** {@code DELETE .../annotations}: removes every tag, shape and track of the task. */
@@ -224,10 +245,18 @@ public final class CvatClient {
     throw new CvatException("could not " + what + ": CVAT answered " + status + " " + answer.detail() + hint);
   }
 
-  /** Sends, repeating after a 5xx, a 429 or a connection that failed, with backoff. */
   private Response send(HttpRequest.Builder request, String what) throws CvatException {
+    return send(request, what, null);
+  }
+
+  /**
+   * Sends, repeating after a 5xx, a 429 or a connection that failed, with backoff. A write ({@code landed} given)
+   * whose answer was lost is sent again only once CVAT has said it does not hold it.
+   */
+  private Response send(HttpRequest.Builder request, String what, Landed landed) throws CvatException {
     HttpRequest built = request.build();
     String failure = null;
+    boolean answerLost = false;
     for (int attempt = 1; attempt <= retry.attempts(); attempt++) {
       if (attempt > 1) {
         Duration wait = retry.delayBefore(attempt);
@@ -239,6 +268,19 @@ public final class CvatClient {
           Thread.currentThread().interrupt();
           throw new CvatException("interrupted while waiting to " + what);
         }
+        if (answerLost && landed != null) {
+          try {
+            if (landed.check()) {
+              warnings.accept("CVAT had applied the request to " + what + " before its answer was lost: not sent "
+                  + "again");
+              return new Response(200, new byte[0]);
+            }
+            answerLost = false;
+          } catch (CvatException e) {
+            failure = "an earlier try's answer was lost, and whether CVAT applied it is unknown: " + e.getMessage();
+            continue;
+          }
+        }
       }
       try {
         HttpResponse<byte[]> answer = http.send(built, HttpResponse.BodyHandlers.ofByteArray());
@@ -247,8 +289,10 @@ public final class CvatClient {
           return response;
         }
         failure = answer.statusCode() + " " + response.detail();
+        answerLost = answer.statusCode() == 502 || answer.statusCode() == 504; // a proxy gave up waiting
       } catch (IOException e) {
         failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        answerLost = true;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CvatException("interrupted while trying to " + what);

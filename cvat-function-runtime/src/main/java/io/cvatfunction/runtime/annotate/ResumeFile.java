@@ -15,18 +15,24 @@ import java.util.TreeSet;
 /**
  * The frames of a task already uploaded, one line per uploaded chunk, written as soon as CVAT has accepted the
  * chunk: a run that stops (a fault, Ctrl+C, a lost machine) is run again with the same file and uploads each
- * remaining frame once, and none twice. A completed run deletes it.
+ * remaining frame once, and none twice. A chunk's upload is recorded before it is sent as well: a run that ended
+ * while CVAT was writing it (killed, or its answer lost for good) leaves frames that {@link #mayHaveLanded may
+ * have landed}, which the next run checks in CVAT before uploading them. A completed run deletes the file.
  */
 public final class ResumeFile {
 
   private static final String HEADER = "# cvat:annotate: frames uploaded so far; run the same command to resume";
+  private static final String UPLOADED = "uploaded ";
+  private static final String SENDING = "sending ";
 
   private final Path file;
   private final SortedSet<Integer> done;
+  private final SortedSet<Integer> inDoubt;
 
-  private ResumeFile(Path file, SortedSet<Integer> done) {
+  private ResumeFile(Path file, SortedSet<Integer> done, SortedSet<Integer> inDoubt) {
     this.file = file;
     this.done = done;
+    this.inDoubt = inDoubt;
   }
 
   /**
@@ -37,6 +43,7 @@ public final class ResumeFile {
   public static ResumeFile open(Path file, URI server, int taskId) throws CvatException {
     String identity = "task " + taskId + " " + server;
     SortedSet<Integer> done = new TreeSet<>();
+    SortedSet<Integer> sent = new TreeSet<>();
     try {
       if (Files.exists(file)) {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -45,8 +52,10 @@ public final class ResumeFile {
               + ", not " + identity + ": delete it, or give another file");
         }
         for (String line : lines.subList(2, lines.size())) {
-          if (line.startsWith("uploaded ")) {
-            done.addAll(FrameRanges.parse(line.substring("uploaded ".length())));
+          if (line.startsWith(UPLOADED)) {
+            done.addAll(FrameRanges.parse(line.substring(UPLOADED.length())));
+          } else if (line.startsWith(SENDING)) {
+            sent.addAll(FrameRanges.parse(line.substring(SENDING.length())));
           }
         }
       } else {
@@ -58,7 +67,8 @@ public final class ResumeFile {
     } catch (IOException | IllegalArgumentException e) {
       throw new CvatException("cannot use the resume file " + file + ": " + e.getMessage(), e);
     }
-    return new ResumeFile(file, done);
+    sent.removeAll(done);
+    return new ResumeFile(file, done, sent);
   }
 
   /** Frames uploaded by earlier runs. */
@@ -66,11 +76,25 @@ public final class ResumeFile {
     return done;
   }
 
+  /** Whether an earlier run sent some of these frames' annotations without hearing that CVAT had them. */
+  boolean mayHaveLanded(List<Integer> frames) {
+    return frames.stream().anyMatch(inDoubt::contains);
+  }
+
+  /** Records frames whose upload is about to be sent, on disk before it returns. */
+  void sending(List<Integer> frames) {
+    append(SENDING, frames);
+  }
+
   /** Records frames CVAT has accepted, on disk before it returns. */
-  synchronized void uploaded(List<Integer> frames) {
+  void uploaded(List<Integer> frames) {
+    append(UPLOADED, frames);
+  }
+
+  private synchronized void append(String what, List<Integer> frames) {
     try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND,
         StandardOpenOption.DSYNC)) {
-      out.write("uploaded " + FrameRanges.format(new TreeSet<>(frames)) + "\n");
+      out.write(what + FrameRanges.format(new TreeSet<>(frames)) + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the resume file " + file, e);
     }

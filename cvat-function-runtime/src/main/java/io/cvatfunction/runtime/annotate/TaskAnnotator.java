@@ -156,8 +156,7 @@ public final class TaskAnnotator {
             }
             if (dryRunBody == null) {
               long uploadStart = System.nanoTime();
-              client.create(task.taskId(), body.bytes(), "upload the annotations of frames "
-                  + FrameRanges.format(new TreeSet<>(planned)) + " (chunk " + chunk.plan().index() + ")");
+              upload(task.taskId(), planned, chunk.plan().index(), body, resume);
               uploadNanos.addAndGet(System.nanoTime() - uploadStart);
               resume.ifPresent(file -> file.uploaded(planned));
             }
@@ -198,6 +197,23 @@ public final class TaskAnnotator {
     }
     return new Result(uploaded, shapes.get(), perLabel, Optional.ofNullable(failure.get()),
         System.nanoTime() - start, downloadNanos, detectNanos.get(), uploadNanos.get(), starved);
+  }
+
+  /**
+   * Uploads a chunk's annotations, unless an earlier run sent them and CVAT has them: that run ended before it heard
+   * CVAT's answer.
+   */
+  private void upload(int taskId, List<Integer> frames, int chunk, AnnotationBody body, Optional<ResumeFile> resume)
+      throws CvatException {
+    String which = "frames " + FrameRanges.format(new TreeSet<>(frames)) + " (chunk " + chunk + ")";
+    CvatClient.Landed landed = () -> StoredAnnotations.hold(client.annotations(taskId), body.tree());
+    if (resume.isPresent() && resume.get().mayHaveLanded(frames) && landed.check()) {
+      listener.warning("the annotations of " + which + " reached CVAT in the run that stopped while sending them: "
+          + "not sent again");
+      return;
+    }
+    resume.ifPresent(file -> file.sending(frames));
+    client.create(taskId, body.bytes(), "upload the annotations of " + which, landed);
   }
 
   private List<Shape> detect(TaskFrames task, int frame, byte[] file, AtomicLong detectNanos) {

@@ -233,6 +233,49 @@ class AnnotateTaskTest {
   }
 
   @Test
+  void anUploadCvatAppliedWhoseAnswerWasLostIsNotSentAgain() {
+    CvatStandIn.Task task = shapesTask(4, Set.of());
+    standIn.loseAnswerOfNext("PATCH", "/api/tasks/" + task.id() + "/annotations", 2);
+    AnnotateFixture.Outcome outcome = run(AnnotateFixture.request(standIn, task));
+    assertEquals(Annotation.DONE, outcome.status(), outcome.output());
+    assertOnce(task);
+    assertEquals(3, count(standIn.received(), "PATCH"), "each chunk sent once");
+    assertEquals(2, outcome.output().lines().filter(l -> l.contains("before its answer was lost: not sent again"))
+        .count(), outcome.output());
+  }
+
+  @Test
+  void aRunThatEndedWhileCvatWroteAChunkIsResumedWithoutSendingItAgain() throws Exception {
+    CvatStandIn.Task task = shapesTask(4, Set.of());
+    Path resume = temp.resolve("annotate-" + task.id() + ".resume");
+    // CVAT writes the first chunk but its answer is lost, and CVAT cannot be asked whether it has it
+    // (3 checks, each tried 4 times) until the run gives up: as if the run had been killed mid-upload.
+    standIn.loseAnswerOfNext("PATCH", "/api/tasks/" + task.id() + "/annotations", 1)
+        .failNext("GET", "/api/tasks/" + task.id() + "/annotations", 500, 3 * 4);
+    AnnotateFixture.Outcome stopped = run(AnnotateFixture.request(standIn, task).resume(resume));
+    assertEquals(Annotation.STOPPED, stopped.status(), stopped.output());
+    assertTrue(stopped.output().contains("whether CVAT applied it is unknown"), stopped.output());
+    assertTrue(stopped.output().contains("uploaded in this run: no frames"), stopped.output());
+    assertEquals(expectedShapes(range(0, 4)), task.shapes().size(), "CVAT holds the first chunk");
+    long patches = count(standIn.received(), "PATCH");
+
+    AnnotateFixture.Outcome resumed = run(AnnotateFixture.request(standIn, task).resume(resume));
+    assertEquals(Annotation.DONE, resumed.status(), resumed.output());
+    assertTrue(resumed.output().contains("the annotations of frames 0-3 (chunk 0) reached CVAT in the run that "
+        + "stopped while sending them: not sent again"), resumed.output());
+    assertEquals(2, count(standIn.received(), "PATCH") - patches, "only the two chunks CVAT lacked are sent");
+    assertOnce(task);
+  }
+
+  private void assertOnce(CvatStandIn.Task task) {
+    Map<Integer, ArrayNode> byFrame = shapesByFrame(task);
+    for (int frame = 0; frame < 12; frame++) {
+      assertEquals(serverAnswer(Fixtures.FRAMES.get(frame)).size(),
+          byFrame.getOrDefault(frame, JSON.createArrayNode()).size(), "frame " + frame + " annotated exactly once");
+    }
+  }
+
+  @Test
   void aTaskThatCannotBeAnnotatedIsRefusedInOneLineBeforeAnyWork() {
     CvatStandIn.Task lab = StandInTasks.shapes(standIn, "other-lab", 1, 4, Set.of(),
         StandInTasks.shapesLabels("rectangle"));

@@ -2,6 +2,7 @@ package io.cvatfunction.runtime.annotate;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,6 +29,31 @@ class AnnotateUnitsTest {
     assertArrayEquals(mask, MaskRle.decode(MaskRle.encode(mask)));
     int[] empty = {0, 0, 0, 0, 5, 5, 6, 6};
     assertArrayEquals(new double[] {4, 5, 5, 6, 6}, MaskRle.encode(empty));
+  }
+
+  @Test
+  void storedAnnotationsHoldAWriteOnlyWhenEachOfItsItemsHasItsOwnCounterpart() throws Exception {
+    String box = "{\"frame\":3,\"label_id\":7,\"type\":\"rectangle\",\"points\":[1.5,2.25,30.125,40]}";
+    String sameBoxAsCvatKeepsIt = "{\"frame\":3,\"label_id\":7,\"type\":\"rectangle\",\"id\":91,"
+        + "\"source\":\"auto\",\"rotation\":0.0,\"points\":[1.5000001,2.25,30.125,40.0],\"elements\":[]}";
+    String skeleton = "{\"frame\":0,\"label_id\":1,\"type\":\"skeleton\",\"points\":[],\"elements\":["
+        + "{\"label_id\":2,\"points\":[5,6],\"outside\":false},{\"label_id\":3,\"points\":[0,0],\"outside\":true}]}";
+    String skeletonElementsReordered = "{\"frame\":0,\"label_id\":1,\"type\":\"skeleton\",\"points\":[],"
+        + "\"elements\":[{\"label_id\":3,\"points\":[0,0],\"outside\":true},{\"label_id\":2,\"points\":[5,6]}]}";
+    String tag = "{\"frame\":4,\"label_id\":9}";
+    JsonNode stored = data("[" + sameBoxAsCvatKeepsIt + "," + skeletonElementsReordered + "]", "[" + tag + "]");
+    assertTrue(StoredAnnotations.hold(stored, data("[" + box + "," + skeleton + "]", "[" + tag + "]")));
+    assertTrue(StoredAnnotations.hold(stored, data("[]", "[]")), "an empty write is always held");
+    assertFalse(StoredAnnotations.hold(stored, data("[" + box + "," + box + "]", "[]")),
+        "two equal boxes need two stored boxes");
+    assertFalse(StoredAnnotations.hold(stored, data("[" + box.replace("30.125", "30.2") + "]", "[]")));
+    assertFalse(StoredAnnotations.hold(stored, data("[" + box.replace("\"frame\":3", "\"frame\":4") + "]", "[]")));
+    assertFalse(StoredAnnotations.hold(stored, data("[" + skeleton.replace("[5,6]", "[5,7]") + "]", "[]")));
+    assertFalse(StoredAnnotations.hold(stored, data("[]", "[" + tag.replace("9", "8") + "]")));
+  }
+
+  private static JsonNode data(String shapes, String tags) throws Exception {
+    return JSON.readTree("{\"version\":0,\"shapes\":" + shapes + ",\"tags\":" + tags + ",\"tracks\":[]}");
   }
 
   @Test

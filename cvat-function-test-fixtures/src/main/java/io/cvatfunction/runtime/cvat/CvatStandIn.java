@@ -65,6 +65,7 @@ public final class CvatStandIn implements AutoCloseable {
   private record Fault(Predicate<HttpExchange> matches, int status, AtomicInteger remaining) {}
 
   private static final int DROP = -1;
+  private static final int ANSWER_LOST = -2;
 
   /** A task: its frames (file names and bytes), or its kind when it cannot be annotated. */
   public static final class Task {
@@ -282,6 +283,15 @@ public final class CvatStandIn implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Carries out the next {@code times} matching requests, then closes their connections without answering, as a
+   * proxy or network that fails after the server has done the work.
+   */
+  public CvatStandIn loseAnswerOfNext(String method, String pathPrefix, int times) {
+    faults.add(new Fault(matching(method, pathPrefix), ANSWER_LOST, new AtomicInteger(times)));
+    return this;
+  }
+
   /** Accepts {@code creates} more annotation uploads, then answers every one with 503, as a server gone down. */
   public CvatStandIn outageAfterCreates(int creates) {
     createsBeforeOutage = creates;
@@ -349,6 +359,14 @@ public final class CvatStandIn implements AutoCloseable {
         if (fault.matches().test(exchange) && fault.remaining().getAndDecrement() > 0) {
           if (fault.status() == DROP) {
             return; // closed without an answer: the client sees the connection end
+          }
+          if (fault.status() == ANSWER_LOST) {
+            try {
+              route(exchange, uri, body);
+            } catch (Answer refused) {
+              // refused, and the refusal lost too
+            }
+            return;
           }
           send(exchange, fault.status(), JSON.createObjectNode().put("detail", "injected fault"));
           return;
