@@ -177,13 +177,19 @@ public final class Annotation {
     out.println("cvat:annotate: stopped: " + result.failure().get().getMessage());
     SortedSet<Integer> left = new TreeSet<>(task.frames());
     left.removeAll(result.uploaded());
+    left.removeAll(result.unconfirmed());
     out.println("uploaded in this run: " + (result.uploaded().isEmpty() ? "no frames"
         : "frames " + FrameRanges.format(result.uploaded())) + " (" + result.uploaded().size() + " of "
         + task.frameCount() + "); not annotated: " + FrameRanges.format(left));
+    if (!result.unconfirmed().isEmpty()) {
+      out.println("frames " + FrameRanges.format(result.unconfirmed()) + " were sent but CVAT's answer was lost: "
+          + "CVAT may hold their annotations" + (resume.isPresent() ? " (the next run checks)"
+              : "; look at them in CVAT before annotating them again"));
+    }
     if (request.dryRun().isEmpty()) {
       out.println("to resume: "
           + resume.map(r -> "run the same command again (the resume file " + r.path() + " remembers what was "
-              + "uploaded, and checks in CVAT a chunk whose upload was under way), or ").orElse("")
+              + "uploaded, and looks in CVAT for what was sent unanswered), or ").orElse("")
           + "annotate only what is left with -Dcvat.annotate.frames=" + FrameRanges.format(left)
           + " (--frames " + FrameRanges.format(left) + ")");
     }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The few CVAT REST calls {@code cvat:annotate} needs, on the JDK's HTTP client: every request accepts
@@ -24,6 +25,8 @@ import java.util.function.Consumer;
 public final class CvatClient {
 
   static final String ACCEPT = "application/vnd.cvat+json";
+  /** The answer taken for a write found in CVAT after its own answer was lost. */
+  private static final Response CARRIED_OUT = new Response(200, new byte[0]);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http;
@@ -143,30 +146,41 @@ public final class CvatClient {
 
   /**
    * {@code PATCH .../annotations?action=create}: adds the shapes and tags of {@code body}, atomically. A write whose
-   * answer never came (a dropped connection, a proxy's 502 or 504) may have been applied: before sending it again,
-   * {@code landed} is asked, and a write CVAT already holds is not sent twice.
+   * answer was lost or was a server error may have been applied: before it is sent again the task's annotations are
+   * read (one try: the write's own tries repeat it), and a write they {@code hold} is not sent twice.
+   *
+   * @throws UnconfirmedWriteException when the last try's answer was lost and CVAT could not be asked after it
    */
-  public void create(int taskId, byte[] body, String what, Landed landed) throws CvatException {
+  public void create(int taskId, byte[] body, String what, Predicate<JsonNode> hold) throws CvatException {
     expectOk(send(request("/api/tasks/" + taskId + "/annotations?action=create")
         .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(body))
-        .header("Content-Type", "application/json"), what, landed), what);
-  }
-
-  /** Whether a write whose answer was lost is in CVAT. */
-  @FunctionalInterface
-  public interface Landed {
-    /**
-     * Asks CVAT.
-     *
-     * @throws CvatException when CVAT cannot be asked
-     */
-    boolean check() throws CvatException;
+        .header("Content-Type", "application/json"), what, () -> hold.test(annotationsOnce(taskId))), what);
   }
 
   /** {@code GET .../annotations}: the task's tags, shapes and tracks. */
   public JsonNode annotations(int taskId) throws CvatException {
     String what = "read the annotations of task " + taskId;
     return expectOk(send(request("/api/tasks/" + taskId + "/annotations").GET(), what), what).json();
+  }
+
+  private JsonNode annotationsOnce(int taskId) throws CvatException {
+    String what = "read the annotations of task " + taskId;
+    try {
+      HttpResponse<byte[]> answer = http.send(request("/api/tasks/" + taskId + "/annotations").GET().build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      return expectOk(new Response(answer.statusCode(), answer.body()), what).json();
+    } catch (IOException e) {
+      throw new CvatException("could not " + what + ": " + describe(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CvatException("interrupted while trying to " + what);
+    }
+  }
+
+  /** Whether a write whose answer was lost is in CVAT. */
+  @FunctionalInterface
+  private interface Landed {
+    boolean check() throws CvatException;
   }
 
   /** {@code DELETE .../annotations}: removes every tag, shape and track of the task. */
@@ -251,12 +265,12 @@ public final class CvatClient {
 
   /**
    * Sends, repeating after a 5xx, a 429 or a connection that failed, with backoff. A write ({@code landed} given)
-   * whose answer was lost is sent again only once CVAT has said it does not hold it.
+   * whose answer was lost or a 5xx is sent again only once CVAT has said it does not hold it.
    */
   private Response send(HttpRequest.Builder request, String what, Landed landed) throws CvatException {
     HttpRequest built = request.build();
     String failure = null;
-    boolean answerLost = false;
+    boolean inDoubt = false;
     for (int attempt = 1; attempt <= retry.attempts(); attempt++) {
       if (attempt > 1) {
         Duration wait = retry.delayBefore(attempt);
@@ -268,18 +282,16 @@ public final class CvatClient {
           Thread.currentThread().interrupt();
           throw new CvatException("interrupted while waiting to " + what);
         }
-        if (answerLost && landed != null) {
-          try {
-            if (landed.check()) {
-              warnings.accept("CVAT had applied the request to " + what + " before its answer was lost: not sent "
-                  + "again");
-              return new Response(200, new byte[0]);
-            }
-            answerLost = false;
-          } catch (CvatException e) {
-            failure = "an earlier try's answer was lost, and whether CVAT applied it is unknown: " + e.getMessage();
+        if (inDoubt) {
+          Optional<Boolean> done = carriedOut(landed, what, failure);
+          if (done.isEmpty()) {
+            failure = "an earlier try's answer was lost, and whether CVAT carried it out is unknown";
             continue;
           }
+          if (done.get()) {
+            return CARRIED_OUT;
+          }
+          inDoubt = false;
         }
       }
       try {
@@ -289,15 +301,44 @@ public final class CvatClient {
           return response;
         }
         failure = answer.statusCode() + " " + response.detail();
-        answerLost = answer.statusCode() == 502 || answer.statusCode() == 504; // a proxy gave up waiting
+        // A proxy may have given up while CVAT wrote; a 503 (as a 429) is a server that took nothing on.
+        inDoubt = landed != null && answer.statusCode() != 503 && answer.statusCode() != 429;
       } catch (IOException e) {
-        failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-        answerLost = true;
+        failure = describe(e);
+        inDoubt = landed != null;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CvatException("interrupted while trying to " + what);
       }
     }
-    throw new CvatException("could not " + what + " at " + base + " after " + retry.attempts() + " tries: " + failure);
+    String message = "could not " + what + " at " + base + " after " + retry.attempts() + " tries: " + failure;
+    if (inDoubt) {
+      Optional<Boolean> done = carriedOut(landed, what, failure);
+      if (done.isEmpty()) {
+        throw new UnconfirmedWriteException(message + "; whether CVAT carried out the last try is unknown");
+      }
+      if (done.get()) {
+        return CARRIED_OUT;
+      }
+    }
+    throw new CvatException(message);
+  }
+
+  /** What a write whose answer was {@code failure} did: carried out, not, or empty when CVAT cannot say. */
+  private Optional<Boolean> carriedOut(Landed landed, String what, String failure) {
+    try {
+      boolean done = landed.check();
+      if (done) {
+        warnings.accept("CVAT had carried out the request to " + what + " (" + failure + "): not sent again");
+      }
+      return Optional.of(done);
+    } catch (CvatException e) {
+      warnings.accept("could not find out whether CVAT carried out the request to " + what + ": " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static String describe(IOException e) {
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 }

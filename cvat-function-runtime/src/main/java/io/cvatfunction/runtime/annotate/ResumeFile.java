@@ -5,19 +5,23 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
  * The frames of a task already uploaded, one line per uploaded chunk, written as soon as CVAT has accepted the
  * chunk: a run that stops (a fault, Ctrl+C, a lost machine) is run again with the same file and uploads each
- * remaining frame once, and none twice. A chunk's upload is recorded before it is sent as well: a run that ended
- * while CVAT was writing it (killed, or its answer lost for good) leaves frames that {@link #mayHaveLanded may
- * have landed}, which the next run checks in CVAT before uploading them. A completed run deletes the file.
+ * remaining frame once, and none twice. A chunk is recorded before it is sent as well, its body in a file beside
+ * this one: a run that ended while CVAT was writing it (killed, or its answer lost for good) leaves a chunk
+ * {@link #mayHaveLanded sent earlier}, which the next run looks for in CVAT, as it was sent, before uploading it
+ * again (the model's answers for it may differ a little from one run to the next, on a GPU, or at another
+ * threshold). A completed run deletes the files.
  */
 public final class ResumeFile {
 
@@ -81,14 +85,35 @@ public final class ResumeFile {
     return frames.stream().anyMatch(inDoubt::contains);
   }
 
-  /** Records frames whose upload is about to be sent, on disk before it returns. */
-  void sending(List<Integer> frames) {
+  /** The body an earlier run sent for these frames as one chunk, if it is still on disk. */
+  Optional<byte[]> sentEarlier(List<Integer> frames) {
+    try {
+      Path body = body(frames);
+      return Files.exists(body) ? Optional.of(Files.readAllBytes(body)) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Records frames whose upload is about to be sent, and what is sent, on disk before it returns. */
+  void sending(List<Integer> frames, byte[] sent) {
+    try {
+      Files.write(body(frames), sent, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.WRITE, StandardOpenOption.DSYNC);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write beside the resume file " + file, e);
+    }
     append(SENDING, frames);
   }
 
   /** Records frames CVAT has accepted, on disk before it returns. */
   void uploaded(List<Integer> frames) {
     append(UPLOADED, frames);
+    try {
+      Files.deleteIfExists(body(frames));
+    } catch (IOException e) {
+      // left for complete() to delete
+    }
   }
 
   private synchronized void append(String what, List<Integer> frames) {
@@ -100,13 +125,27 @@ public final class ResumeFile {
     }
   }
 
+  /** Where the body sent for these frames is kept until CVAT has accepted it. */
+  private Path body(List<Integer> frames) {
+    SortedSet<Integer> sorted = new TreeSet<>(frames);
+    return file.resolveSibling(file.getFileName() + "." + sorted.first() + "-" + sorted.last() + ".json");
+  }
+
   /** The file. */
   public Path path() {
     return file;
   }
 
-  /** Deletes the file: the task is done. */
+  /** Deletes the files: the task is done. */
   void complete() throws IOException {
+    Path folder = file.toAbsolutePath().getParent();
+    String prefix = file.getFileName() + ".";
+    try (DirectoryStream<Path> bodies = Files.newDirectoryStream(folder,
+        p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(".json"))) {
+      for (Path body : bodies) {
+        Files.deleteIfExists(body);
+      }
+    }
     Files.deleteIfExists(file);
   }
 }

@@ -8,9 +8,10 @@ import java.util.Map;
 
 /**
  * Whether a task's annotations, as CVAT answers them, already hold a write: each of the write's tags and shapes
- * has its own stored counterpart on the same frame, with the same label, type, rotation, points (within
- * {@link #TOLERANCE}: CVAT keeps them as decimal text) and skeleton elements. A {@code PATCH action=create} is one
- * transaction, so a write is either all there or not at all.
+ * has its own stored counterpart on the same frame, with the same label, type, source, attribute values (CVAT adds
+ * the defaults of those left out), rotation, points (within {@link #TOLERANCE}: CVAT keeps them as decimal text) and
+ * skeleton elements. A {@code PATCH action=create} is one transaction, so a write is either all there or not at all.
+ * A person's annotations ({@code source} manual) never stand for the function's.
  */
 final class StoredAnnotations {
 
@@ -39,7 +40,8 @@ final class StoredAnnotations {
   }
 
   private static String key(JsonNode item) {
-    return item.path("frame").asInt() + "/" + item.path("label_id").asInt() + "/" + item.path("type").asText("tag");
+    return item.path("frame").asInt() + "/" + item.path("label_id").asInt() + "/" + item.path("type").asText("tag")
+        + "/" + item.path("source").asText("manual");
   }
 
   private static int indexOfMatch(List<JsonNode> candidates, JsonNode item) {
@@ -53,7 +55,8 @@ final class StoredAnnotations {
 
   private static boolean same(JsonNode stored, JsonNode written) {
     if (Math.abs(stored.path("rotation").asDouble(0) - written.path("rotation").asDouble(0)) > TOLERANCE
-        || !samePoints(stored.path("points"), written.path("points"))) {
+        || !samePoints(stored.path("points"), written.path("points"))
+        || !holdsValues(stored.path("attributes"), written.path("attributes"))) {
       return false;
     }
     JsonNode elements = written.path("elements");
@@ -66,6 +69,20 @@ final class StoredAnnotations {
         found |= candidate.path("label_id").asInt() == element.path("label_id").asInt()
             && candidate.path("outside").asBoolean() == element.path("outside").asBoolean()
             && samePoints(candidate.path("points"), element.path("points"));
+      }
+      if (!found) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean holdsValues(JsonNode stored, JsonNode written) {
+    for (JsonNode value : written) {
+      boolean found = false;
+      for (JsonNode candidate : stored) {
+        found |= candidate.path("spec_id").asInt() == value.path("spec_id").asInt()
+            && candidate.path("value").asText().equals(value.path("value").asText());
       }
       if (!found) {
         return false;

@@ -1,5 +1,6 @@
 package io.cvatfunction.runtime.annotate;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cvatfunction.runtime.BadRequestException;
 import io.cvatfunction.runtime.Detector;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,6 +65,7 @@ public final class TaskAnnotator {
    * What a run did.
    *
    * @param uploaded frames whose annotations CVAT accepted (or the dry run wrote) in this run
+   * @param unconfirmed frames whose annotations were sent but whose answer was lost: CVAT may hold them
    * @param shapes shapes and tags uploaded
    * @param perLabel shapes and tags by label
    * @param failure why the run stopped early, or empty when it annotated every frame
@@ -72,7 +75,7 @@ public final class TaskAnnotator {
    * @param uploadNanos time spent uploading
    * @param starvedNanos time the model had no downloaded frame to work on
    */
-  public record Result(SortedSet<Integer> uploaded, int shapes, Map<String, Integer> perLabel,
+  public record Result(SortedSet<Integer> uploaded, SortedSet<Integer> unconfirmed, int shapes, Map<String, Integer> perLabel,
       Optional<CvatException> failure, long wallNanos, long downloadNanos, long detectNanos, long uploadNanos,
       long starvedNanos) {}
 
@@ -101,6 +104,7 @@ public final class TaskAnnotator {
     long start = System.nanoTime();
     AtomicReference<CvatException> failure = new AtomicReference<>();
     SortedSet<Integer> uploaded = new TreeSet<>();
+    SortedSet<Integer> unconfirmed = Collections.synchronizedSortedSet(new TreeSet<>());
     Map<String, Integer> perLabel = new TreeMap<>();
     AtomicInteger shapes = new AtomicInteger();
     AtomicLong detectNanos = new AtomicLong();
@@ -167,6 +171,9 @@ public final class TaskAnnotator {
             }
             int total = shapes.addAndGet(body.count() - before);
             listener.progress(uploaded.size(), task.frameCount(), total, System.nanoTime() - start);
+          } catch (UnconfirmedWriteException e) {
+            unconfirmed.addAll(chunk.plan().frames());
+            failure.compareAndSet(null, e);
           } catch (CvatException e) {
             failure.compareAndSet(null, e);
           } catch (RuntimeException e) {
@@ -195,25 +202,37 @@ public final class TaskAnnotator {
             + e.getMessage(), e));
       }
     }
-    return new Result(uploaded, shapes.get(), perLabel, Optional.ofNullable(failure.get()),
+    return new Result(uploaded, unconfirmed, shapes.get(), perLabel, Optional.ofNullable(failure.get()),
         System.nanoTime() - start, downloadNanos, detectNanos.get(), uploadNanos.get(), starved);
   }
 
   /**
-   * Uploads a chunk's annotations, unless an earlier run sent them and CVAT has them: that run ended before it heard
-   * CVAT's answer.
+   * Uploads a chunk's annotations, unless an earlier run sent them and CVAT has them as they were sent: that run
+   * ended before it heard CVAT's answer.
    */
   private void upload(int taskId, List<Integer> frames, int chunk, AnnotationBody body, Optional<ResumeFile> resume)
       throws CvatException {
     String which = "frames " + FrameRanges.format(new TreeSet<>(frames)) + " (chunk " + chunk + ")";
-    CvatClient.Landed landed = () -> StoredAnnotations.hold(client.annotations(taskId), body.tree());
-    if (resume.isPresent() && resume.get().mayHaveLanded(frames) && landed.check()) {
-      listener.warning("the annotations of " + which + " reached CVAT in the run that stopped while sending them: "
-          + "not sent again");
-      return;
+    if (resume.isPresent() && resume.get().mayHaveLanded(frames)) {
+      JsonNode sent = resume.get().sentEarlier(frames).flatMap(TaskAnnotator::parse).orElse(body.tree());
+      if (StoredAnnotations.hold(client.annotations(taskId), sent)) {
+        listener.warning("the annotations of " + which + " reached CVAT in the run that stopped while sending them: "
+            + "not sent again");
+        return;
+      }
     }
-    resume.ifPresent(file -> file.sending(frames));
-    client.create(taskId, body.bytes(), "upload the annotations of " + which, landed);
+    byte[] bytes = body.bytes();
+    resume.ifPresent(file -> file.sending(frames, bytes));
+    client.create(taskId, bytes, "upload the annotations of " + which,
+        stored -> StoredAnnotations.hold(stored, body.tree()));
+  }
+
+  private static Optional<JsonNode> parse(byte[] json) {
+    try {
+      return Optional.of(JSON.readTree(json));
+    } catch (IOException e) {
+      return Optional.empty(); // a body cut short by the end of that run: ask about this run's
+    }
   }
 
   private List<Shape> detect(TaskFrames task, int frame, byte[] file, AtomicLong detectNanos) {

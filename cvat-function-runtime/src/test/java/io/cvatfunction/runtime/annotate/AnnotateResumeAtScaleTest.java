@@ -12,6 +12,7 @@ import io.cvatfunction.runtime.cvat.Shape;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
@@ -27,9 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AnnotateResumeAtScaleTest {
 
-  /** Answers one box per frame, labelled with the frame's own text, and counts the frames it ran. */
+  /** Answers one box per frame at x = the frame's own text (+ a shift), and counts the frames it ran. */
   static final class FrameNumberDetector implements Detector {
     final AtomicInteger ran = new AtomicInteger();
+    final float shift;
+
+    FrameNumberDetector(float shift) {
+      this.shift = shift;
+    }
 
     @Override
     public void load(HandlerOptions options) {}
@@ -38,7 +44,7 @@ class AnnotateResumeAtScaleTest {
     public List<Shape> detect(byte[] frame, float threshold, RequestTrace trace) {
       ran.incrementAndGet();
       int number = Integer.parseInt(new String(frame, StandardCharsets.US_ASCII));
-      return List.of(Shape.rectangle("frame", number, 0, number + 1, 1, 0.9f, List.of()));
+      return List.of(Shape.rectangle("frame", number + shift, 0, number + 1 + shift, 1, 0.9f, List.of()));
     }
 
     @Override
@@ -70,7 +76,7 @@ class AnnotateResumeAtScaleTest {
     CvatStandIn.Task task = standIn.imageTask("big", null, names, frames, 100, Set.of(),
         List.of(new CvatStandIn.LabelDef("frame", "rectangle", List.of(), List.of())));
     Path resume = temp.resolve("annotate-" + task.id() + ".resume");
-    FrameNumberDetector detector = new FrameNumberDetector();
+    FrameNumberDetector detector = new FrameNumberDetector(0);
 
     standIn.outageAfterCreates(50);
     AnnotateFixture.Outcome stopped = AnnotateFixture.request(standIn, task).resume(resume).run(detector, "");
@@ -96,6 +102,35 @@ class AnnotateResumeAtScaleTest {
       }
     }
     assertEquals(Collections.emptyList(), notOnce, "frames not annotated exactly once");
+  }
+
+  @Test
+  void aChunkARunSentBeforeItEndedIsLookedForAsItWasSentThoughTheNextRunAnswersALittleDifferently() {
+    List<String> names = new ArrayList<>();
+    List<byte[]> frames = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      names.add(i + ".jpg");
+      frames.add(Integer.toString(i).getBytes(StandardCharsets.US_ASCII));
+    }
+    CvatStandIn.Task task = standIn.imageTask("shifting", null, names, frames, 100, Set.of(),
+        List.of(new CvatStandIn.LabelDef("frame", "rectangle", List.of(), List.of())));
+    Path resume = temp.resolve("annotate-" + task.id() + ".resume");
+    // The first chunk is written but its answer lost, and CVAT cannot be asked about it until the run gives up.
+    standIn.loseAnswerOfNext("PATCH", "/api/tasks/" + task.id() + "/annotations", 1)
+        .failNext("GET", "/api/tasks/" + task.id() + "/annotations", 500, 4);
+    AnnotateFixture.Outcome stopped = AnnotateFixture.request(standIn, task).resume(resume)
+        .run(new FrameNumberDetector(0), "");
+    assertEquals(Annotation.STOPPED, stopped.status(), stopped.output());
+    assertEquals(100, task.shapes().size(), stopped.output());
+
+    // Boxes 0.25 px away from the first run's, as a GPU's batches of another make-up may answer.
+    AnnotateFixture.Outcome resumed = AnnotateFixture.request(standIn, task).resume(resume)
+        .run(new FrameNumberDetector(0.25f), "");
+    assertEquals(Annotation.DONE, resumed.status(), resumed.output());
+    assertTrue(resumed.output().contains("frames 0-99 (chunk 0) reached CVAT"), resumed.output());
+    int[] perFrame = new int[300];
+    task.shapes().forEach(s -> perFrame[s.get("frame").asInt()]++);
+    assertTrue(Arrays.stream(perFrame).allMatch(n -> n == 1), "every frame exactly once: " + Arrays.toString(perFrame));
   }
 
   private long chunkDownloads() {

@@ -233,29 +233,33 @@ class AnnotateTaskTest {
   }
 
   @Test
-  void anUploadCvatAppliedWhoseAnswerWasLostIsNotSentAgain() {
+  void anUploadCvatCarriedOutWhoseAnswerWasLostIsNotSentAgain() {
     CvatStandIn.Task task = shapesTask(4, Set.of());
-    standIn.loseAnswerOfNext("PATCH", "/api/tasks/" + task.id() + "/annotations", 2);
+    String annotations = "/api/tasks/" + task.id() + "/annotations";
+    standIn.loseAnswerOfNext("PATCH", annotations, 1).failAfterDoingNext("PATCH", annotations, 504, 1);
     AnnotateFixture.Outcome outcome = run(AnnotateFixture.request(standIn, task));
     assertEquals(Annotation.DONE, outcome.status(), outcome.output());
     assertOnce(task);
     assertEquals(3, count(standIn.received(), "PATCH"), "each chunk sent once");
-    assertEquals(2, outcome.output().lines().filter(l -> l.contains("before its answer was lost: not sent again"))
-        .count(), outcome.output());
+    assertEquals(2, outcome.output().lines().filter(l -> l.contains("CVAT had carried out the request to upload")
+        && l.endsWith("not sent again")).count(), outcome.output());
   }
 
   @Test
   void aRunThatEndedWhileCvatWroteAChunkIsResumedWithoutSendingItAgain() throws Exception {
     CvatStandIn.Task task = shapesTask(4, Set.of());
     Path resume = temp.resolve("annotate-" + task.id() + ".resume");
-    // CVAT writes the first chunk but its answer is lost, and CVAT cannot be asked whether it has it
-    // (3 checks, each tried 4 times) until the run gives up: as if the run had been killed mid-upload.
+    // CVAT writes the first chunk but its answer is lost, and CVAT cannot be asked whether it has it (before each of
+    // the 3 later tries and after the last) until the run gives up: as if the run had been killed mid-upload.
     standIn.loseAnswerOfNext("PATCH", "/api/tasks/" + task.id() + "/annotations", 1)
-        .failNext("GET", "/api/tasks/" + task.id() + "/annotations", 500, 3 * 4);
+        .failNext("GET", "/api/tasks/" + task.id() + "/annotations", 500, 4);
     AnnotateFixture.Outcome stopped = run(AnnotateFixture.request(standIn, task).resume(resume));
     assertEquals(Annotation.STOPPED, stopped.status(), stopped.output());
-    assertTrue(stopped.output().contains("whether CVAT applied it is unknown"), stopped.output());
-    assertTrue(stopped.output().contains("uploaded in this run: no frames"), stopped.output());
+    assertTrue(stopped.output().contains("whether CVAT carried out the last try is unknown"), stopped.output());
+    assertTrue(stopped.output().contains("uploaded in this run: no frames (0 of 12); not annotated: 4-11"),
+        stopped.output());
+    assertTrue(stopped.output().contains("frames 0-3 were sent but CVAT's answer was lost: CVAT may hold their "
+        + "annotations (the next run checks)"), stopped.output());
     assertEquals(expectedShapes(range(0, 4)), task.shapes().size(), "CVAT holds the first chunk");
     long patches = count(standIn.received(), "PATCH");
 
@@ -265,6 +269,9 @@ class AnnotateTaskTest {
         + "stopped while sending them: not sent again"), resumed.output());
     assertEquals(2, count(standIn.received(), "PATCH") - patches, "only the two chunks CVAT lacked are sent");
     assertOnce(task);
+    try (var left = Files.list(temp)) {
+      assertEquals(List.of(), left.toList(), "a completed run deletes the resume file and what it kept");
+    }
   }
 
   private void assertOnce(CvatStandIn.Task task) {

@@ -33,14 +33,19 @@ class AnnotateUnitsTest {
 
   @Test
   void storedAnnotationsHoldAWriteOnlyWhenEachOfItsItemsHasItsOwnCounterpart() throws Exception {
-    String box = "{\"frame\":3,\"label_id\":7,\"type\":\"rectangle\",\"points\":[1.5,2.25,30.125,40]}";
+    String box = "{\"frame\":3,\"label_id\":7,\"type\":\"rectangle\",\"source\":\"auto\","
+        + "\"attributes\":[{\"spec_id\":4,\"value\":\"0.87\"}],\"points\":[1.5,2.25,30.125,40]}";
     String sameBoxAsCvatKeepsIt = "{\"frame\":3,\"label_id\":7,\"type\":\"rectangle\",\"id\":91,"
-        + "\"source\":\"auto\",\"rotation\":0.0,\"points\":[1.5000001,2.25,30.125,40.0],\"elements\":[]}";
-    String skeleton = "{\"frame\":0,\"label_id\":1,\"type\":\"skeleton\",\"points\":[],\"elements\":["
-        + "{\"label_id\":2,\"points\":[5,6],\"outside\":false},{\"label_id\":3,\"points\":[0,0],\"outside\":true}]}";
-    String skeletonElementsReordered = "{\"frame\":0,\"label_id\":1,\"type\":\"skeleton\",\"points\":[],"
-        + "\"elements\":[{\"label_id\":3,\"points\":[0,0],\"outside\":true},{\"label_id\":2,\"points\":[5,6]}]}";
-    String tag = "{\"frame\":4,\"label_id\":9}";
+        + "\"source\":\"auto\",\"attributes\":[{\"spec_id\":5,\"value\":\"false\"},{\"spec_id\":4,"
+        + "\"value\":\"0.87\"}],\"rotation\":0.0,\"points\":[1.5000001,2.25,30.125,40.0],\"elements\":[]}";
+    String skeleton = "{\"frame\":0,\"label_id\":1,\"type\":\"skeleton\",\"source\":\"auto\",\"points\":[],"
+        + "\"elements\":[{\"label_id\":2,\"points\":[5,6],\"outside\":false},"
+        + "{\"label_id\":3,\"points\":[0,0],\"outside\":true}]}";
+    String skeletonElementsReordered = "{\"frame\":0,\"label_id\":1,\"type\":\"skeleton\",\"source\":\"auto\","
+        + "\"points\":[],\"elements\":[{\"label_id\":3,\"points\":[0,0],\"outside\":true},"
+        + "{\"label_id\":2,\"points\":[5,6]}]}";
+    String tag = "{\"frame\":4,\"label_id\":9,\"source\":\"auto\"}";
+    String manualTag = "{\"frame\":4,\"label_id\":9,\"source\":\"manual\"}";
     JsonNode stored = data("[" + sameBoxAsCvatKeepsIt + "," + skeletonElementsReordered + "]", "[" + tag + "]");
     assertTrue(StoredAnnotations.hold(stored, data("[" + box + "," + skeleton + "]", "[" + tag + "]")));
     assertTrue(StoredAnnotations.hold(stored, data("[]", "[]")), "an empty write is always held");
@@ -48,8 +53,11 @@ class AnnotateUnitsTest {
         "two equal boxes need two stored boxes");
     assertFalse(StoredAnnotations.hold(stored, data("[" + box.replace("30.125", "30.2") + "]", "[]")));
     assertFalse(StoredAnnotations.hold(stored, data("[" + box.replace("\"frame\":3", "\"frame\":4") + "]", "[]")));
+    assertFalse(StoredAnnotations.hold(stored, data("[" + box.replace("0.87", "0.88") + "]", "[]")), "attributes");
     assertFalse(StoredAnnotations.hold(stored, data("[" + skeleton.replace("[5,6]", "[5,7]") + "]", "[]")));
     assertFalse(StoredAnnotations.hold(stored, data("[]", "[" + tag.replace("9", "8") + "]")));
+    assertFalse(StoredAnnotations.hold(data("[]", "[" + manualTag + "]"), data("[]", "[" + tag + "]")),
+        "a person's tag does not stand for the function's");
   }
 
   private static JsonNode data(String shapes, String tags) throws Exception {

@@ -61,11 +61,13 @@ public final class CvatStandIn implements AutoCloseable {
     }
   }
 
-  /** A fault to inject: which requests it hits, and how many times. */
-  private record Fault(Predicate<HttpExchange> matches, int status, AtomicInteger remaining) {}
+  /**
+   * A fault to inject: which requests it hits, what they get ({@link #DROP}: no answer), whether they are carried out
+   * first, and how many times.
+   */
+  private record Fault(Predicate<HttpExchange> matches, int status, boolean afterWork, AtomicInteger remaining) {}
 
   private static final int DROP = -1;
-  private static final int ANSWER_LOST = -2;
 
   /** A task: its frames (file names and bytes), or its kind when it cannot be annotated. */
   public static final class Task {
@@ -273,22 +275,31 @@ public final class CvatStandIn implements AutoCloseable {
 
   /** Answers the next {@code times} requests whose method and path start match with {@code status}. */
   public CvatStandIn failNext(String method, String pathPrefix, int status, int times) {
-    faults.add(new Fault(matching(method, pathPrefix), status, new AtomicInteger(times)));
+    faults.add(new Fault(matching(method, pathPrefix), status, false, new AtomicInteger(times)));
     return this;
   }
 
   /** Closes the connection of the next {@code times} matching requests without answering. */
   public CvatStandIn dropNext(String method, String pathPrefix, int times) {
-    faults.add(new Fault(matching(method, pathPrefix), DROP, new AtomicInteger(times)));
+    faults.add(new Fault(matching(method, pathPrefix), DROP, false, new AtomicInteger(times)));
     return this;
   }
 
   /**
    * Carries out the next {@code times} matching requests, then closes their connections without answering, as a
-   * proxy or network that fails after the server has done the work.
+   * network that fails after the server has done the work.
    */
   public CvatStandIn loseAnswerOfNext(String method, String pathPrefix, int times) {
-    faults.add(new Fault(matching(method, pathPrefix), ANSWER_LOST, new AtomicInteger(times)));
+    faults.add(new Fault(matching(method, pathPrefix), DROP, true, new AtomicInteger(times)));
+    return this;
+  }
+
+  /**
+   * Carries out the next {@code times} matching requests, then answers them with {@code status}, as a proxy that
+   * gave up waiting (504) while the server went on.
+   */
+  public CvatStandIn failAfterDoingNext(String method, String pathPrefix, int status, int times) {
+    faults.add(new Fault(matching(method, pathPrefix), status, true, new AtomicInteger(times)));
     return this;
   }
 
@@ -357,16 +368,15 @@ public final class CvatStandIn implements AutoCloseable {
       byte[] body = exchange.getRequestBody().readAllBytes();
       for (Fault fault : faults) {
         if (fault.matches().test(exchange) && fault.remaining().getAndDecrement() > 0) {
-          if (fault.status() == DROP) {
-            return; // closed without an answer: the client sees the connection end
-          }
-          if (fault.status() == ANSWER_LOST) {
+          if (fault.afterWork()) {
             try {
               route(exchange, uri, body);
             } catch (Answer refused) {
               // refused, and the refusal lost too
             }
-            return;
+          }
+          if (fault.status() == DROP) {
+            return; // closed without an answer: the client sees the connection end
           }
           send(exchange, fault.status(), JSON.createObjectNode().put("detail", "injected fault"));
           return;
