@@ -25,7 +25,7 @@ final class JpegStructure {
   /** The most scans a JPEG may have. */
   static final int MAX_SCANS = 100;
   /** The most scans × pixels a JPEG may cost: about a second of decoding on one core. */
-  static final long MAX_SCAN_PIXELS = 1_000_000_000L;
+  static final long MAX_SCAN_PIXELS = 500_000_000L;
   /** The scans a JPEG of any size may have, as encoders write them. */
   static final int SCANS_ANY_FRAME_MAY_HAVE = 16;
 

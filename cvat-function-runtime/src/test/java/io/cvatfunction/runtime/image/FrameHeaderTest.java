@@ -87,8 +87,8 @@ class FrameHeaderTest {
   @Test
   void aLargeJpegMayHaveFewerScans() throws BadRequestException {
     assertEquals(100, JpegStructure.maxScans(1920 * 1080));
-    assertEquals(100, JpegStructure.maxScans(3840 * 2160));
-    assertEquals(40, JpegStructure.maxScans(5000 * 5000));
+    assertEquals(60, JpegStructure.maxScans(3840 * 2160));
+    assertEquals(20, JpegStructure.maxScans(5000 * 5000));
     assertEquals(16, JpegStructure.maxScans(10000 * 10000), "never fewer than encoders write");
     byte[] progressive = FormatFrames.jpegProgressive();
     int sof = marker(progressive, 0xc2);
@@ -100,12 +100,12 @@ class FrameHeaderTest {
     int lastScan = lastMarker(large, 0xda);
     int end = large.length - 2;
     int scans = countMarkers(large, 0xda);
-    assertEquals(new FrameHeader(FrameFormat.JPEG, 5000, 5000), header(repeatLastScan(large, lastScan, end, 40 - scans)));
+    assertEquals(new FrameHeader(FrameFormat.JPEG, 5000, 5000), header(repeatLastScan(large, lastScan, end, 20 - scans)));
     BadRequestException e = assertThrows(BadRequestException.class,
-        () -> FrameHeader.read(repeatLastScan(large, lastScan, end, 41 - scans)));
+        () -> FrameHeader.read(repeatLastScan(large, lastScan, end, 21 - scans)));
     assertEquals(413, e.status());
-    assertTrue(e.getMessage().contains("a JPEG of more than 40 scans, each a pass over the whole frame (at most 100, and"
-        + " at most 1000000000 scans × pixels but always 16): re-encode"), e.getMessage());
+    assertTrue(e.getMessage().contains("a JPEG of more than 20 scans, each a pass over the whole frame (at most 100, and"
+        + " at most 500000000 scans × pixels but always 16): re-encode"), e.getMessage());
   }
 
   /** The JPEG with its last scan written {@code extra} more times before its end marker. */
