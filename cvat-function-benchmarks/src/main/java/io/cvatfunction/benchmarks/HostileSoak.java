@@ -1,10 +1,11 @@
 package io.cvatfunction.benchmarks;
 
+import static io.cvatfunction.benchmarks.LoopbackServer.percentile;
+import static io.cvatfunction.benchmarks.LoopbackServer.rssKb;
+
 import io.cvatfunction.runtime.Fixtures;
 import io.cvatfunction.runtime.Parity.FixtureModel;
 import io.cvatfunction.runtime.server.FunctionServer;
-import io.cvatfunction.runtime.server.ProcessorConfig;
-import io.cvatfunction.runtime.server.ServerSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,9 +15,6 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -58,16 +56,10 @@ public final class HostileSoak {
     int aloneSeconds = Integer.getInteger("hostile.aloneSeconds", 60);
     int clients = Integer.getInteger("hostile.clients", 2);
     int attackers = Integer.getInteger("hostile.attackers", 4);
-    Map<String, String> settings = Map.of("cvat.host", "127.0.0.1", "cvat.port", "0", "cvat.healthPort", "0",
-        "cvat.device", "cpu", "cvat.workers", "2",
+    Map<String, String> settings = Map.of("cvat.device", "cpu", "cvat.workers", "2",
         "cvat.readTimeout", System.getProperty("cvat.readTimeout", "60s"));
-    RequestBenchmark.V8 detector = new RequestBenchmark.V8();
-    ServerSettings resolved = ServerSettings.resolve(detector.getClass(), ProcessorConfig.empty(), settings::get);
     int exit;
-    try (FunctionServer server = FunctionServer.start(detector, resolved)) {
-      if (!server.awaitReady(Duration.ofMinutes(5))) {
-        throw new IllegalStateException("the function did not become ready");
-      }
+    try (FunctionServer server = LoopbackServer.startReady(new RequestBenchmark.V8(), settings)) {
       Requests normal = Requests.of(FixtureModel.YOLOV8N, Fixtures.FRAMES);
       List<Hostile> hostile = hostileRequests();
       long rssWarm = rssKb();
@@ -247,19 +239,4 @@ public final class HostileSoak {
     return out;
   }
 
-  private static long rssKb() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", ""));
-      }
-    }
-    return -1;
-  }
-
-  private static double percentile(List<Double> values, double p) {
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-    return sorted.isEmpty() ? Double.NaN : sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-  }
 }

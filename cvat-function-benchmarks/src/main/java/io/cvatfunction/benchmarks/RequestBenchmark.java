@@ -1,5 +1,7 @@
 package io.cvatfunction.benchmarks;
 
+import static io.cvatfunction.benchmarks.LoopbackServer.percentile;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -14,10 +16,8 @@ import io.cvatfunction.runtime.server.ServerSettings;
 import io.cvatfunction.runtime.yolo.YoloDetector;
 import io.cvatfunction.runtime.yolo.YoloModel;
 import java.lang.management.ManagementFactory;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -100,23 +100,20 @@ public final class RequestBenchmark {
     };
     int mostClients = Arrays.stream(phases).max().orElse(1);
     String workers = Integer.toString(Integer.getInteger("bench.workers", mostClients));
-    Map<String, String> settings = new HashMap<>(Map.of("cvat.host", "127.0.0.1", "cvat.port", "0",
-        "cvat.healthPort", "0", "cvat.device", device, "cvat.decoder", System.getProperty("cvat.decoder", "auto"),
-        "cvat.workers", workers));
+    Map<String, String> settings = new HashMap<>(Map.of("cvat.device", device,
+        "cvat.decoder", System.getProperty("cvat.decoder", "auto"), "cvat.workers", workers));
     Optional.ofNullable(System.getProperty("cvat.batch")).ifPresent(batch -> settings.put("cvat.batch", batch));
 
+    int maxBatch = ServerSettings.resolve(detector.getClass(), ProcessorConfig.empty(), settings::get).handlerOptions()
+        .maxBatch(!device.equals("cpu"));
     long start = System.nanoTime();
-    ServerSettings resolved = ServerSettings.resolve(detector.getClass(), ProcessorConfig.empty(), settings::get);
-    try (FunctionServer server = FunctionServer.start(detector, resolved)) {
-      if (!server.awaitReady(Duration.ofMinutes(5))) {
-        throw new IllegalStateException("the function did not become ready");
-      }
+    try (FunctionServer server = LoopbackServer.startReady(detector, settings)) {
       double readyMs = (System.nanoTime() - start) / 1e6;
       Requests bodies = Requests.of(fixture, frames);
       System.out.printf("%nmodel %s, frames %s of %s (%d bytes on average), device %s, decoder %s (cvat.decoder=%s),"
           + " %s workers, batches up to %s%n", fixture.id(), frames.size() == 1 ? frames.get(0) : "all " + frames.size(),
           fixture.set(), bodies.averageFrameBytes(), device, detector.serving().get("decoder"),
-          settings.get("cvat.decoder"), workers, resolved.handlerOptions().maxBatch(!device.equals("cpu")));
+          settings.get("cvat.decoder"), workers, maxBatch);
       System.out.printf("start -> ready (in-process: libraries, model, warm-up): %.0f ms%n", readyMs);
       try (KeepAliveClient client = new KeepAliveClient(server.port(), bodies.json())) {
         System.out.printf("first request after ready: %.1f ms%n", bodies.check(client.send(0)).millis());
@@ -124,7 +121,7 @@ public final class RequestBenchmark {
           bodies.check(client.send(i % frames.size()));
         }
       }
-      awaitBatches(detector.yolo(), resolved.handlerOptions().maxBatch(!device.equals("cpu")), start);
+      awaitBatches(detector.yolo(), maxBatch, start);
       GpuMemory.print("after warm-up");
       for (int clients : phases) {
         long[] before = detector.yolo().passesByBatchSize();
@@ -250,10 +247,4 @@ public final class RequestBenchmark {
         .getProcessCpuTime();
   }
 
-  private static double percentile(List<Double> values, double p) {
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-  }
 }

@@ -1,18 +1,16 @@
 package io.cvatfunction.benchmarks;
 
+import static io.cvatfunction.benchmarks.LoopbackServer.rssKb;
+
 import io.cvatfunction.runtime.Fixtures;
 import io.cvatfunction.runtime.Parity.FixtureModel;
 import io.cvatfunction.runtime.server.FunctionServer;
-import io.cvatfunction.runtime.server.ProcessorConfig;
-import io.cvatfunction.runtime.server.ServerSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,15 +49,10 @@ public final class SoakRun {
     int sampleSeconds = Integer.getInteger("soak.sampleSeconds", 10);
     int badEvery = Integer.getInteger("soak.badEvery", 10);
 
-    Map<String, String> settings = Map.of("cvat.host", "127.0.0.1", "cvat.port", "0", "cvat.healthPort", "0",
-        "cvat.device", System.getProperty("cvat.device", "cpu"), "cvat.workers", Integer.toString(workers));
-    RequestBenchmark.V8 detector = new RequestBenchmark.V8();
-    ServerSettings resolved = ServerSettings.resolve(detector.getClass(), ProcessorConfig.empty(), settings::get);
+    Map<String, String> settings = Map.of("cvat.device", System.getProperty("cvat.device", "cpu"),
+        "cvat.workers", Integer.toString(workers));
     int exit;
-    try (FunctionServer server = FunctionServer.start(detector, resolved)) {
-      if (!server.awaitReady(Duration.ofMinutes(5))) {
-        throw new IllegalStateException("the function did not become ready");
-      }
+    try (FunctionServer server = LoopbackServer.startReady(new RequestBenchmark.V8(), settings)) {
       exit = soak(server.port(), minutes, clients, sampleSeconds, badEvery, workers);
     }
     System.exit(exit);
@@ -165,18 +158,5 @@ public final class SoakRun {
         .getBytes(StandardCharsets.UTF_8);
   }
 
-  /** VmRSS of this process in kB, or -1 where /proc is missing. */
-  private static long rssKb() throws IOException {
-    Path status = Path.of("/proc/self/status");
-    if (!Files.exists(status)) {
-      return -1;
-    }
-    for (String line : Files.readAllLines(status)) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", ""));
-      }
-    }
-    return -1;
-  }
 
 }
