@@ -6,7 +6,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -77,15 +79,12 @@ public record AnnotateLaunch(String url, int task, String frames, Float threshol
         "cvat.annotate.device must be auto, cpu, gpu or gpu:N, got '" + device + "'");
     require(!(dryRun && clearExisting), "cvat.annotate.dryRun uploads nothing, so cvat.annotate.clearExisting "
         + "cannot apply: leave out one of them");
-    List<String> command = new ArrayList<>();
-    command.add(java.toString());
-    command.addAll(jvmArgs);
-    command.add("-Dcvat.handler=" + handlerClass);
-    command.add("-Dcvat.device=" + device);
-    model.ifPresent(m -> command.add("-Dcvat.model=" + m));
-    command.add("-cp");
-    command.add(String.join(File.pathSeparator, classpath));
-    command.add(ServerMain.CLASS_NAME);
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put("cvat.handler", handlerClass);
+    properties.put("cvat.device", device);
+    model.ifPresent(m -> properties.put("cvat.model", m));
+    List<String> command = new ArrayList<>(ServerMain.command(java.toString(), jvmArgs, properties,
+        String.join(File.pathSeparator, classpath)));
     command.add("annotate");
     command.add("--url");
     command.add(uri.toString());

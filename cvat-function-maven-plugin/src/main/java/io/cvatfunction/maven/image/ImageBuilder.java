@@ -198,13 +198,7 @@ public final class ImageBuilder {
   }
 
   static List<String> entrypoint(ImagePlan plan) {
-    List<String> entrypoint = new ArrayList<>();
-    entrypoint.add("java");
-    entrypoint.addAll(plan.jvmFlags());
-    entrypoint.add("-cp");
-    entrypoint.add(ImageLayers.CLASSPATH);
-    entrypoint.add(ServerMain.CLASS_NAME);
-    return entrypoint;
+    return ServerMain.command("java", plan.jvmFlags(), Map.of(), ImageLayers.CLASSPATH);
   }
 
   static Map<String, String> environment(ImagePlan plan) throws IOException {

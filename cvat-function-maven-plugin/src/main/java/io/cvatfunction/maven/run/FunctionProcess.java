@@ -9,8 +9,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -41,18 +42,14 @@ public final class FunctionProcess implements AutoCloseable {
 
     /** The full command line. */
     public List<String> command() {
-      List<String> command = new ArrayList<>();
-      command.add(javaExecutable.toString());
-      command.addAll(jvmArgs);
-      command.add("-Dcvat.handler=" + handlerClass);
-      command.add("-Dcvat.port=" + port);
-      command.add("-Dcvat.healthPort=" + healthPort);
-      command.add("-Dcvat.device=" + device);
-      model.ifPresent(m -> command.add("-Dcvat.model=" + m));
-      command.add("-cp");
-      command.add(String.join(File.pathSeparator, classpath));
-      command.add(ServerMain.CLASS_NAME);
-      return command;
+      Map<String, String> properties = new LinkedHashMap<>();
+      properties.put("cvat.handler", handlerClass);
+      properties.put("cvat.port", Integer.toString(port));
+      properties.put("cvat.healthPort", Integer.toString(healthPort));
+      properties.put("cvat.device", device);
+      model.ifPresent(m -> properties.put("cvat.model", m));
+      return ServerMain.command(javaExecutable.toString(), jvmArgs, properties,
+          String.join(File.pathSeparator, classpath));
     }
   }
 
