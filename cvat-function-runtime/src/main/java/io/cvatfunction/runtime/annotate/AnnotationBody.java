@@ -66,8 +66,8 @@ final class AnnotationBody {
         }
         ArrayNode points = node.putArray("points");
         if (type.equals("mask")) {
-          for (double value : MaskRle.encode(shape.mask())) {
-            points.add((int) value);
+          for (int value : MaskRle.encode(shape.mask())) {
+            points.add(value);
           }
         } else {
           for (float value : shape.points()) {

@@ -12,12 +12,12 @@ public final class MaskRle {
   private MaskRle() {}
 
   /** The CVAT points of {@code mask}. */
-  public static double[] encode(int[] mask) {
+  public static int[] encode(int[] mask) {
     int pixels = mask.length - 4;
     if (pixels < 0) {
       throw new IllegalArgumentException("a mask ends with its box, 4 values; got " + mask.length + " values");
     }
-    int[] runs = new int[pixels + 1];
+    int[] runs = new int[pixels + 1 + 4];
     int count = 0;
     int current = 0;
     int length = 0;
@@ -31,28 +31,22 @@ public final class MaskRle {
       length++;
     }
     runs[count++] = length;
-    double[] points = new double[count + 4];
-    for (int i = 0; i < count; i++) {
-      points[i] = runs[i];
-    }
-    for (int i = 0; i < 4; i++) {
-      points[count + i] = mask[pixels + i];
-    }
-    return points;
+    System.arraycopy(mask, pixels, runs, count, 4);
+    return Arrays.copyOf(runs, count + 4);
   }
 
   /** The bits of CVAT mask points, the inverse of {@link #encode}, for checks. */
-  public static int[] decode(double[] points) {
+  public static int[] decode(int[] points) {
     int n = points.length - 4;
-    int left = (int) points[n];
-    int top = (int) points[n + 1];
-    int right = (int) points[n + 2];
-    int bottom = (int) points[n + 3];
+    int left = points[n];
+    int top = points[n + 1];
+    int right = points[n + 2];
+    int bottom = points[n + 3];
     int[] mask = new int[(right - left + 1) * (bottom - top + 1) + 4];
     int at = 0;
     for (int i = 0; i < n; i++) {
-      Arrays.fill(mask, at, at + (int) points[i], i % 2);
-      at += (int) points[i];
+      Arrays.fill(mask, at, at + points[i], i % 2);
+      at += points[i];
     }
     if (at != mask.length - 4) {
       throw new IllegalArgumentException("the runs cover " + at + " pixels, the box " + (mask.length - 4));

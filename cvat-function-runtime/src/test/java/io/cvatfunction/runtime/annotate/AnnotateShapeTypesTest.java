@@ -51,7 +51,7 @@ class AnnotateShapeTypesTest {
         assertEquals(answer.size(), shapes.size(), "frame " + frame);
         for (int i = 0; i < answer.size(); i++) {
           assertEquals("mask", shapes.get(i).get("type").asText());
-          assertArrayEquals(ints(answer.get(i).get("mask")), MaskRle.decode(doubles(shapes.get(i).get("points"))),
+          assertArrayEquals(ints(answer.get(i).get("mask")), MaskRle.decode(ints(shapes.get(i).get("points"))),
               "frame " + frame + " shape " + i);
           masks++;
         }
@@ -137,11 +137,4 @@ class AnnotateShapeTypesTest {
     return values;
   }
 
-  private static double[] doubles(JsonNode array) {
-    double[] values = new double[array.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = array.get(i).asDouble();
-    }
-    return values;
-  }
 }

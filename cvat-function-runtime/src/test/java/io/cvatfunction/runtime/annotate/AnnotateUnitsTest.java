@@ -25,10 +25,10 @@ class AnnotateUnitsTest {
   @Test
   void maskRunLengthsStartWithZerosAndEndWithTheInclusiveBox() {
     int[] mask = {1, 1, 0, 0, 1, 1, 10, 20, 12, 21}; // a 3x2 box at (10, 20)
-    assertArrayEquals(new double[] {0, 2, 2, 2, 10, 20, 12, 21}, MaskRle.encode(mask));
+    assertArrayEquals(new int[] {0, 2, 2, 2, 10, 20, 12, 21}, MaskRle.encode(mask));
     assertArrayEquals(mask, MaskRle.decode(MaskRle.encode(mask)));
     int[] empty = {0, 0, 0, 0, 5, 5, 6, 6};
-    assertArrayEquals(new double[] {4, 5, 5, 6, 6}, MaskRle.encode(empty));
+    assertArrayEquals(new int[] {4, 5, 5, 6, 6}, MaskRle.encode(empty));
   }
 
   @Test
