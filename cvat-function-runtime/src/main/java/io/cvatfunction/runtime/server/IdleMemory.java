@@ -1,27 +1,22 @@
 package io.cvatfunction.runtime.server;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
-import com.sun.jna.Platform;
+import io.cvatfunction.runtime.NativeHeap;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Gives memory back once the function has gone quiet after serving: a burst of large frames grows the Java heap and
  * glibc's arenas, and neither shrinks by itself, so a container sized for the working set would be killed on the next
  * burst. After {@link #QUIET} without a request, following requests, it runs a garbage collection (G1 then uncommits
- * the free heap) and glibc's {@code malloc_trim(0)} (the benchmarks README has what it gives back). Fewer glibc
- * arenas ({@code MALLOC_ARENA_MAX=2}) measured no smaller after a burst, so the image does not set it.
+ * the free heap) and hands the memory glibc keeps while the function works back to the kernel ({@link NativeHeap};
+ * the benchmarks README has what it gives back). Fewer glibc arenas ({@code MALLOC_ARENA_MAX=2}) measured no
+ * smaller after a burst, so the image does not set it.
  */
 final class IdleMemory implements AutoCloseable {
-
-  private static final Logger LOG = LoggerFactory.getLogger(IdleMemory.class);
 
   /** How long the function must be without a request before memory is given back. */
   static final Duration QUIET = Duration.ofSeconds(10);
@@ -70,19 +65,7 @@ final class IdleMemory implements AutoCloseable {
 
   private static void collectAndTrim() {
     System.gc();
-    if (Platform.isLinux() && !Platform.isAndroid()) {
-      try {
-        LibC.INSTANCE.malloc_trim(0);
-      } catch (UnsatisfiedLinkError notGlibc) { // musl has no malloc_trim: its free gives memory back itself
-        LOG.debug("no malloc_trim: {}", notGlibc.getMessage());
-      }
-    }
-  }
-
-  private interface LibC extends Library {
-    LibC INSTANCE = Native.load(Platform.C_LIBRARY_NAME, LibC.class);
-
-    int malloc_trim(long pad);
+    NativeHeap.giveBackFreed();
   }
 
   @Override

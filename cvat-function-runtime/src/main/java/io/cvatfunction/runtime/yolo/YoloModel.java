@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.cvatfunction.contract.ModelMetadata;
 import io.cvatfunction.runtime.DeviceFault;
+import io.cvatfunction.runtime.NativeHeap;
 import io.cvatfunction.runtime.image.CudaContext;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -61,6 +62,7 @@ public final class YoloModel implements AutoCloseable {
     if (System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", "true");
     }
+    NativeHeap.keepFreedMemory();
     if (device.isGpu()) {
       CublasWorkspace.limit();
     }
