@@ -107,46 +107,49 @@ public final class Annotation {
         + " frames to annotate; loading the function");
     Detector detector;
     int inFlight;
-    try {
-      Loaded loaded = loader.load();
-      detector = loaded.detector();
-      inFlight = loaded.framesInFlight();
-    } catch (Exception e) {
-      out.println("cvat:annotate: the function failed to load: " + e.getMessage());
-      return REFUSED;
-    }
-    List<LabelSpec> specs = detector.labelSpecs();
-    LabelMapping labels;
-    try {
-      if (specs.isEmpty()) {
-        throw new CvatException(detector.getClass().getName() + " does not declare its labels (Detector.labelSpecs): "
-            + "extend YoloDetector, or implement labelSpecs()");
-      }
-      labels = LabelMapping.match(specs, taskLabels, confidenceAttribute, request.allowUnmatchedLabels(),
-          request.convMaskToPoly());
-      labels.dropped().forEach(d -> listener.warning("the task has no " + d + ": its shapes or values are left out"));
-      boolean resuming = resume.isPresent() && !resume.get().done().isEmpty();
-      if (request.clearExisting() && !resuming) {
-        client.clear(request.taskId());
-        out.println("cleared the existing annotations of task " + request.taskId());
-      }
-    } catch (CvatException e) {
-      out.println("cvat:annotate: " + e.getMessage());
-      return REFUSED;
-    }
-    float threshold = request.threshold().orElse(detector.defaultThreshold());
-    out.println("annotating " + task.frameCount() + " frames (" + task.chunks().size() + " chunks of up to "
-        + task.chunkSize() + " frames"
-        + (task.skippedDeleted() > 0 ? ", " + task.skippedDeleted() + " deleted frames skipped" : "")
-        + ") at threshold " + threshold + (request.dryRun().isPresent() ? ", dry run: nothing is uploaded" : ""));
     TaskAnnotator.Result result;
-    try {
-      result = new TaskAnnotator(client, detector, labels, new TaskAnnotator.Settings(threshold, inFlight,
-          request.downloadThreads(), request.chunksAhead(), request.dryRun()), listener).run(task, resume, stop);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      out.println("cvat:annotate: interrupted");
-      return STOPPED;
+    // The first chunks download while the model loads, which takes seconds on a GPU.
+    try (ChunkFeed feed = new ChunkFeed(client, task, request.downloadThreads(), request.chunksAhead())) {
+      try {
+        Loaded loaded = loader.load();
+        detector = loaded.detector();
+        inFlight = loaded.framesInFlight();
+      } catch (Exception e) {
+        out.println("cvat:annotate: the function failed to load: " + e.getMessage());
+        return REFUSED;
+      }
+      List<LabelSpec> specs = detector.labelSpecs();
+      LabelMapping labels;
+      try {
+        if (specs.isEmpty()) {
+          throw new CvatException(detector.getClass().getName() + " does not declare its labels (Detector.labelSpecs): "
+              + "extend YoloDetector, or implement labelSpecs()");
+        }
+        labels = LabelMapping.match(specs, taskLabels, confidenceAttribute, request.allowUnmatchedLabels(),
+            request.convMaskToPoly());
+        labels.dropped().forEach(d -> listener.warning("the task has no " + d + ": its shapes or values are left out"));
+        boolean resuming = resume.isPresent() && !resume.get().done().isEmpty();
+        if (request.clearExisting() && !resuming) {
+          client.clear(request.taskId());
+          out.println("cleared the existing annotations of task " + request.taskId());
+        }
+      } catch (CvatException e) {
+        out.println("cvat:annotate: " + e.getMessage());
+        return REFUSED;
+      }
+      float threshold = request.threshold().orElse(detector.defaultThreshold());
+      out.println("annotating " + task.frameCount() + " frames (" + task.chunks().size() + " chunks of up to "
+          + task.chunkSize() + " frames"
+          + (task.skippedDeleted() > 0 ? ", " + task.skippedDeleted() + " deleted frames skipped" : "")
+          + ") at threshold " + threshold + (request.dryRun().isPresent() ? ", dry run: nothing is uploaded" : ""));
+      try {
+        result = new TaskAnnotator(client, detector, labels, new TaskAnnotator.Settings(threshold, inFlight,
+            request.dryRun()), listener).run(task, feed, resume, stop);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        out.println("cvat:annotate: interrupted");
+        return STOPPED;
+      }
     }
     summary(task, result, request, inFlight, out);
     if (result.failure().isPresent()) {

@@ -45,18 +45,16 @@ public final class TaskAnnotator {
    *
    * @param threshold the confidence threshold handed to the detector
    * @param inFlight frames annotated at once
-   * @param downloadThreads chunks downloaded at once
-   * @param chunksAhead chunks held at once (downloading, waiting, annotated or uploading)
    * @param dryRun where to write the annotations instead of uploading them, if so
    */
-  public record Settings(float threshold, int inFlight, int downloadThreads, int chunksAhead, Optional<Path> dryRun) {
+  public record Settings(float threshold, int inFlight, Optional<Path> dryRun) {
     /** Validates the values. */
     public Settings {
       if (!(threshold >= 0 && threshold <= 1)) {
         throw new IllegalArgumentException("threshold must be in [0, 1], got " + threshold);
       }
-      if (inFlight < 1 || downloadThreads < 1 || chunksAhead < 1) {
-        throw new IllegalArgumentException("inFlight, downloadThreads and chunksAhead must be positive");
+      if (inFlight < 1) {
+        throw new IllegalArgumentException("inFlight must be positive, got " + inFlight);
       }
     }
   }
@@ -97,10 +95,12 @@ public final class TaskAnnotator {
   /**
    * Annotates the planned frames.
    *
+   * @param feed the task's chunks, downloading already; the caller closes it
    * @param resume where uploaded frames are recorded; empty in a dry run
    * @param stop set to stop early (SIGTERM, Ctrl+C): an upload under way finishes and is recorded, no other starts
    */
-  public Result run(TaskFrames task, Optional<ResumeFile> resume, AtomicBoolean stop) throws InterruptedException {
+  public Result run(TaskFrames task, ChunkFeed feed, Optional<ResumeFile> resume, AtomicBoolean stop)
+      throws InterruptedException {
     long start = System.nanoTime();
     AtomicReference<CvatException> failure = new AtomicReference<>();
     SortedSet<Integer> uploaded = new TreeSet<>();
@@ -116,7 +116,7 @@ public final class TaskAnnotator {
         r -> daemon(r, "cvat-annotate-" + ids.incrementAndGet()));
     long downloadNanos = 0;
     ExecutorService uploads = Executors.newSingleThreadExecutor(r -> daemon(r, "cvat-upload"));
-    try (ChunkFeed feed = new ChunkFeed(client, task, settings.downloadThreads(), settings.chunksAhead())) {
+    try {
       while (failure.get() == null) {
         // Waiting for a chunk while no frame is queued leaves the model idle: the run is bound by downloads then.
         boolean modelWillIdle = frames.getQueue().isEmpty();

@@ -102,10 +102,14 @@ final class AnnotateFixture {
 
     /** Runs with {@code detector}, which is already loaded and stays loaded. */
     Outcome run(Detector detector, String confidenceAttribute) {
+      return run(() -> new Annotation.Loaded(detector, 4), confidenceAttribute);
+    }
+
+    /** Runs with the function {@code loader} gives. */
+    Outcome run(Annotation.DetectorLoader loader, String confidenceAttribute) {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-      int status = Annotation.run(build(), credentials, () -> new Annotation.Loaded(detector, 4), confidenceAttribute,
-          out);
+      int status = Annotation.run(build(), credentials, loader, confidenceAttribute, out);
       return new Outcome(status, bytes.toString(StandardCharsets.UTF_8));
     }
   }

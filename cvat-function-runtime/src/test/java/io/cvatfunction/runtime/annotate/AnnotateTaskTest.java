@@ -22,6 +22,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
@@ -143,6 +145,27 @@ class AnnotateTaskTest {
       total += serverAnswer(StandInTasks.fixtureFrame(frame)).size();
     }
     return total;
+  }
+
+  @Test
+  void theFirstChunksDownloadWhileTheFunctionLoads() {
+    CvatStandIn.Task task = shapesTask(4, Set.of());
+    AtomicBoolean askedWhileLoading = new AtomicBoolean();
+    AnnotateFixture.Outcome outcome = AnnotateFixture.request(standIn, task).run(() -> {
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); // a model that takes its time to load
+      while (chunksAskedFor() == 0 && System.nanoTime() < end) {
+        Thread.sleep(10);
+      }
+      askedWhileLoading.set(chunksAskedFor() > 0);
+      return new Annotation.Loaded(detector, 4);
+    }, "confidence");
+    assertEquals(Annotation.DONE, outcome.status(), outcome.output());
+    assertTrue(askedWhileLoading.get(), "no chunk was asked for while the function loaded");
+  }
+
+  private long chunksAskedFor() {
+    return standIn.received().stream().filter(r -> r.path().endsWith("/data") && r.query().contains("type=chunk"))
+        .count();
   }
 
   @Test
