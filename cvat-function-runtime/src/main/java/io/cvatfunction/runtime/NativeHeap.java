@@ -4,20 +4,21 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * glibc's heap, where libtorch's CPU tensors and OpenCV's frames live. By default glibc gives a freed block of more
- * than a few megabytes back to the kernel at once (its mmap and trim thresholds); a forward pass frees its
- * activations, so the next pass takes every page again as a fresh page fault, which the kernel zeroes: on the CPU
- * the largest cost of a pass after its convolutions (the benchmarks README has the figures). While the function
- * works, freed memory therefore stays in the process for the next pass; {@link #giveBackFreed} hands it back once
- * the function is quiet.
+ * glibc's heap, where libtorch's CPU tensors and OpenCV's frames live. glibc maps a block above its mmap threshold on
+ * its own and unmaps it when freed, and gives a heap's free top back to the kernel above its trim threshold; both start
+ * at 128 KiB and rise only as far as the largest mapped block freed so far. A forward pass frees its activations, so
+ * the next pass took their pages again as fresh page faults, which the kernel zeroes: on the CPU the largest cost of a
+ * pass after its convolutions (the benchmarks README has the figures). The thresholds are therefore fixed high while
+ * the function works; {@link #giveBackFreed} hands free memory back once it is quiet. That returns all of the main
+ * heap's, but of a per-thread heap only what lies below its top: the free top of each thread's heap (at most the
+ * heap's 64 MiB) stays until that thread frees again, and glibc still unmaps a per-thread heap that empties.
  *
- * <p>A process given its own glibc malloc settings ({@code MALLOC_*_} variables or {@code glibc.malloc} tunables)
- * keeps them; on a C library other than glibc both calls do nothing.
+ * <p>A process given glibc malloc settings of its own ({@code MALLOC_*} variables or {@code glibc.malloc} tunables)
+ * keeps them untouched; on a C library other than glibc both calls do nothing.
  */
 public final class NativeHeap {
 
@@ -32,9 +33,6 @@ public final class NativeHeap {
 
   /** Free space at a heap's top kept while working; {@link #giveBackFreed} returns it. */
   static final long TRIM_THRESHOLD = 1L << 30;
-
-  private static final String[] OWN_SETTINGS = {"MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_",
-      "MALLOC_TOP_PAD_"};
 
   private NativeHeap() {}
 
@@ -61,7 +59,7 @@ public final class NativeHeap {
 
   /** Whether the environment carries glibc malloc settings of its own, which this class then leaves alone. */
   static boolean hasOwnSettings(Map<String, String> environment) {
-    return Stream.of(OWN_SETTINGS).anyMatch(environment::containsKey)
+    return environment.keySet().stream().anyMatch(name -> name.startsWith("MALLOC_"))
         || environment.getOrDefault("GLIBC_TUNABLES", "").contains("glibc.malloc.");
   }
 

@@ -32,12 +32,14 @@ class NativeHeapTest {
   @Test
   void aBlockGlibcWouldMapAloneComesFromTheHeapOnceTheSettingsAreMade() throws Exception {
     assumeTrue(Platform.isLinux(), "glibc's settings: Linux only");
+    assumeTrue(hasMallinfo2(), "the probe reads mallinfo2: glibc 2.33 or later");
     assertEquals("control mapped 1, settings applied true, block mapped 0", probe(Map.of()));
   }
 
   @Test
   void aProcessGivenItsOwnMallocSettingsKeepsThem() throws Exception {
     assumeTrue(Platform.isLinux(), "glibc's settings: Linux only");
+    assumeTrue(hasMallinfo2(), "the probe reads mallinfo2: glibc 2.33 or later");
     assertEquals("control mapped 1, settings applied false, block mapped 1",
         probe(Map.of("MALLOC_TOP_PAD_", "131072")));
   }
@@ -47,16 +49,25 @@ class NativeHeapTest {
     assertTrue(NativeHeap.hasOwnSettings(Map.of("MALLOC_MMAP_THRESHOLD_", "1048576")));
     assertTrue(NativeHeap.hasOwnSettings(Map.of("MALLOC_TRIM_THRESHOLD_", "0")));
     assertTrue(NativeHeap.hasOwnSettings(Map.of("GLIBC_TUNABLES", "glibc.pthread.rseq=0:glibc.malloc.arena_max=2")));
-    assertFalse(NativeHeap.hasOwnSettings(Map.of("GLIBC_TUNABLES", "glibc.pthread.rseq=0", "MALLOC_ARENA", "x")));
+    assertTrue(NativeHeap.hasOwnSettings(Map.of("MALLOC_ARENA_MAX", "2")));
+    assertFalse(NativeHeap.hasOwnSettings(Map.of("GLIBC_TUNABLES", "glibc.pthread.rseq=0", "MALLOCS", "x")));
     assertFalse(NativeHeap.hasOwnSettings(Map.of()));
+  }
+
+  private static boolean hasMallinfo2() {
+    try {
+      LibC.INSTANCE.mallinfo2();
+      return true;
+    } catch (UnsatisfiedLinkError olderOrNotGlibc) {
+      return false;
+    }
   }
 
   /** Runs {@link Probe} in a fresh JVM whose environment has no malloc settings but {@code extra}. */
   private static String probe(Map<String, String> extra) throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Probe.class.getName()).redirectErrorStream(true);
-    builder.environment().keySet().removeIf(name -> NativeHeap.hasOwnSettings(Map.of(name, "")));
-    builder.environment().remove("GLIBC_TUNABLES");
+    builder.environment().keySet().removeIf(name -> name.startsWith("MALLOC_") || name.equals("GLIBC_TUNABLES"));
     builder.environment().putAll(extra);
     Process process = builder.start();
     assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the probe did not end in a minute");

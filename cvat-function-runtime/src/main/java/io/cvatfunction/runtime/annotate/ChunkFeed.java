@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,7 +64,7 @@ final class ChunkFeed implements AutoCloseable {
         slots.acquire();
         ready.add(downloads.submit(() -> download(chunk)));
       }
-    } catch (InterruptedException closing) {
+    } catch (InterruptedException | RejectedExecutionException closing) { // closed while planning
       return;
     }
     ready.add(END);

@@ -12,8 +12,8 @@ import java.util.function.LongSupplier;
  * Gives memory back once the function has gone quiet after serving: a burst of large frames grows the Java heap and
  * glibc's arenas, and neither shrinks by itself, so a container sized for the working set would be killed on the next
  * burst. After {@link #QUIET} without a request, following requests, it runs a garbage collection (G1 then uncommits
- * the free heap) and hands the memory glibc keeps while the function works back to the kernel ({@link NativeHeap};
- * the benchmarks README has what it gives back). Fewer glibc arenas ({@code MALLOC_ARENA_MAX=2}) measured no
+ * the free heap) and hands glibc's free memory back to the kernel ({@link NativeHeap} says what stays; the benchmarks
+ * README has what it gives back). Fewer glibc arenas ({@code MALLOC_ARENA_MAX=2}) measured no
  * smaller after a burst, so the image does not set it.
  */
 final class IdleMemory implements AutoCloseable {
