@@ -3,6 +3,8 @@ package io.cvatfunction.runtime;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * heap's, but of a per-thread heap only what lies below its top: the free top of each thread's heap (at most the
  * heap's 64 MiB) stays until that thread frees again, and glibc still unmaps a per-thread heap that empties.
  *
- * <p>A process given glibc malloc settings of its own ({@code MALLOC_*} variables or {@code glibc.malloc} tunables)
- * keeps them untouched; on a C library other than glibc both calls do nothing.
+ * <p>A process given thresholds of its own ({@code MALLOC_MMAP_THRESHOLD_}, {@code MALLOC_TRIM_THRESHOLD_},
+ * {@code MALLOC_TOP_PAD_}, {@code MALLOC_MMAP_MAX_}, or those {@code glibc.malloc} tunables) keeps them; other malloc
+ * settings, such as the number of arenas, are unaffected. On a C library other than glibc both calls do nothing.
  */
 public final class NativeHeap {
 
@@ -31,8 +34,11 @@ public final class NativeHeap {
   /** The largest block glibc lets its heap serve (half its 64 MiB per-thread heap); larger ones are mapped alone. */
   static final long MMAP_THRESHOLD = 32L << 20;
 
-  /** Free space at a heap's top kept while working; {@link #giveBackFreed} returns it. */
+  /** Free space a heap's top keeps while working (the main heap's goes back with {@link #giveBackFreed}). */
   static final long TRIM_THRESHOLD = 1L << 30;
+
+  /** The settings that fix glibc's thresholds: tunables {@code glibc.malloc.*}, variables {@code MALLOC_*_}. */
+  private static final List<String> THRESHOLDS = List.of("mmap_threshold", "trim_threshold", "top_pad", "mmap_max");
 
   private NativeHeap() {}
 
@@ -57,10 +63,14 @@ public final class NativeHeap {
     }
   }
 
-  /** Whether the environment carries glibc malloc settings of its own, which this class then leaves alone. */
+  /**
+   * Whether the environment sets one of the thresholds this class would set, or one glibc ties to them (any of these
+   * turns glibc's moving thresholds off), as a variable or a tunable; this class then leaves glibc as it was given.
+   */
   static boolean hasOwnSettings(Map<String, String> environment) {
-    return environment.keySet().stream().anyMatch(name -> name.startsWith("MALLOC_"))
-        || environment.getOrDefault("GLIBC_TUNABLES", "").contains("glibc.malloc.");
+    String tunables = environment.getOrDefault("GLIBC_TUNABLES", "");
+    return THRESHOLDS.stream().anyMatch(name -> environment.containsKey("MALLOC_" + name.toUpperCase(Locale.ROOT) + "_")
+        || tunables.contains("glibc.malloc." + name + "="));
   }
 
   private static boolean glibc() {

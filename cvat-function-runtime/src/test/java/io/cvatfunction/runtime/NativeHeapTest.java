@@ -45,12 +45,15 @@ class NativeHeapTest {
   }
 
   @Test
-  void ownSettingsAreTheMallocVariablesAndTunables() {
+  void ownSettingsAreTheThresholdsAsVariablesOrTunables() {
     assertTrue(NativeHeap.hasOwnSettings(Map.of("MALLOC_MMAP_THRESHOLD_", "1048576")));
     assertTrue(NativeHeap.hasOwnSettings(Map.of("MALLOC_TRIM_THRESHOLD_", "0")));
-    assertTrue(NativeHeap.hasOwnSettings(Map.of("GLIBC_TUNABLES", "glibc.pthread.rseq=0:glibc.malloc.arena_max=2")));
-    assertTrue(NativeHeap.hasOwnSettings(Map.of("MALLOC_ARENA_MAX", "2")));
-    assertFalse(NativeHeap.hasOwnSettings(Map.of("GLIBC_TUNABLES", "glibc.pthread.rseq=0", "MALLOCS", "x")));
+    assertTrue(NativeHeap.hasOwnSettings(Map.of("MALLOC_TOP_PAD_", "131072")));
+    assertTrue(NativeHeap.hasOwnSettings(Map.of("MALLOC_MMAP_MAX_", "0")));
+    assertTrue(NativeHeap.hasOwnSettings(Map.of("GLIBC_TUNABLES", "glibc.pthread.rseq=0:glibc.malloc.top_pad=0")));
+    assertFalse(NativeHeap.hasOwnSettings(Map.of("MALLOC_ARENA_MAX", "2")), "fewer arenas leave the thresholds alone");
+    String otherTunables = "glibc.malloc.arena_max=2:glibc.malloc.tcache_count=7";
+    assertFalse(NativeHeap.hasOwnSettings(Map.of("GLIBC_TUNABLES", otherTunables)), "nor do other tunables");
     assertFalse(NativeHeap.hasOwnSettings(Map.of()));
   }
 
