@@ -87,8 +87,10 @@ public final class Annotation {
       task = TaskFrames.plan(taskJson, meta, request.frames(), done);
       taskLabels = client.labels(request.taskId());
       if (taskLabels.isEmpty()) {
-        throw new CvatException("task " + request.taskId() + " has no labels: add the function's labels to the task "
-            + "or its project");
+        // CVAT lists only the labels within the organization asked for, while the task itself is judged by its own.
+        throw new CvatException("task " + request.taskId() + " has no labels" + request.org().map(org -> " in the "
+            + "organization '" + org + "': if the task is not in it, leave out -Dcvat.annotate.org / --org or name the "
+            + "task's organization; otherwise").orElse(":") + " add the function's labels to the task or its project");
       }
       if (!done.isEmpty()) {
         out.println("resuming: frames " + FrameRanges.format(done) + " were uploaded by an earlier run ("

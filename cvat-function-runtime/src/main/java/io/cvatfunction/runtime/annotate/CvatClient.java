@@ -10,8 +10,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -27,6 +32,9 @@ public final class CvatClient {
   static final String ACCEPT = "application/vnd.cvat+json";
   /** The answer taken for a write found in CVAT after its own answer was lost. */
   private static final Response CARRIED_OUT = new Response(200, new byte[0]);
+
+  /** The longest wait for a write whose answer was lost to land before CVAT is asked whether it holds it. */
+  private static final Duration LONGEST_SETTLE = Duration.ofMinutes(5);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http;
@@ -216,8 +224,14 @@ public final class CvatClient {
     }
   }
 
-  /** An answer: status and body. */
-  record Response(int statusCode, byte[] body) {
+  /**
+   * An answer: status, body, and how long a busy server (429, 503) asked to wait before the next try.
+   */
+  record Response(int statusCode, byte[] body, Optional<Duration> retryAfter) {
+    Response(int statusCode, byte[] body) {
+      this(statusCode, body, Optional.empty());
+    }
+
     JsonNode json() throws CvatException {
       try {
         return JSON.readTree(body);
@@ -226,18 +240,48 @@ public final class CvatClient {
       }
     }
 
-    /** The error text of an answer: DRF's {@code detail}, or the body itself, short. */
+    /**
+     * The error text of an answer: the first message in it with where it points ({@code shapes[57].points: ...}, as
+     * DRF nests a serializer's errors; or DRF's {@code detail}, a dataset error's list, a bare string), or the body
+     * itself, short.
+     */
     String detail() {
       String text = new String(body, StandardCharsets.UTF_8).strip();
       try {
         JsonNode node = JSON.readTree(body);
-        if (node != null && node.path("detail").isTextual()) {
-          text = node.path("detail").asText();
+        if (node != null) {
+          text = firstMessage(node, "").orElse(text);
         }
       } catch (IOException notJson) {
         // the text as it is
       }
       return text.length() > 300 ? text.substring(0, 300) + "..." : text;
+    }
+
+    private static Optional<String> firstMessage(JsonNode node, String path) {
+      if (node.isTextual() && !node.asText().isBlank()) {
+        return Optional.of(path.isEmpty() ? node.asText() : path + ": " + node.asText());
+      }
+      if (node.isArray()) {
+        for (int i = 0; i < node.size(); i++) {
+          Optional<String> found = firstMessage(node.get(i), node.get(i).isTextual() ? path : path + "[" + i + "]");
+          if (found.isPresent()) {
+            return found;
+          }
+        }
+      } else if (node.isObject()) {
+        if (node.path("detail").isTextual()) {
+          return firstMessage(node.get("detail"), path);
+        }
+        for (Map.Entry<String, JsonNode> field : (Iterable<Map.Entry<String, JsonNode>>) node::fields) {
+          Optional<String> found = firstMessage(field.getValue(), path.isEmpty() ? field.getKey()
+              : path + "." + field.getKey());
+          if (found.isPresent()) {
+            return found;
+          }
+        }
+      }
+      return Optional.empty();
     }
   }
 
@@ -264,24 +308,26 @@ public final class CvatClient {
   }
 
   /**
-   * Sends, repeating after a 5xx, a 429 or a connection that failed, with backoff. A write ({@code landed} given)
-   * whose answer was lost or a 5xx is sent again only once CVAT has said it does not hold it.
+   * Sends, repeating after a 5xx, a 429 or a connection that failed, with backoff. A busy server's answer that says
+   * when to come back is waited out as asked, within {@link Retry#busyPatience}, without using up a try. A write
+   * ({@code landed} given) whose answer was lost or a 5xx is sent again only once CVAT has said it does not hold it,
+   * asked no sooner than the lost try took (a proxy's timeout: CVAT may still be writing it).
    */
   private Response send(HttpRequest.Builder request, String what, Landed landed) throws CvatException {
     HttpRequest built = request.build();
     String failure = null;
     boolean inDoubt = false;
+    Duration busyLeft = retry.busyPatience();
+    Duration settle = Duration.ZERO;
     for (int attempt = 1; attempt <= retry.attempts(); attempt++) {
       if (attempt > 1) {
-        Duration wait = retry.delayBefore(attempt);
+        Duration backoff = retry.delayBefore(attempt);
+        boolean settling = inDoubt && settle.compareTo(backoff) > 0;
+        Duration wait = settling ? settle : backoff;
         warnings.accept("could not " + what + " (" + failure + "); try " + attempt + " of " + retry.attempts()
-            + " in " + wait.toMillis() + " ms");
-        try {
-          Thread.sleep(wait.toMillis());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new CvatException("interrupted while waiting to " + what);
-        }
+            + " in " + wait.toMillis() + " ms" + (settling ? ", as long as the lost try took: CVAT may still be "
+                + "carrying it out" : ""));
+        pause(wait, what);
         if (inDoubt) {
           Optional<Boolean> done = carriedOut(landed, what, failure);
           if (done.isEmpty()) {
@@ -294,15 +340,27 @@ public final class CvatClient {
           inDoubt = false;
         }
       }
+      long started = System.nanoTime();
       try {
-        HttpResponse<byte[]> answer = http.send(built, HttpResponse.BodyHandlers.ofByteArray());
-        Response response = new Response(answer.statusCode(), answer.body());
-        if (answer.statusCode() < 500 && answer.statusCode() != 429) {
+        Response response = exchange(built);
+        while (response.retryAfter().isPresent() && busyWait(response).compareTo(busyLeft) <= 0) {
+          Duration asked = busyWait(response);
+          warnings.accept("CVAT is busy (" + response.statusCode() + ") and asks to " + what + " again in "
+              + asked.toSeconds() + " s; waiting");
+          pause(asked, what);
+          busyLeft = busyLeft.minus(asked);
+          started = System.nanoTime();
+          response = exchange(built);
+        }
+        if (response.statusCode() < 500 && response.statusCode() != 429) {
           return response;
         }
-        failure = answer.statusCode() + " " + response.detail();
+        String detail = response.detail();
+        failure = response.statusCode() + (detail.isEmpty() ? "" : " " + detail) + (response.retryAfter().isEmpty() ? ""
+            : " (CVAT was busy: waited " + retry.busyPatience().minus(busyLeft).toSeconds() + " s as it asked, of at "
+                + "most " + retry.busyPatience().toSeconds() + " s)");
         // A proxy may have given up while CVAT wrote; a 503 (as a 429) is a server that took nothing on.
-        inDoubt = landed != null && answer.statusCode() != 503 && answer.statusCode() != 429;
+        inDoubt = landed != null && response.statusCode() != 503 && response.statusCode() != 429;
       } catch (IOException e) {
         failure = describe(e);
         inDoubt = landed != null;
@@ -310,9 +368,14 @@ public final class CvatClient {
         Thread.currentThread().interrupt();
         throw new CvatException("interrupted while trying to " + what);
       }
+      if (inDoubt) {
+        // A proxy that gave up after a while leaves CVAT writing: it gets as long again before it is asked.
+        settle = Duration.ofNanos(Math.min(System.nanoTime() - started, LONGEST_SETTLE.toNanos()));
+      }
     }
     String message = "could not " + what + " at " + base + " after " + retry.attempts() + " tries: " + failure;
     if (inDoubt) {
+      pause(settle, what);
       Optional<Boolean> done = carriedOut(landed, what, failure);
       if (done.isEmpty()) {
         throw new UnconfirmedWriteException(message + "; whether CVAT carried out the last try is unknown");
@@ -322,6 +385,42 @@ public final class CvatClient {
       }
     }
     throw new CvatException(message);
+  }
+
+  private Response exchange(HttpRequest request) throws IOException, InterruptedException {
+    HttpResponse<byte[]> answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    Optional<Duration> retryAfter = answer.statusCode() == 429 || answer.statusCode() == 503
+        ? answer.headers().firstValue("Retry-After").flatMap(CvatClient::retryAfter) : Optional.empty();
+    return new Response(answer.statusCode(), answer.body(), retryAfter);
+  }
+
+  /** The wait a busy answer asks for, at least the first delay (so that a busy server cannot keep one spinning). */
+  private Duration busyWait(Response busy) {
+    Duration asked = busy.retryAfter().orElseThrow();
+    return asked.compareTo(retry.firstDelay()) < 0 ? retry.firstDelay() : asked;
+  }
+
+  /** A {@code Retry-After} value: whole seconds, or an HTTP date; empty when it is neither. */
+  static Optional<Duration> retryAfter(String value) {
+    String text = value.strip();
+    if (text.matches("\\d{1,9}")) {
+      return Optional.of(Duration.ofSeconds(Long.parseLong(text)));
+    }
+    try {
+      Duration until = Duration.between(Instant.now(), ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME));
+      return Optional.of(until.isNegative() ? Duration.ZERO : until);
+    } catch (DateTimeParseException notADate) {
+      return Optional.empty();
+    }
+  }
+
+  private static void pause(Duration wait, String what) throws CvatException {
+    try {
+      Thread.sleep(wait.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CvatException("interrupted while waiting to " + what);
+    }
   }
 
   /** What a write whose answer was {@code failure} did: carried out, not, or empty when CVAT cannot say. */

@@ -97,7 +97,7 @@ final class AnnotateFixture {
 
     AnnotateRequest build() {
       return new AnnotateRequest(standIn.url(), task, frames, Optional.empty(), clear, allowUnmatched, convMaskToPoly,
-          org, dryRun, resume, 2, 3, new Retry(4, Duration.ofMillis(5)));
+          org, dryRun, resume, 2, 3, new Retry(4, Duration.ofMillis(5), Duration.ofSeconds(5)));
     }
 
     /** Runs with {@code detector}, which is already loaded and stays loaded. */

@@ -269,6 +269,19 @@ class AnnotateTaskTest {
   }
 
   @Test
+  void anUploadAProxyGaveUpOnWhileCvatWasWritingItIsNotSentAgain() {
+    CvatStandIn.Task task = shapesTask(4, Set.of());
+    // the proxy answers 504 after 600 ms, and CVAT commits the chunk 300 ms after that
+    standIn.finishAfterAnsweringNext("PATCH", "/api/tasks/" + task.id() + "/annotations", 504, 600, 300);
+    AnnotateFixture.Outcome outcome = run(AnnotateFixture.request(standIn, task));
+    assertEquals(Annotation.DONE, outcome.status(), outcome.output());
+    assertOnce(task);
+    assertEquals(3, count(standIn.received(), "PATCH"), "each chunk sent once");
+    assertTrue(outcome.output().contains("as long as the lost try took: CVAT may still be carrying it out"),
+        outcome.output());
+  }
+
+  @Test
   void aRunThatEndedWhileCvatWroteAChunkIsResumedWithoutSendingItAgain() throws Exception {
     CvatStandIn.Task task = shapesTask(4, Set.of());
     Path resume = temp.resolve("annotate-" + task.id() + ".resume");
@@ -324,6 +337,9 @@ class AnnotateTaskTest {
     assertRefused(AnnotateFixture.request(standIn, task).credentials(
         new CvatCredentials.Login(AnnotateFixture.USER, "wrong-password-2")), "refused the user name or password");
     assertRefused(AnnotateFixture.request(standIn, task).org("nowhere"), "organization does not exist");
+    StandInTasks.shapes(standIn, "lab", 1, 2, Set.of(), StandInTasks.shapesLabels("rectangle"));
+    assertRefused(AnnotateFixture.request(standIn, task).org("lab"), "task " + task.id() + " has no labels in the "
+        + "organization 'lab': if the task is not in it, leave out -Dcvat.annotate.org / --org");
     assertEquals(0, standIn.received().stream().filter(r -> r.path().endsWith("/annotations")).count());
   }
 

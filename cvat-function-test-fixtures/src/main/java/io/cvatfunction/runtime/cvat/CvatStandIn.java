@@ -22,9 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.zip.CRC32;
@@ -38,8 +40,8 @@ import java.util.zip.ZipOutputStream;
  * {@code application/json} gets 406, a browser's Accept gets HTML), organizations (header or {@code org=}), tasks
  * and their data meta, paginated labels with sublabels and attributes, original-quality chunks as ZIPs, and
  * {@code PATCH action=create} / {@code PUT} / {@code DELETE} on a task's annotations, checking label and attribute
- * ids as CVAT does. Faults can be injected: server errors, dropped connections, a permanent failure after some
- * uploads.
+ * ids as CVAT does. Faults can be injected: server errors, a busy server (429 with Retry-After), dropped
+ * connections, a permanent failure after some uploads.
  */
 public final class CvatStandIn implements AutoCloseable {
 
@@ -65,7 +67,15 @@ public final class CvatStandIn implements AutoCloseable {
    * A fault to inject: which requests it hits, what they get ({@link #DROP}: no answer), whether they are carried out
    * first, and how many times.
    */
-  private record Fault(Predicate<HttpExchange> matches, int status, boolean afterWork, AtomicInteger remaining) {}
+  private record LateWrite(Predicate<HttpExchange> matches, int status, long holdMillis, long lateMillis,
+      AtomicInteger remaining) {}
+
+  private record Fault(Predicate<HttpExchange> matches, int status, boolean afterWork, AtomicInteger remaining,
+      String retryAfter) {
+    Fault(Predicate<HttpExchange> matches, int status, boolean afterWork, AtomicInteger remaining) {
+      this(matches, status, afterWork, remaining, null);
+    }
+  }
 
   private static final int DROP = -1;
 
@@ -130,6 +140,7 @@ public final class CvatStandIn implements AutoCloseable {
   private final Map<Integer, Task> tasks = new ConcurrentHashMap<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
+  private final List<LateWrite> lateWrites = new CopyOnWriteArrayList<>();
   private final AtomicInteger ids = new AtomicInteger(1);
   private volatile int createsBeforeOutage = -1;
   private volatile boolean personalAccessTokens = true;
@@ -279,6 +290,15 @@ public final class CvatStandIn implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Answers the next {@code times} matching requests 429 with {@code Retry-After: seconds} and no body, as CVAT
+   * does while a chunk it prepares is not ready.
+   */
+  public CvatStandIn busyNext(String method, String pathPrefix, int times, int seconds) {
+    faults.add(new Fault(matching(method, pathPrefix), 429, false, new AtomicInteger(times), Integer.toString(seconds)));
+    return this;
+  }
+
   /** Closes the connection of the next {@code times} matching requests without answering. */
   public CvatStandIn dropNext(String method, String pathPrefix, int times) {
     faults.add(new Fault(matching(method, pathPrefix), DROP, false, new AtomicInteger(times)));
@@ -300,6 +320,16 @@ public final class CvatStandIn implements AutoCloseable {
    */
   public CvatStandIn failAfterDoingNext(String method, String pathPrefix, int status, int times) {
     faults.add(new Fault(matching(method, pathPrefix), status, true, new AtomicInteger(times)));
+    return this;
+  }
+
+  /**
+   * Holds the next matching request {@code holdMillis}, answers it with {@code status} and carries it out {@code
+   * lateMillis} after that answer: a proxy that gave up waiting (504) while the server went on writing.
+   */
+  public CvatStandIn finishAfterAnsweringNext(String method, String pathPrefix, int status, long holdMillis,
+      long lateMillis) {
+    lateWrites.add(new LateWrite(matching(method, pathPrefix), status, holdMillis, lateMillis, new AtomicInteger(1)));
     return this;
   }
 
@@ -366,6 +396,20 @@ public final class CvatStandIn implements AutoCloseable {
       received.add(new Received(exchange.getRequestMethod(), uri.getPath(), uri.getRawQuery(),
           Map.copyOf(exchange.getRequestHeaders())));
       byte[] body = exchange.getRequestBody().readAllBytes();
+      for (LateWrite late : lateWrites) {
+        if (late.matches().test(exchange) && late.remaining().getAndDecrement() > 0) {
+          sleep(late.holdMillis());
+          send(exchange, late.status(), JSON.createObjectNode().put("detail", "injected fault: gave up waiting"));
+          CompletableFuture.runAsync(() -> {
+            try {
+              route(exchange, uri, body);
+            } catch (Answer | IOException refused) {
+              // refused, and no one is told
+            }
+          }, CompletableFuture.delayedExecutor(late.lateMillis(), TimeUnit.MILLISECONDS));
+          return;
+        }
+      }
       for (Fault fault : faults) {
         if (fault.matches().test(exchange) && fault.remaining().getAndDecrement() > 0) {
           if (fault.afterWork()) {
@@ -377,6 +421,11 @@ public final class CvatStandIn implements AutoCloseable {
           }
           if (fault.status() == DROP) {
             return; // closed without an answer: the client sees the connection end
+          }
+          if (fault.retryAfter() != null) {
+            exchange.getResponseHeaders().add("Retry-After", fault.retryAfter());
+            exchange.sendResponseHeaders(fault.status(), -1);
+            return;
           }
           send(exchange, fault.status(), JSON.createObjectNode().put("detail", "injected fault"));
           return;
@@ -406,6 +455,14 @@ public final class CvatStandIn implements AutoCloseable {
         }
         send(exchange, answer.status, answer.body);
       }
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
