@@ -8,7 +8,9 @@ import io.cvatfunction.runtime.cvat.ShapeAttribute;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * CVAT's {@code LabeledData} for some frames, built from the function's shapes: label names become the task's label
@@ -96,11 +98,18 @@ final class AnnotationBody {
     }
   }
 
-  private static void elements(ArrayNode elements, int frame, Shape skeleton, LabelMapping.Mapped label) {
+  /** A skeleton's keypoints: each of the task's sublabels once (CVAT stores any, and its editor then misbehaves). */
+  private static void elements(ArrayNode elements, int frame, Shape skeleton, LabelMapping.Mapped label)
+      throws CvatException {
+    Set<String> missing = new TreeSet<>(label.sublabels().keySet());
     for (Shape keypoint : skeleton.elements()) {
       Integer sublabel = label.sublabels().get(keypoint.label());
       if (sublabel == null) {
         continue;
+      }
+      if (!missing.remove(keypoint.label())) {
+        throw new CvatException("the function returned keypoint '" + keypoint.label() + "' twice in a '"
+            + skeleton.label() + "' skeleton on frame " + frame + ": a skeleton has each keypoint once");
       }
       ObjectNode element = elements.addObject();
       element.put("type", "points");
@@ -112,6 +121,10 @@ final class AnnotationBody {
       element.put("z_order", 0);
       element.putArray("attributes");
       element.putArray("points").add(keypoint.points()[0]).add(keypoint.points()[1]);
+    }
+    if (!missing.isEmpty()) {
+      throw new CvatException("the function returned a '" + skeleton.label() + "' skeleton without keypoints "
+          + missing + " on frame " + frame + ": a skeleton has every keypoint (one not seen is marked outside)");
     }
   }
 

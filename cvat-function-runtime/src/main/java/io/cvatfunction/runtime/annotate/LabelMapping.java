@@ -21,9 +21,12 @@ import java.util.TreeSet;
  */
 public final class LabelMapping {
 
-  /** A function label matched to a task label. */
-  record Mapped(int id, String type, Map<String, Integer> attributes, Map<String, Integer> sublabels,
-      int taskSublabels) {}
+  /**
+   * A function label matched to a task label.
+   *
+   * @param sublabels a skeleton's keypoints, each under the id of the task's sublabel: every one of the task's
+   */
+  record Mapped(int id, String type, Map<String, Integer> attributes, Map<String, Integer> sublabels) {}
 
   private final Map<String, Mapped> byName;
   private final List<String> dropped;
@@ -72,11 +75,9 @@ public final class LabelMapping {
       }
       Map<String, Integer> attributes = attributes(label, target, confidenceAttribute, problems, unmatched);
       Map<String, Integer> sublabels = new LinkedHashMap<>();
-      int taskSublabels = 0;
       if (!label.sublabels().isEmpty() || target.path("sublabels").size() > 0) {
         Map<String, Integer> targetSublabels = new LinkedHashMap<>();
         target.path("sublabels").forEach(s -> targetSublabels.put(s.path("name").asText(), s.path("id").asInt()));
-        taskSublabels = targetSublabels.size();
         for (String sublabel : label.sublabels()) {
           Integer id = targetSublabels.get(sublabel);
           if (id == null) {
@@ -92,8 +93,7 @@ public final class LabelMapping {
               + " that the function does not return; CVAT needs every keypoint of a skeleton");
         }
       }
-      mapped.put(label.name(), new Mapped(target.path("id").asInt(), functionType, attributes, sublabels,
-          taskSublabels));
+      mapped.put(label.name(), new Mapped(target.path("id").asInt(), functionType, attributes, sublabels));
     }
     if (!problems.isEmpty() || (!unmatched.isEmpty() && !allowUnmatched)) {
       List<String> all = new ArrayList<>(problems);

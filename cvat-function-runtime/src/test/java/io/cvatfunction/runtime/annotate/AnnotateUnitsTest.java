@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cvatfunction.runtime.HandlerOptions;
 import io.cvatfunction.runtime.cvat.LabelSpec;
+import io.cvatfunction.runtime.cvat.Shape;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -148,6 +149,29 @@ class AnnotateUnitsTest {
     assertTrue(assertThrows(CvatException.class, () -> LabelMapping.match(List.of(masks), polygons, "", false, false))
         .getMessage().contains("--conv-mask-to-poly"));
     assertEquals(5, LabelMapping.match(List.of(masks), polygons, "", false, true).label("cell").orElseThrow().id());
+  }
+
+  @Test
+  void aSkeletonGoesToCvatWithEachOfItsKeypointsOnce() throws Exception {
+    List<JsonNode> task = List.of(JSON.readTree("{\"id\": 3, \"name\": \"person\", \"type\": \"skeleton\", "
+        + "\"sublabels\": [{\"id\": 4, \"name\": \"head\"}, {\"id\": 5, \"name\": \"hand\"}]}"));
+    LabelMapping labels = LabelMapping.match(List.of(new LabelSpec("person", "skeleton", List.of(),
+        List.of("head", "hand"))), task, "", false, false);
+    Shape head = Shape.keypoint("head", 10, 20, false);
+    Shape hand = Shape.keypoint("hand", 30, 40, true);
+    AnnotationBody body = new AnnotationBody(labels);
+    body.add(0, List.of(Shape.skeleton("person", List.of(head, hand), 0.9f, List.of())));
+    JsonNode elements = JSON.readTree(body.bytes()).path("shapes").get(0).path("elements");
+    assertEquals(List.of(4, 5), List.of(elements.get(0).path("label_id").asInt(), elements.get(1).path("label_id")
+        .asInt()));
+    assertTrue(elements.get(1).path("outside").asBoolean());
+
+    String missing = assertThrows(CvatException.class, () -> new AnnotationBody(labels).add(7,
+        List.of(Shape.skeleton("person", List.of(head), 0.9f, List.of())))).getMessage();
+    assertTrue(missing.contains("a 'person' skeleton without keypoints [hand] on frame 7"), missing);
+    String twice = assertThrows(CvatException.class, () -> new AnnotationBody(labels).add(7,
+        List.of(Shape.skeleton("person", List.of(head, head, hand), 0.9f, List.of())))).getMessage();
+    assertTrue(twice.contains("keypoint 'head' twice in a 'person' skeleton on frame 7"), twice);
   }
 
   @Test
