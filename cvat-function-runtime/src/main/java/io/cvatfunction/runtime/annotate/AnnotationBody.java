@@ -98,7 +98,7 @@ final class AnnotationBody {
     }
   }
 
-  /** A skeleton's keypoints: each of the task's sublabels once (CVAT stores any, and its editor then misbehaves). */
+  /** A skeleton's keypoints: each of the task's sublabels once, as CVAT's own driver requires (the server stores any). */
   private static void elements(ArrayNode elements, int frame, Shape skeleton, LabelMapping.Mapped label)
       throws CvatException {
     Set<String> missing = new TreeSet<>(label.sublabels().keySet());
