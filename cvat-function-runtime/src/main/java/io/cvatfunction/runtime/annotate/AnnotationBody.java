@@ -98,7 +98,7 @@ final class AnnotationBody {
     }
   }
 
-  /** A skeleton's keypoints: each of the task's sublabels once, as CVAT's own driver requires (the server stores any). */
+  /** A skeleton's keypoints: each of the task's sublabels once, as CVAT's driver requires (its server takes any). */
   private static void elements(ArrayNode elements, int frame, Shape skeleton, LabelMapping.Mapped label)
       throws CvatException {
     Set<String> missing = new TreeSet<>(label.sublabels().keySet());

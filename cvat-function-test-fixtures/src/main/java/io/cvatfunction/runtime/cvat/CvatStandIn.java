@@ -295,7 +295,8 @@ public final class CvatStandIn implements AutoCloseable {
    * does while a chunk it prepares is not ready.
    */
   public CvatStandIn busyNext(String method, String pathPrefix, int times, int seconds) {
-    faults.add(new Fault(matching(method, pathPrefix), 429, false, new AtomicInteger(times), Integer.toString(seconds)));
+    faults.add(new Fault(matching(method, pathPrefix), 429, false, new AtomicInteger(times),
+        Integer.toString(seconds)));
     return this;
   }
 
