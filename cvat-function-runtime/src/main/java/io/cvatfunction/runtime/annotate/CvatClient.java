@@ -274,8 +274,9 @@ public final class CvatClient {
           return firstMessage(node.get("detail"), path);
         }
         for (Map.Entry<String, JsonNode> field : (Iterable<Map.Entry<String, JsonNode>>) node::fields) {
-          Optional<String> found = firstMessage(field.getValue(), path.isEmpty() ? field.getKey()
-              : path + "." + field.getKey());
+          String key = field.getKey();
+          Optional<String> found = firstMessage(field.getValue(), key.equals("non_field_errors") ? path
+              : path.isEmpty() ? key : path + "." + key);
           if (found.isPresent()) {
             return found;
           }
@@ -317,17 +318,20 @@ public final class CvatClient {
     HttpRequest built = request.build();
     String failure = null;
     boolean inDoubt = false;
-    Duration busyLeft = retry.busyPatience();
+    long sent = System.nanoTime();
+    long busyUntil = sent + retry.busyPatience().toNanos();
+    Duration asked = Duration.ZERO; // what the last busy answer that was not waited out asked for
     Duration settle = Duration.ZERO;
     for (int attempt = 1; attempt <= retry.attempts(); attempt++) {
       if (attempt > 1) {
-        Duration backoff = retry.delayBefore(attempt);
+        Duration backoff = max(retry.delayBefore(attempt), min(asked, Retry.LONGEST_DELAY));
         boolean settling = inDoubt && settle.compareTo(backoff) > 0;
         Duration wait = settling ? settle : backoff;
         warnings.accept("could not " + what + " (" + failure + "); try " + attempt + " of " + retry.attempts()
             + " in " + wait.toMillis() + " ms" + (settling ? ", as long as the lost try took: CVAT may still be "
                 + "carrying it out" : ""));
-        pause(wait, what);
+        pause(wait, what, inDoubt);
+        settle = Duration.ZERO; // waited once
         if (inDoubt) {
           Optional<Boolean> done = carriedOut(landed, what, failure);
           if (done.isEmpty()) {
@@ -343,12 +347,11 @@ public final class CvatClient {
       long started = System.nanoTime();
       try {
         Response response = exchange(built);
-        while (response.retryAfter().isPresent() && busyWait(response).compareTo(busyLeft) <= 0) {
-          Duration asked = busyWait(response);
+        while (response.retryAfter().isPresent()
+            && System.nanoTime() + busyWait(response).toNanos() <= busyUntil) {
           warnings.accept("CVAT is busy (" + response.statusCode() + ") and asks to " + what + " again in "
-              + asked.toSeconds() + " s; waiting");
-          pause(asked, what);
-          busyLeft = busyLeft.minus(asked);
+              + busyWait(response).toSeconds() + " s; waiting");
+          pause(busyWait(response), what, false);
           started = System.nanoTime();
           response = exchange(built);
         }
@@ -356,12 +359,15 @@ public final class CvatClient {
           return response;
         }
         String detail = response.detail();
-        failure = response.statusCode() + (detail.isEmpty() ? "" : " " + detail) + (response.retryAfter().isEmpty() ? ""
-            : " (CVAT was busy: waited " + retry.busyPatience().minus(busyLeft).toSeconds() + " s as it asked, of at "
-                + "most " + retry.busyPatience().toSeconds() + " s)");
+        asked = response.retryAfter().orElse(Duration.ZERO);
+        failure = response.statusCode() + (detail.isEmpty() ? "" : " " + detail) + (response.retryAfter().isEmpty()
+            ? "" : " (CVAT was still busy " + Duration.ofNanos(System.nanoTime() - sent).toSeconds() + " s after the "
+                + "first try and asked for " + asked.toSeconds() + " s more; a request waits for a busy CVAT at most "
+                + retry.busyPatience().toSeconds() + " s)");
         // A proxy may have given up while CVAT wrote; a 503 (as a 429) is a server that took nothing on.
         inDoubt = landed != null && response.statusCode() != 503 && response.statusCode() != 429;
       } catch (IOException e) {
+        asked = Duration.ZERO;
         failure = describe(e);
         inDoubt = landed != null;
       } catch (InterruptedException e) {
@@ -370,12 +376,12 @@ public final class CvatClient {
       }
       if (inDoubt) {
         // A proxy that gave up after a while leaves CVAT writing: it gets as long again before it is asked.
-        settle = Duration.ofNanos(Math.min(System.nanoTime() - started, LONGEST_SETTLE.toNanos()));
+        settle = min(Duration.ofNanos(System.nanoTime() - started), LONGEST_SETTLE);
       }
     }
     String message = "could not " + what + " at " + base + " after " + retry.attempts() + " tries: " + failure;
     if (inDoubt) {
-      pause(settle, what);
+      pause(settle, what, true);
       Optional<Boolean> done = carriedOut(landed, what, failure);
       if (done.isEmpty()) {
         throw new UnconfirmedWriteException(message + "; whether CVAT carried out the last try is unknown");
@@ -387,6 +393,14 @@ public final class CvatClient {
     throw new CvatException(message);
   }
 
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
   private Response exchange(HttpRequest request) throws IOException, InterruptedException {
     HttpResponse<byte[]> answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
     Optional<Duration> retryAfter = answer.statusCode() == 429 || answer.statusCode() == 503
@@ -396,8 +410,7 @@ public final class CvatClient {
 
   /** The wait a busy answer asks for, at least the first delay (so that a busy server cannot keep one spinning). */
   private Duration busyWait(Response busy) {
-    Duration asked = busy.retryAfter().orElseThrow();
-    return asked.compareTo(retry.firstDelay()) < 0 ? retry.firstDelay() : asked;
+    return max(busy.retryAfter().orElseThrow(), retry.firstDelay());
   }
 
   /** A {@code Retry-After} value: whole seconds, or an HTTP date; empty when it is neither. */
@@ -414,12 +427,15 @@ public final class CvatClient {
     }
   }
 
-  private static void pause(Duration wait, String what) throws CvatException {
+  /** Waits; interrupted while a write is {@code inDoubt}, says that CVAT may hold it. */
+  private static void pause(Duration wait, String what, boolean inDoubt) throws CvatException {
     try {
       Thread.sleep(wait.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new CvatException("interrupted while waiting to " + what);
+      String message = "interrupted while waiting to " + what;
+      throw inDoubt ? new UnconfirmedWriteException(message + "; whether CVAT carried out the last try is unknown")
+          : new CvatException(message);
     }
   }
 

@@ -271,14 +271,27 @@ class AnnotateTaskTest {
   @Test
   void anUploadAProxyGaveUpOnWhileCvatWasWritingItIsNotSentAgain() {
     CvatStandIn.Task task = shapesTask(4, Set.of());
-    // the proxy answers 504 after 600 ms, and CVAT commits the chunk 300 ms after that
-    standIn.finishAfterAnsweringNext("PATCH", "/api/tasks/" + task.id() + "/annotations", 504, 600, 300);
+    // the proxy answers 504 after 1.5 s, and CVAT commits the chunk 0.1 s after that
+    standIn.finishAfterAnsweringNext("PATCH", "/api/tasks/" + task.id() + "/annotations", 504, 1500, 100);
     AnnotateFixture.Outcome outcome = run(AnnotateFixture.request(standIn, task));
     assertEquals(Annotation.DONE, outcome.status(), outcome.output());
     assertOnce(task);
     assertEquals(3, count(standIn.received(), "PATCH"), "each chunk sent once");
     assertTrue(outcome.output().contains("as long as the lost try took: CVAT may still be carrying it out"),
         outcome.output());
+  }
+
+  @Test
+  void theWaitForALostWriteIsWaitedOnceEvenWhenCvatCannotBeAskedAfterIt() {
+    CvatStandIn.Task task = shapesTask(4, Set.of());
+    String annotations = "/api/tasks/" + task.id() + "/annotations";
+    standIn.finishAfterAnsweringNext("PATCH", annotations, 504, 1000, 100).failNext("GET", annotations, 500, 1);
+    AnnotateFixture.Outcome outcome = run(AnnotateFixture.request(standIn, task));
+    assertEquals(Annotation.DONE, outcome.status(), outcome.output());
+    assertOnce(task);
+    assertEquals(1, outcome.output().lines().filter(l -> l.contains("as long as the lost try took")).count(),
+        outcome.output());
+    assertTrue(outcome.output().contains("CVAT had carried out the request to upload"), outcome.output());
   }
 
   @Test

@@ -70,8 +70,8 @@ class CvatClientTest {
     long start = System.nanoTime();
     String message = assertThrows(CvatException.class, () -> client.chunk(task.id(), 0)).getMessage();
     double seconds = (System.nanoTime() - start) / 1e9;
-    assertTrue(message.contains("after 3 tries: 429") && message.contains("CVAT was busy: waited 2 s as it asked, of "
-        + "at most 2 s"), message);
+    assertTrue(message.contains("after 3 tries: 429 (CVAT was still busy ") && message.contains("after the first try "
+        + "and asked for 1 s more; a request waits for a busy CVAT at most 2 s)"), message);
     assertTrue(seconds >= 2 && seconds < 10, "waited " + seconds + " s");
   }
 
@@ -94,6 +94,8 @@ class CvatClientTest {
     assertEquals("label_id `7` is invalid", detail("[\"label_id `7` is invalid\"]"));
     assertEquals("Could not prepare the chunk", detail("\"Could not prepare the chunk\""));
     assertEquals("<html>Bad Gateway</html>", detail("<html>Bad Gateway</html>"));
+    assertEquals("Unable to log in with provided credentials.",
+        detail("{\"non_field_errors\": [\"Unable to log in with provided credentials.\"]}"));
     assertEquals("{\"shapes\": [{}, {}]}", detail("{\"shapes\": [{}, {}]}"));
   }
 

@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -141,6 +142,11 @@ public final class CvatStandIn implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
   private final List<LateWrite> lateWrites = new CopyOnWriteArrayList<>();
+  private final ExecutorService lateWriter = Executors.newSingleThreadExecutor(r -> {
+    Thread thread = new Thread(r, "cvat-stand-in-late-write");
+    thread.setDaemon(true);
+    return thread;
+  });
   private final AtomicInteger ids = new AtomicInteger(1);
   private volatile int createsBeforeOutage = -1;
   private volatile boolean personalAccessTokens = true;
@@ -363,6 +369,7 @@ public final class CvatStandIn implements AutoCloseable {
 
   @Override
   public void close() {
+    lateWriter.shutdownNow();
     server.stop(0);
     ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
   }
@@ -407,7 +414,7 @@ public final class CvatStandIn implements AutoCloseable {
             } catch (Answer | IOException refused) {
               // refused, and no one is told
             }
-          }, CompletableFuture.delayedExecutor(late.lateMillis(), TimeUnit.MILLISECONDS));
+          }, CompletableFuture.delayedExecutor(late.lateMillis(), TimeUnit.MILLISECONDS, lateWriter));
           return;
         }
       }
