@@ -75,6 +75,7 @@ public final class Annotation {
     TaskFrames task;
     List<JsonNode> taskLabels;
     Optional<ResumeFile> resume = Optional.empty();
+    SortedSet<Integer> honeypots;
     try {
       client = CvatClient.signIn(request.server(), request.org(), credentials, request.retry(), listener::warning);
       JsonNode taskJson = client.task(request.taskId());
@@ -84,7 +85,12 @@ public final class Annotation {
         resume = Optional.of(ResumeFile.open(request.resume().get(), request.server(), request.taskId()));
       }
       SortedSet<Integer> done = resume.map(ResumeFile::done).orElse(new TreeSet<>());
-      task = TaskFrames.plan(taskJson, meta, request.frames(), done);
+      // CVAT copies a honeypot task's validation frames' annotations onto its honeypots: those are left to it.
+      honeypots = taskJson.path("validation_mode").asText("").equals("gt_pool")
+          ? client.honeypotFrames(request.taskId()) : new TreeSet<>();
+      SortedSet<Integer> skipped = new TreeSet<>(done);
+      skipped.addAll(honeypots);
+      task = TaskFrames.plan(taskJson, meta, request.frames(), skipped);
       taskLabels = client.labels(request.taskId());
       if (taskLabels.isEmpty()) {
         // CVAT lists only the labels within the organization asked for, while the task itself is judged by its own.
@@ -99,6 +105,11 @@ public final class Annotation {
     } catch (CvatException e) {
       out.println("cvat:annotate: " + e.getMessage());
       return REFUSED;
+    }
+    if (!honeypots.isEmpty()) {
+      out.println("task " + task.taskId() + " checks its annotators with honeypots: its " + honeypots.size()
+          + " honeypot frames are left to CVAT, which copies its validation frames' annotations onto them; what the "
+          + "function uploads on the validation frames becomes the task's ground truth");
     }
     if (task.chunks().isEmpty()) {
       out.println("task " + task.taskId() + ": every frame asked for was already uploaded; nothing to do");

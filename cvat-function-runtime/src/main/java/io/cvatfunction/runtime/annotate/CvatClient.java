@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -143,6 +145,18 @@ public final class CvatClient {
    */
   private URI sameServer(URI link) {
     return base.resolve(link.getRawPath() + (link.getRawQuery() == null ? "" : "?" + link.getRawQuery()));
+  }
+
+  /**
+   * The honeypot frames of a task that checks its annotators with honeypots ({@code validation_mode gt_pool}): CVAT
+   * fills them with copies of its validation frames' annotations.
+   */
+  public SortedSet<Integer> honeypotFrames(int taskId) throws CvatException {
+    String what = "read the validation layout of task " + taskId;
+    JsonNode layout = expectOk(send(request("/api/tasks/" + taskId + "/validation_layout").GET(), what), what).json();
+    SortedSet<Integer> frames = new TreeSet<>();
+    layout.path("honeypot_frames").forEach(frame -> frames.add(frame.asInt()));
+    return frames;
   }
 
   /** The original-quality chunk {@code number} of a task: a ZIP of its frame files. */

@@ -169,6 +169,17 @@ class AnnotateTaskTest {
   }
 
   @Test
+  void aHoneypotTasksHoneypotFramesAreLeftToCvat() {
+    CvatStandIn.Task task = shapesTask(4, Set.of()).honeypots(Set.of(2, 5, 9));
+    AnnotateFixture.Outcome outcome = run(AnnotateFixture.request(standIn, task));
+    assertEquals(Annotation.DONE, outcome.status(), outcome.output());
+    List<Integer> annotated = range(0, 12).stream().filter(frame -> !Set.of(2, 5, 9).contains(frame)).toList();
+    assertEquals(expectedShapes(annotated), task.shapes().size());
+    assertTrue(shapesByFrame(task).keySet().stream().noneMatch(Set.of(2, 5, 9)::contains), "no shapes on honeypots");
+    assertTrue(outcome.output().contains("its 3 honeypot frames are left to CVAT"), outcome.output());
+  }
+
+  @Test
   void deletedFramesAreSkippedAndOnlyTheFramesAskedForAreAnnotated() {
     CvatStandIn.Task task = shapesTask(4, Set.of(4));
     AnnotateFixture.Outcome outcome = run(AnnotateFixture.request(standIn, task).frames("2-7"));

@@ -94,6 +94,7 @@ public final class CvatStandIn implements AutoCloseable {
     final List<ObjectNode> labels = new ArrayList<>();
     final List<ObjectNode> shapes = Collections.synchronizedList(new ArrayList<>());
     final List<ObjectNode> tags = Collections.synchronizedList(new ArrayList<>());
+    volatile Set<Integer> honeypots = Set.of();
 
     Task(int id, String name, String org, List<String> frameNames, List<byte[]> frames, int chunkSize,
         Set<Integer> deleted, String dimension, String chunkType) {
@@ -111,6 +112,15 @@ public final class CvatStandIn implements AutoCloseable {
     /** The task's id. */
     public int id() {
       return id;
+    }
+
+    /**
+     * Makes this a task that checks its annotators with honeypots ({@code validation_mode gt_pool}): {@code frames}
+     * are its honeypot frames, listed by {@code GET .../validation_layout}.
+     */
+    public Task honeypots(Set<Integer> frames) {
+      honeypots = Set.copyOf(frames);
+      return this;
     }
 
     /** The shapes stored, as CVAT returns them. */
@@ -515,6 +525,17 @@ public final class CvatStandIn implements AutoCloseable {
         case "GET data/meta" -> {
           return meta(task);
         }
+        case "GET validation_layout" -> {
+          ObjectNode layout = JSON.createObjectNode();
+          if (task.honeypots.isEmpty()) {
+            layout.putNull("mode");
+          } else {
+            layout.put("mode", "gt_pool");
+          }
+          ArrayNode frames = layout.putArray("honeypot_frames");
+          task.honeypots.stream().sorted().forEach(frames::add);
+          return layout;
+        }
         case "GET data" -> {
           return data(task, query);
         }
@@ -681,6 +702,11 @@ public final class CvatStandIn implements AutoCloseable {
     json.put("status", "annotation");
     json.put("image_quality", 70);
     json.put("dimension", task.dimension);
+    if (task.honeypots.isEmpty()) {
+      json.putNull("validation_mode");
+    } else {
+      json.put("validation_mode", "gt_pool");
+    }
     if (task.org == null) {
       json.putNull("organization");
     } else {
