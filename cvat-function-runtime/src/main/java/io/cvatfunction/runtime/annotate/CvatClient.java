@@ -52,7 +52,8 @@ public final class CvatClient {
         // of CVAT mishandle.
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(20))
-        .followRedirects(HttpClient.Redirect.NORMAL)
+        // A redirect is the user's to follow: it would turn the sign-in's POST into a GET, or take the token elsewhere.
+        .followRedirects(HttpClient.Redirect.NEVER)
         .build();
     this.base = base;
     this.org = org;
@@ -415,8 +416,13 @@ public final class CvatClient {
     return a.compareTo(b) >= 0 ? a : b;
   }
 
-  private Response exchange(HttpRequest request) throws IOException, InterruptedException {
+  private Response exchange(HttpRequest request) throws IOException, InterruptedException, CvatException {
     HttpResponse<byte[]> answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    if (answer.statusCode() >= 300 && answer.statusCode() < 400) {
+      throw new CvatException("CVAT at " + base + " sends its requests elsewhere (" + answer.statusCode() + " to "
+          + answer.headers().firstValue("Location").orElse("an address it does not name") + "): give CVAT's own "
+          + "address as -Dcvat.annotate.url / --url, e.g. https:// where http:// was given");
+    }
     Optional<Duration> retryAfter = answer.statusCode() == 429 || answer.statusCode() == 503
         ? answer.headers().firstValue("Retry-After").flatMap(CvatClient::retryAfter) : Optional.empty();
     return new Response(answer.statusCode(), answer.body(), retryAfter);

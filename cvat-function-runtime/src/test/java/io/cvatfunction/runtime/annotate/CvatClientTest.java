@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import io.cvatfunction.runtime.cvat.CvatStandIn;
 import io.cvatfunction.runtime.cvat.StandInTasks;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -101,5 +105,26 @@ class CvatClientTest {
 
   private static String detail(String body) {
     return new CvatClient.Response(400, body.getBytes(java.nio.charset.StandardCharsets.UTF_8)).detail();
+  }
+
+  @Test
+  void aRedirectIsNotFollowedButNamed() throws Exception {
+    HttpServer moved = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    moved.createContext("/", exchange -> {
+      exchange.getResponseHeaders().add("Location", "https://cvat.example.com" + exchange.getRequestURI());
+      exchange.sendResponseHeaders(301, -1);
+      exchange.close();
+    });
+    moved.start();
+    try {
+      URI url = URI.create("http://127.0.0.1:" + moved.getAddress().getPort());
+      String message = assertThrows(CvatException.class, () -> CvatClient.signIn(url, Optional.empty(),
+          new CvatCredentials.Login("someone", "pw"), new Retry(3, Duration.ofMillis(1), Duration.ofSeconds(2)),
+          warnings::add)).getMessage();
+      assertEquals("CVAT at " + url + " sends its requests elsewhere (301 to https://cvat.example.com/api/auth/login):"
+          + " give CVAT's own address as -Dcvat.annotate.url / --url, e.g. https:// where http:// was given", message);
+    } finally {
+      moved.stop(0);
+    }
   }
 }
