@@ -189,9 +189,7 @@ public final class CvatClient {
   private JsonNode annotationsOnce(int taskId) throws CvatException {
     String what = "read the annotations of task " + taskId;
     try {
-      HttpResponse<byte[]> answer = http.send(request("/api/tasks/" + taskId + "/annotations").GET().build(),
-          HttpResponse.BodyHandlers.ofByteArray());
-      return expectOk(new Response(answer.statusCode(), answer.body()), what).json();
+      return expectOk(exchange(request("/api/tasks/" + taskId + "/annotations").GET().build()), what).json();
     } catch (IOException e) {
       throw new CvatException("could not " + what + ": " + describe(e));
     } catch (InterruptedException e) {
@@ -362,11 +360,11 @@ public final class CvatClient {
       long started = System.nanoTime();
       try {
         Response response = exchange(built);
-        while (response.retryAfter().isPresent()
-            && System.nanoTime() + busyWait(response).toNanos() <= busyUntil) {
+        for (Optional<Duration> busy = busyWait(response);
+            busy.isPresent() && System.nanoTime() + busy.get().toNanos() <= busyUntil; busy = busyWait(response)) {
           warnings.accept("CVAT is busy (" + response.statusCode() + ") and asks to " + what + " again in "
-              + busyWait(response).toSeconds() + " s; waiting");
-          pause(busyWait(response), what, false);
+              + busy.get().toSeconds() + " s; waiting");
+          pause(busy.get(), what, false);
           started = System.nanoTime();
           response = exchange(built);
         }
@@ -429,8 +427,8 @@ public final class CvatClient {
   }
 
   /** The wait a busy answer asks for, at least the first delay (so that a busy server cannot keep one spinning). */
-  private Duration busyWait(Response busy) {
-    return max(busy.retryAfter().orElseThrow(), retry.firstDelay());
+  private Optional<Duration> busyWait(Response answer) {
+    return answer.retryAfter().map(asked -> max(asked, retry.firstDelay()));
   }
 
   /** A {@code Retry-After} value: whole seconds, or an HTTP date; empty when it is neither. */
