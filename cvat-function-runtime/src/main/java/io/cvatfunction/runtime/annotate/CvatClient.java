@@ -2,6 +2,7 @@ package io.cvatfunction.runtime.annotate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
@@ -15,11 +16,14 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -45,6 +49,7 @@ public final class CvatClient {
   private final Retry retry;
   private final Consumer<String> warnings;
   private volatile String authorization;
+  private final Map<Integer, List<Job>> jobs = new ConcurrentHashMap<>();
 
   private CvatClient(URI base, Optional<String> org, Retry retry, Consumer<String> warnings) {
     this.http = HttpClient.newBuilder()
@@ -128,16 +133,20 @@ public final class CvatClient {
 
   /** Every top-level label of the task (its project's, when it is in one), following the pages. */
   public List<JsonNode> labels(int taskId) throws CvatException {
-    List<JsonNode> labels = new ArrayList<>();
-    URI next = base.resolve("/api/labels?task_id=" + taskId + "&page_size=100");
+    return listed("/api/labels?task_id=" + taskId + "&page_size=100", "read the labels of task " + taskId, this::send);
+  }
+
+  /** Every item of a paginated list, following its {@code next} links on this server. */
+  private List<JsonNode> listed(String path, String what, Reader reader) throws CvatException {
+    List<JsonNode> items = new ArrayList<>();
+    URI next = base.resolve(path);
     while (next != null) {
-      JsonNode page = expectOk(send(request(next).GET(), "read the labels of task " + taskId),
-          "read the labels of task " + taskId).json();
-      page.path("results").forEach(labels::add);
+      JsonNode page = expectOk(reader.read(request(next).GET(), what), what).json();
+      page.path("results").forEach(items::add);
       JsonNode link = page.path("next");
       next = link.isTextual() && !link.asText().isEmpty() ? sameServer(URI.create(link.asText())) : null;
     }
-    return labels;
+    return items;
   }
 
   /**
@@ -168,34 +177,97 @@ public final class CvatClient {
   }
 
   /**
-   * {@code PATCH .../annotations?action=create}: adds the shapes and tags of {@code body}, atomically. A write whose
-   * answer was lost or was a server error may have been applied: before it is sent again the task's annotations are
-   * read (one try: the write's own tries repeat it), and a write they {@code hold} is not sent twice.
+   * {@code PATCH .../annotations?action=create}: adds the shapes and tags of {@code body}, on {@code frames},
+   * atomically. A write whose answer was lost or was a server error may have been applied: before it is sent again
+   * the annotations on its frames are read (one try: the write's own tries repeat it), and a write they
+   * {@code hold} is not sent twice.
    *
    * @throws UnconfirmedWriteException when the last try's answer was lost and CVAT could not be asked after it
    */
-  public void create(int taskId, byte[] body, String what, Predicate<JsonNode> hold) throws CvatException {
+  public void create(int taskId, SortedSet<Integer> frames, byte[] body, String what, Predicate<JsonNode> hold)
+      throws CvatException {
     expectOk(send(request("/api/tasks/" + taskId + "/annotations?action=create")
         .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(body))
-        .header("Content-Type", "application/json"), what, () -> hold.test(annotationsOnce(taskId))), what);
+        .header("Content-Type", "application/json"), what,
+        () -> hold.test(annotations(taskId, frames, this::once))), what);
   }
 
-  /** {@code GET .../annotations}: the task's tags, shapes and tracks. */
-  public JsonNode annotations(int taskId) throws CvatException {
-    String what = "read the annotations of task " + taskId;
-    return expectOk(send(request("/api/tasks/" + taskId + "/annotations").GET(), what), what).json();
+  /**
+   * The tags and shapes CVAT holds on {@code frames}, and on the other frames of the jobs that hold them: read from
+   * those jobs alone, as a whole task's annotations can be far larger than one upload's.
+   */
+  public JsonNode annotations(int taskId, SortedSet<Integer> frames) throws CvatException {
+    return annotations(taskId, frames, this::send);
   }
 
-  private JsonNode annotationsOnce(int taskId) throws CvatException {
-    String what = "read the annotations of task " + taskId;
+  private JsonNode annotations(int taskId, SortedSet<Integer> frames, Reader reader) throws CvatException {
+    Optional<List<Job>> covering = Job.covering(jobs(taskId, reader), frames);
+    if (covering.isEmpty()) {
+      // Jobs the organization filter hides, or a honeypot task's validation frames (in its ground-truth job).
+      String what = "read the annotations of task " + taskId;
+      return expectOk(reader.read(request("/api/tasks/" + taskId + "/annotations").GET(), what), what).json();
+    }
+    ObjectNode held = JSON.createObjectNode();
+    ArrayNode tags = held.putArray("tags");
+    ArrayNode shapes = held.putArray("shapes");
+    for (Job job : covering.get()) {
+      String what = "read the annotations of job " + job.id() + " of task " + taskId;
+      JsonNode data = expectOk(reader.read(request("/api/jobs/" + job.id() + "/annotations").GET(), what), what)
+          .json();
+      data.path("tags").forEach(tags::add);
+      data.path("shapes").forEach(shapes::add);
+    }
+    return held;
+  }
+
+  /** The task's annotation jobs, listed once: CVAT makes a task's annotation jobs with the task. */
+  private List<Job> jobs(int taskId, Reader reader) throws CvatException {
+    List<Job> known = jobs.get(taskId);
+    if (known == null) {
+      known = listed("/api/jobs?task_id=" + taskId + "&type=annotation&page_size=100",
+          "list the jobs of task " + taskId, reader).stream()
+          .map(job -> new Job(job.path("id").asInt(), job.path("start_frame").asInt(), job.path("stop_frame").asInt()))
+          .toList();
+      jobs.put(taskId, known);
+    }
+    return known;
+  }
+
+  /**
+   * An annotation job of a task: CVAT keeps a task's annotations in its jobs, each holding the task frames
+   * {@code start} to {@code stop}, and splits a write to the task among them.
+   */
+  record Job(int id, int start, int stop) {
+    /** The jobs that hold {@code frames}, one for each frame; empty when a frame is in none of them. */
+    static Optional<List<Job>> covering(List<Job> jobs, SortedSet<Integer> frames) {
+      Set<Job> covering = new LinkedHashSet<>();
+      for (int frame : frames) {
+        Optional<Job> job = jobs.stream().filter(j -> j.start() <= frame && frame <= j.stop()).findFirst();
+        if (job.isEmpty()) {
+          return Optional.empty();
+        }
+        covering.add(job.get());
+      }
+      return Optional.of(List.copyOf(covering));
+    }
+  }
+
+  /** One try, as a lost write is checked: the write's own tries repeat the check. */
+  private Response once(HttpRequest.Builder request, String what) throws CvatException {
     try {
-      return expectOk(exchange(request("/api/tasks/" + taskId + "/annotations").GET().build()), what).json();
+      return exchange(request.build());
     } catch (IOException e) {
       throw new CvatException("could not " + what + ": " + describe(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CvatException("interrupted while trying to " + what);
     }
+  }
+
+  /** How a request is sent: with the client's tries, or once. */
+  @FunctionalInterface
+  private interface Reader {
+    Response read(HttpRequest.Builder request, String what) throws CvatException;
   }
 
   /** Whether a write whose answer was lost is in CVAT. */

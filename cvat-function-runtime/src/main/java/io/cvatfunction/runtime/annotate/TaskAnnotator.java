@@ -212,10 +212,11 @@ public final class TaskAnnotator {
    */
   private void upload(int taskId, List<Integer> frames, int chunk, AnnotationBody body, Optional<ResumeFile> resume)
       throws CvatException {
-    String which = "frames " + FrameRanges.format(new TreeSet<>(frames)) + " (chunk " + chunk + ")";
+    SortedSet<Integer> frameSet = new TreeSet<>(frames);
+    String which = "frames " + FrameRanges.format(frameSet) + " (chunk " + chunk + ")";
     if (resume.isPresent() && resume.get().mayHaveLanded(frames)) {
       JsonNode sent = resume.get().sentEarlier(frames).flatMap(TaskAnnotator::parse).orElse(body.tree());
-      if (StoredAnnotations.hold(client.annotations(taskId), sent)) {
+      if (StoredAnnotations.hold(client.annotations(taskId, frameSet), sent)) {
         listener.warning("the annotations of " + which + " reached CVAT in the run that stopped while sending them: "
             + "not sent again");
         return;
@@ -223,7 +224,7 @@ public final class TaskAnnotator {
     }
     byte[] bytes = body.bytes();
     resume.ifPresent(file -> file.sending(frames, bytes));
-    client.create(taskId, bytes, "upload the annotations of " + which,
+    client.create(taskId, frameSet, bytes, "upload the annotations of " + which,
         stored -> StoredAnnotations.hold(stored, body.tree()));
   }
 

@@ -117,7 +117,7 @@ class AnnotateResumeAtScaleTest {
     Path resume = temp.resolve("annotate-" + task.id() + ".resume");
     // The first chunk is written but its answer lost, and CVAT cannot be asked about it until the run gives up.
     standIn.loseAnswerOfNext("PATCH", "/api/tasks/" + task.id() + "/annotations", 1)
-        .failNext("GET", "/api/tasks/" + task.id() + "/annotations", 500, 4);
+        .failNext("GET", "/api/jobs/", 500, 4);
     AnnotateFixture.Outcome stopped = AnnotateFixture.request(standIn, task).resume(resume)
         .run(new FrameNumberDetector(0), "");
     assertEquals(Annotation.STOPPED, stopped.status(), stopped.output());

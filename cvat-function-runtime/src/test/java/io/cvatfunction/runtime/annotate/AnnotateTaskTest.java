@@ -280,6 +280,37 @@ class AnnotateTaskTest {
   }
 
   @Test
+  void aLostAnswerIsLookedForInTheJobsThatHoldItsFramesNotInTheWholeTask() {
+    CvatStandIn.Task task = shapesTask(4, Set.of()).segments(3); // jobs of frames 0-2, 3-5, 6-8, 9-11
+    standIn.loseAnswerOfNext("PATCH", "/api/tasks/" + task.id() + "/annotations", 1); // chunk 0: frames 0-3
+    AnnotateFixture.Outcome outcome = run(AnnotateFixture.request(standIn, task));
+    assertEquals(Annotation.DONE, outcome.status(), outcome.output());
+    assertOnce(task);
+    assertEquals(3, count(standIn.received(), "PATCH"), "each chunk sent once");
+    List<String> read = standIn.received().stream().filter(r -> r.method().equals("GET")
+        && r.path().endsWith("/annotations")).map(CvatStandIn.Received::path).toList();
+    int first = 1000 * task.id();
+    assertEquals(List.of("/api/jobs/" + (first + 1) + "/annotations", "/api/jobs/" + (first + 2) + "/annotations"),
+        read, "the two jobs that hold frames 0-3, and nothing else");
+    assertEquals(2, standIn.received().stream().filter(r -> r.path().equals("/api/jobs")).count(),
+        "the jobs are listed once (two pages of two)");
+  }
+
+  @Test
+  void aLostAnswerIsLookedForInTheWholeTaskWhenItsJobsAreNotListed() {
+    // A task of an organization, annotated without naming it: CVAT lists its jobs only to those on the task.
+    CvatStandIn.Task task = StandInTasks.shapes(standIn, "lab", 1, 4, Set.of(), StandInTasks.shapesLabels("rectangle"))
+        .segments(3);
+    standIn.loseAnswerOfNext("PATCH", "/api/tasks/" + task.id() + "/annotations", 1);
+    AnnotateFixture.Outcome outcome = run(AnnotateFixture.request(standIn, task));
+    assertEquals(Annotation.DONE, outcome.status(), outcome.output());
+    assertOnce(task);
+    assertEquals(3, count(standIn.received(), "PATCH"), "each chunk sent once");
+    assertEquals(1, standIn.received().stream().filter(r -> r.method().equals("GET")
+        && r.path().equals("/api/tasks/" + task.id() + "/annotations")).count());
+  }
+
+  @Test
   void anUploadAProxyGaveUpOnWhileCvatWasWritingItIsNotSentAgain() {
     CvatStandIn.Task task = shapesTask(4, Set.of());
     // the proxy answers 504 after 1.5 s, and CVAT commits the chunk 0.1 s after that
@@ -296,7 +327,7 @@ class AnnotateTaskTest {
   void theWaitForALostWriteIsWaitedOnceEvenWhenCvatCannotBeAskedAfterIt() {
     CvatStandIn.Task task = shapesTask(4, Set.of());
     String annotations = "/api/tasks/" + task.id() + "/annotations";
-    standIn.finishAfterAnsweringNext("PATCH", annotations, 504, 1000, 100).failNext("GET", annotations, 500, 1);
+    standIn.finishAfterAnsweringNext("PATCH", annotations, 504, 1000, 100).failNext("GET", "/api/jobs/", 500, 1);
     AnnotateFixture.Outcome outcome = run(AnnotateFixture.request(standIn, task));
     assertEquals(Annotation.DONE, outcome.status(), outcome.output());
     assertOnce(task);
@@ -312,7 +343,7 @@ class AnnotateTaskTest {
     // CVAT writes the first chunk but its answer is lost, and CVAT cannot be asked whether it has it (before each of
     // the 3 later tries and after the last) until the run gives up: as if the run had been killed mid-upload.
     standIn.loseAnswerOfNext("PATCH", "/api/tasks/" + task.id() + "/annotations", 1)
-        .failNext("GET", "/api/tasks/" + task.id() + "/annotations", 500, 4);
+        .failNext("GET", "/api/jobs/", 500, 4);
     AnnotateFixture.Outcome stopped = run(AnnotateFixture.request(standIn, task).resume(resume));
     assertEquals(Annotation.STOPPED, stopped.status(), stopped.output());
     assertTrue(stopped.output().contains("whether CVAT carried out the last try is unknown"), stopped.output());

@@ -66,6 +66,17 @@ class AnnotateUnitsTest {
   }
 
   @Test
+  void aWritesFramesAreLookedForInTheJobsThatHoldThemOrElseInTheWholeTask() {
+    List<CvatClient.Job> jobs = List.of(new CvatClient.Job(7, 0, 4), new CvatClient.Job(8, 3, 9),
+        new CvatClient.Job(9, 10, 14));
+    assertEquals(Optional.of(List.of(jobs.get(0), jobs.get(1))),
+        CvatClient.Job.covering(jobs, new TreeSet<>(List.of(2, 3, 4, 5))), "overlapping jobs: the first that holds each");
+    assertEquals(Optional.of(List.of(jobs.get(2))), CvatClient.Job.covering(jobs, new TreeSet<>(List.of(12))));
+    assertEquals(Optional.empty(), CvatClient.Job.covering(jobs, new TreeSet<>(List.of(13, 15))), "frame 15 in none");
+    assertEquals(Optional.empty(), CvatClient.Job.covering(List.of(), new TreeSet<>(List.of(0))), "no jobs listed");
+  }
+
+  @Test
   void frameRangesParseAndFormat() {
     assertEquals("0-3,7,9-10", FrameRanges.format(FrameRanges.parse("0-3, 7,9-10")));
     assertEquals("", FrameRanges.format(new TreeSet<>()));

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -39,9 +40,9 @@ import java.util.zip.ZipOutputStream;
  * annotating a task uses: sign-in (personal access tokens as {@code Bearer}, login keys as {@code Token}, login with
  * a user name and password), the {@code Accept} rule ({@code application/vnd.cvat+json} or {@code *}{@code /*};
  * {@code application/json} gets 406, a browser's Accept gets HTML), organizations (header or {@code org=}), tasks
- * and their data meta, paginated labels with sublabels and attributes, original-quality chunks as ZIPs, and
+ * and their data meta, paginated labels with sublabels and attributes, original-quality chunks as ZIPs,
  * {@code PATCH action=create} / {@code PUT} / {@code DELETE} on a task's annotations, checking label and attribute
- * ids as CVAT does. Faults can be injected: server errors, a busy server (429 with Retry-After), dropped
+ * ids as CVAT does, and a task's annotation jobs (paginated) with the annotations on each one's frames. Faults can be injected: server errors, a busy server (429 with Retry-After), dropped
  * connections, a permanent failure after some uploads.
  */
 public final class CvatStandIn implements AutoCloseable {
@@ -95,6 +96,7 @@ public final class CvatStandIn implements AutoCloseable {
     final List<ObjectNode> shapes = Collections.synchronizedList(new ArrayList<>());
     final List<ObjectNode> tags = Collections.synchronizedList(new ArrayList<>());
     volatile Set<Integer> honeypots = Set.of();
+    volatile int segmentSize;
 
     Task(int id, String name, String org, List<String> frameNames, List<byte[]> frames, int chunkSize,
         Set<Integer> deleted, String dimension, String chunkType) {
@@ -121,6 +123,21 @@ public final class CvatStandIn implements AutoCloseable {
     public Task honeypots(Set<Integer> frames) {
       honeypots = Set.copyOf(frames);
       return this;
+    }
+
+    /**
+     * Splits the task into annotation jobs of {@code size} frames each (CVAT's {@code segment_size}; by default one
+     * job holds every frame), each listed by {@code GET /api/jobs?task_id=} with the id
+     * {@code 1000 * task id + its number}, and each answering {@code GET /api/jobs/{id}/annotations} with what is
+     * stored on its frames.
+     */
+    public Task segments(int size) {
+      segmentSize = size;
+      return this;
+    }
+
+    int segment() {
+      return segmentSize > 0 ? segmentSize : Math.max(1, frameNames.size());
     }
 
     /** The shapes stored, as CVAT returns them. */
@@ -514,7 +531,13 @@ public final class CvatStandIn implements AutoCloseable {
     if (path.equals("/api/labels") && method.equals("GET")) {
       return labels(query, caller, org);
     }
+    if (path.equals("/api/jobs") && method.equals("GET")) {
+      return jobs(query, caller, org);
+    }
     String[] parts = path.split("/");
+    if (parts.length == 5 && parts[2].equals("jobs") && parts[4].equals("annotations") && method.equals("GET")) {
+      return jobAnnotations(parts[3], caller);
+    }
     if (parts.length >= 4 && parts[1].equals("api") && parts[2].equals("tasks")) {
       Task task = visibleTask(parts[3], caller);
       String rest = String.join("/", java.util.Arrays.copyOfRange(parts, 4, parts.length));
@@ -697,7 +720,7 @@ public final class CvatStandIn implements AutoCloseable {
       json.put("data_original_chunk_type", task.chunkType);
       json.put("data_compressed_chunk_type", task.chunkType);
     }
-    json.put("segment_size", task.frameNames.size());
+    json.put("segment_size", task.segment());
     json.put("overlap", 0);
     json.put("status", "annotation");
     json.put("image_quality", 70);
@@ -793,7 +816,40 @@ public final class CvatStandIn implements AutoCloseable {
       throw list(400, "the stand-in lists labels by task_id only");
     }
     Task task = visibleTask(taskId, caller);
-    List<ObjectNode> all = org != null && !org.equals(task.org) ? List.of() : task.labels;
+    return page(org != null && !org.equals(task.org) ? List.of() : task.labels, query, "/api/labels",
+        "&task_id=" + taskId);
+  }
+
+  /**
+   * A task's jobs, of one {@code type} when asked. Within an organization CVAT lists its tasks' jobs; outside it,
+   * only those of tasks the caller owns or is assigned to: the stand-in lists none of an organization's jobs there
+   * (as CVAT does for a maintainer of the organization who is not on the task).
+   */
+  private JsonNode jobs(Map<String, String> query, Caller caller, String org) throws Answer {
+    String taskId = query.get("task_id");
+    if (taskId == null) {
+      throw list(400, "the stand-in lists jobs by task_id only");
+    }
+    Task task = visibleTask(taskId, caller);
+    String type = query.get("type");
+    List<ObjectNode> jobs = new ArrayList<>();
+    if (Objects.equals(org, task.org) && (type == null || type.equals("annotation"))) {
+      for (int start = 0, number = 1; start < task.frameNames.size(); start += task.segment(), number++) {
+        ObjectNode job = JSON.createObjectNode();
+        job.put("id", 1000 * task.id + number);
+        job.put("task_id", task.id);
+        job.put("start_frame", start);
+        job.put("stop_frame", Math.min(task.frameNames.size(), start + task.segment()) - 1);
+        job.put("type", "annotation");
+        jobs.add(job);
+      }
+    }
+    return page(jobs, query, "/api/jobs", "&task_id=" + taskId + (type == null ? "" : "&type=" + type));
+  }
+
+  /** One page of a list, as DRF pages it: {@code count}, {@code next} (a link with the list's own query), results. */
+  private JsonNode page(List<ObjectNode> all, Map<String, String> query, String path, String listQuery)
+      throws Answer {
     int pageSize = Math.min(maxPageSize, Integer.parseInt(query.getOrDefault("page_size", "10")));
     int page = Integer.parseInt(query.getOrDefault("page", "1"));
     int from = (page - 1) * pageSize;
@@ -803,8 +859,8 @@ public final class CvatStandIn implements AutoCloseable {
     ObjectNode json = JSON.createObjectNode();
     json.put("count", all.size());
     if (from + pageSize < all.size()) {
-      json.put("next", (linkBase != null ? linkBase : url().toString()) + "/api/labels?page=" + (page + 1)
-          + "&page_size=" + pageSize + "&task_id=" + taskId);
+      json.put("next", (linkBase != null ? linkBase : url().toString()) + path + "?page=" + (page + 1)
+          + "&page_size=" + pageSize + listQuery);
     } else {
       json.putNull("next");
     }
@@ -814,11 +870,33 @@ public final class CvatStandIn implements AutoCloseable {
     return json;
   }
 
+  /** A job's annotations: what is stored on its frames (its task's organization applies, as for any one object). */
+  private JsonNode jobAnnotations(String id, Caller caller) throws Answer {
+    int job;
+    try {
+      job = Integer.parseInt(id);
+    } catch (NumberFormatException e) {
+      throw detail(404, "Not found.");
+    }
+    Task task = tasks.get(job / 1000);
+    int start = (job % 1000 - 1) * (task == null ? 1 : task.segment());
+    if (task == null || job % 1000 < 1 || start >= task.frameNames.size()) {
+      throw detail(404, "No Job matches the given query.");
+    }
+    visibleTask(String.valueOf(task.id), caller);
+    int stop = Math.min(task.frameNames.size(), start + task.segment()) - 1;
+    return annotations(task, frame -> start <= frame && frame <= stop);
+  }
+
   private JsonNode annotations(Task task) {
+    return annotations(task, frame -> true);
+  }
+
+  private static JsonNode annotations(Task task, Predicate<Integer> onFrame) {
     ObjectNode json = JSON.createObjectNode();
     json.put("version", 0);
-    json.putArray("tags").addAll(task.tags());
-    json.putArray("shapes").addAll(task.shapes());
+    json.putArray("tags").addAll(task.tags().stream().filter(t -> onFrame.test(t.get("frame").asInt())).toList());
+    json.putArray("shapes").addAll(task.shapes().stream().filter(t -> onFrame.test(t.get("frame").asInt())).toList());
     json.putArray("tracks");
     return json;
   }
