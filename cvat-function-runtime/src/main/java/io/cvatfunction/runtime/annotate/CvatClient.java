@@ -16,11 +16,10 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,7 +48,7 @@ public final class CvatClient {
   private final Retry retry;
   private final Consumer<String> warnings;
   private volatile String authorization;
-  private final Map<Integer, List<Job>> jobs = new ConcurrentHashMap<>();
+  private final Map<Integer, List<Job>> taskJobs = new ConcurrentHashMap<>();
 
   private CvatClient(URI base, Optional<String> org, Retry retry, Consumer<String> warnings) {
     this.http = HttpClient.newBuilder()
@@ -193,44 +192,68 @@ public final class CvatClient {
   }
 
   /**
-   * The tags and shapes CVAT holds on {@code frames}, and on the other frames of the jobs that hold them: read from
-   * those jobs alone, as a whole task's annotations can be far larger than one upload's.
+   * The tags and shapes CVAT holds on {@code frames}: read from the jobs that hold them, as a whole task's annotations
+   * can be far larger than one upload's, or from the whole task when its jobs cannot be used.
    */
   public JsonNode annotations(int taskId, SortedSet<Integer> frames) throws CvatException {
     return annotations(taskId, frames, this::send);
   }
 
   private JsonNode annotations(int taskId, SortedSet<Integer> frames, Reader reader) throws CvatException {
-    Optional<List<Job>> covering = Job.covering(jobs(taskId, reader), frames);
-    if (covering.isEmpty()) {
-      // Jobs the organization filter hides, or a honeypot task's validation frames (in its ground-truth job).
-      String what = "read the annotations of task " + taskId;
-      return expectOk(reader.read(request("/api/tasks/" + taskId + "/annotations").GET(), what), what).json();
+    Optional<Map<Job, SortedSet<Integer>>> covering = Job.covering(jobs(taskId), frames);
+    if (covering.isPresent()) {
+      ObjectNode held = JSON.createObjectNode();
+      ArrayNode tags = held.putArray("tags");
+      ArrayNode shapes = held.putArray("shapes");
+      boolean usable = true;
+      for (Map.Entry<Job, SortedSet<Integer>> job : covering.get().entrySet()) {
+        String what = "read the annotations of job " + job.getKey().id() + " of task " + taskId;
+        Response answer = reader.read(request("/api/jobs/" + job.getKey().id() + "/annotations").GET(), what);
+        if (answer.statusCode() >= 400 && answer.statusCode() < 500 && answer.statusCode() != 429) {
+          usable = false; // e.g. a proxy that lets only the task's paths through
+          break;
+        }
+        JsonNode data = expectOk(answer, what).json();
+        // Each frame from one job: a task whose jobs overlap keeps a shape on a shared frame in both.
+        Predicate<JsonNode> assigned = item -> job.getValue().contains(item.path("frame").asInt());
+        data.path("tags").forEach(item -> add(tags, item, assigned));
+        data.path("shapes").forEach(item -> add(shapes, item, assigned));
+      }
+      if (usable) {
+        return held;
+      }
+      taskJobs.put(taskId, List.of());
     }
-    ObjectNode held = JSON.createObjectNode();
-    ArrayNode tags = held.putArray("tags");
-    ArrayNode shapes = held.putArray("shapes");
-    for (Job job : covering.get()) {
-      String what = "read the annotations of job " + job.id() + " of task " + taskId;
-      JsonNode data = expectOk(reader.read(request("/api/jobs/" + job.id() + "/annotations").GET(), what), what)
-          .json();
-      data.path("tags").forEach(tags::add);
-      data.path("shapes").forEach(shapes::add);
-    }
-    return held;
+    String what = "read the annotations of task " + taskId;
+    return expectOk(reader.read(request("/api/tasks/" + taskId + "/annotations").GET(), what), what).json();
   }
 
-  /** The task's annotation jobs, listed once: CVAT makes a task's annotation jobs with the task. */
-  private List<Job> jobs(int taskId, Reader reader) throws CvatException {
-    List<Job> known = jobs.get(taskId);
-    if (known == null) {
-      known = listed("/api/jobs?task_id=" + taskId + "&type=annotation&page_size=100",
-          "list the jobs of task " + taskId, reader).stream()
-          .map(job -> new Job(job.path("id").asInt(), job.path("start_frame").asInt(), job.path("stop_frame").asInt()))
-          .toList();
-      jobs.put(taskId, known);
+  private static void add(ArrayNode items, JsonNode item, Predicate<JsonNode> wanted) {
+    if (wanted.test(item)) {
+      items.add(item);
     }
-    return known;
+  }
+
+  /**
+   * The task's annotation jobs, listed once (CVAT makes them with the task), with the client's tries. None when they
+   * cannot be listed, or are not listed to this user (a task of an organization not named): then a lost write is
+   * looked for in the whole task.
+   */
+  private List<Job> jobs(int taskId) {
+    return taskJobs.computeIfAbsent(taskId, id -> {
+      String what = "list the jobs of task " + id;
+      try {
+        return listed("/api/jobs?task_id=" + id + "&type=annotation&page_size=100", what, this::send).stream()
+            .filter(job -> job.path("task_id").asInt(id) == id && job.path("type").asText("annotation")
+                .equals("annotation") && job.path("id").isInt() && job.path("start_frame").isInt()
+                && job.path("stop_frame").isInt())
+            .map(job -> new Job(job.get("id").asInt(), job.get("start_frame").asInt(), job.get("stop_frame").asInt()))
+            .toList();
+      } catch (CvatException e) {
+        warnings.accept(e.getMessage() + "; an upload whose answer is lost is looked for in the whole task instead");
+        return List.of();
+      }
+    });
   }
 
   /**
@@ -238,17 +261,20 @@ public final class CvatClient {
    * {@code start} to {@code stop}, and splits a write to the task among them.
    */
   record Job(int id, int start, int stop) {
-    /** The jobs that hold {@code frames}, one for each frame; empty when a frame is in none of them. */
-    static Optional<List<Job>> covering(List<Job> jobs, SortedSet<Integer> frames) {
-      Set<Job> covering = new LinkedHashSet<>();
+    /**
+     * The jobs that hold {@code frames}, each with the frames to read from it (a frame two jobs hold, from the first);
+     * empty when a frame is in none of them.
+     */
+    static Optional<Map<Job, SortedSet<Integer>>> covering(List<Job> jobs, SortedSet<Integer> frames) {
+      Map<Job, SortedSet<Integer>> covering = new LinkedHashMap<>();
       for (int frame : frames) {
         Optional<Job> job = jobs.stream().filter(j -> j.start() <= frame && frame <= j.stop()).findFirst();
         if (job.isEmpty()) {
           return Optional.empty();
         }
-        covering.add(job.get());
+        covering.computeIfAbsent(job.get(), j -> new TreeSet<>()).add(frame);
       }
-      return Optional.of(List.copyOf(covering));
+      return Optional.of(covering);
     }
   }
 

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A task of the 12 fixture frames annotated through a CVAT stand-in with the YOLOv8n shapes function: what CVAT
@@ -296,18 +298,27 @@ class AnnotateTaskTest {
         "the jobs are listed once (two pages of two)");
   }
 
-  @Test
-  void aLostAnswerIsLookedForInTheWholeTaskWhenItsJobsAreNotListed() {
-    // A task of an organization, annotated without naming it: CVAT lists its jobs only to those on the task.
-    CvatStandIn.Task task = StandInTasks.shapes(standIn, "lab", 1, 4, Set.of(), StandInTasks.shapesLabels("rectangle"))
-        .segments(3);
+  /**
+   * Refused by a proxy that lets only the task's own paths through: the list of jobs, or a job's annotations; or none
+   * refused, but a task of an organization annotated without naming it, whose jobs CVAT lists only to those on it.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"/api/jobs", "/api/jobs/", ""})
+  void aLostAnswerIsLookedForInTheWholeTaskWhenItsJobsCannotBeRead(String refused) {
+    CvatStandIn.Task task = StandInTasks.shapes(standIn, refused.isEmpty() ? "lab" : null, 1, 4, Set.of(),
+        StandInTasks.shapesLabels("rectangle")).segments(3);
     standIn.loseAnswerOfNext("PATCH", "/api/tasks/" + task.id() + "/annotations", 1);
+    if (!refused.isEmpty()) {
+      standIn.failNext("GET", refused, 403, 1);
+    }
     AnnotateFixture.Outcome outcome = run(AnnotateFixture.request(standIn, task));
     assertEquals(Annotation.DONE, outcome.status(), outcome.output());
     assertOnce(task);
     assertEquals(3, count(standIn.received(), "PATCH"), "each chunk sent once");
     assertEquals(1, standIn.received().stream().filter(r -> r.method().equals("GET")
         && r.path().equals("/api/tasks/" + task.id() + "/annotations")).count());
+    assertEquals(refused.equals("/api/jobs"), outcome.output().contains("could not list the jobs of task " + task.id()
+        + ": CVAT answered 403"), outcome.output());
   }
 
   @Test

@@ -67,11 +67,14 @@ class AnnotateUnitsTest {
 
   @Test
   void aWritesFramesAreLookedForInTheJobsThatHoldThemOrElseInTheWholeTask() {
-    List<CvatClient.Job> jobs = List.of(new CvatClient.Job(7, 0, 4), new CvatClient.Job(8, 3, 9),
-        new CvatClient.Job(9, 10, 14));
-    assertEquals(Optional.of(List.of(jobs.get(0), jobs.get(1))),
-        CvatClient.Job.covering(jobs, new TreeSet<>(List.of(2, 3, 4, 5))), "overlapping jobs: the first that holds each");
-    assertEquals(Optional.of(List.of(jobs.get(2))), CvatClient.Job.covering(jobs, new TreeSet<>(List.of(12))));
+    CvatClient.Job first = new CvatClient.Job(7, 0, 4);
+    CvatClient.Job second = new CvatClient.Job(8, 3, 9);
+    CvatClient.Job third = new CvatClient.Job(9, 10, 14);
+    List<CvatClient.Job> jobs = List.of(first, second, third);
+    assertEquals(Optional.of(Map.of(first, new TreeSet<>(List.of(2, 3, 4)), second, new TreeSet<>(List.of(5)))),
+        CvatClient.Job.covering(jobs, new TreeSet<>(List.of(2, 3, 4, 5))), "a frame two jobs hold, from the first");
+    assertEquals(Optional.of(Map.of(third, new TreeSet<>(List.of(12)))),
+        CvatClient.Job.covering(jobs, new TreeSet<>(List.of(12))));
     assertEquals(Optional.empty(), CvatClient.Job.covering(jobs, new TreeSet<>(List.of(13, 15))), "frame 15 in none");
     assertEquals(Optional.empty(), CvatClient.Job.covering(List.of(), new TreeSet<>(List.of(0))), "no jobs listed");
   }

@@ -42,7 +42,8 @@ import java.util.zip.ZipOutputStream;
  * {@code application/json} gets 406, a browser's Accept gets HTML), organizations (header or {@code org=}), tasks
  * and their data meta, paginated labels with sublabels and attributes, original-quality chunks as ZIPs,
  * {@code PATCH action=create} / {@code PUT} / {@code DELETE} on a task's annotations, checking label and attribute
- * ids as CVAT does, and a task's annotation jobs (paginated) with the annotations on each one's frames. Faults can be injected: server errors, a busy server (429 with Retry-After), dropped
+ * ids as CVAT does, and a task's annotation jobs (paginated) with the annotations on each one's frames. Faults can
+ * be injected: server errors, a busy server (429 with Retry-After), dropped
  * connections, a permanent failure after some uploads.
  */
 public final class CvatStandIn implements AutoCloseable {
@@ -128,8 +129,8 @@ public final class CvatStandIn implements AutoCloseable {
     /**
      * Splits the task into annotation jobs of {@code size} frames each (CVAT's {@code segment_size}; by default one
      * job holds every frame), each listed by {@code GET /api/jobs?task_id=} with the id
-     * {@code 1000 * task id + its number}, and each answering {@code GET /api/jobs/{id}/annotations} with what is
-     * stored on its frames.
+     * {@code 1000 * task id + its number} (so fewer than 1,000 jobs), and each answering
+     * {@code GET /api/jobs/{id}/annotations} with what is stored on its frames.
      */
     public Task segments(int size) {
       segmentSize = size;
@@ -535,7 +536,8 @@ public final class CvatStandIn implements AutoCloseable {
       return jobs(query, caller, org);
     }
     String[] parts = path.split("/");
-    if (parts.length == 5 && parts[2].equals("jobs") && parts[4].equals("annotations") && method.equals("GET")) {
+    if (parts.length == 5 && parts[1].equals("api") && parts[2].equals("jobs") && parts[4].equals("annotations")
+        && method.equals("GET")) {
       return jobAnnotations(parts[3], caller);
     }
     if (parts.length >= 4 && parts[1].equals("api") && parts[2].equals("tasks")) {
@@ -830,7 +832,12 @@ public final class CvatStandIn implements AutoCloseable {
     if (taskId == null) {
       throw list(400, "the stand-in lists jobs by task_id only");
     }
-    Task task = visibleTask(taskId, caller);
+    Task task;
+    try {
+      task = visibleTask(taskId, caller);
+    } catch (Answer hidden) {
+      return page(List.of(), query, "/api/jobs", "&task_id=" + taskId); // a list filters what the caller cannot see
+    }
     String type = query.get("type");
     List<ObjectNode> jobs = new ArrayList<>();
     if (Objects.equals(org, task.org) && (type == null || type.equals("annotation"))) {
