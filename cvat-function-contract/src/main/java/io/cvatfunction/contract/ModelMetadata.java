@@ -2,11 +2,19 @@ package io.cvatfunction.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
 
 /**
  * What an Ultralytics export says about itself in its {@code config.txt} extra file: the runtime serves the model by
@@ -36,6 +44,40 @@ public record ModelMetadata(
   public record KeypointShape(int count, int values) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Reads the metadata of a TorchScript file from the {@code config.txt} extra file Ultralytics writes into its
+   * export (a zip), without loading the model.
+   *
+   * @throws IOException naming what is wrong with the file, and a model the runtime would refuse
+   */
+  public static ModelMetadata read(Path torchScript) throws IOException {
+    String config = null;
+    try (ZipFile zip = new ZipFile(torchScript.toFile())) {
+      Enumeration<? extends ZipEntry> entries = zip.entries();
+      while (config == null && entries.hasMoreElements()) {
+        ZipEntry entry = entries.nextElement();
+        if (entry.getName().endsWith("/extra/config.txt")) {
+          try (InputStream in = zip.getInputStream(entry)) {
+            config = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+          }
+        }
+      }
+    } catch (ZipException e) {
+      throw new IOException(torchScript + " is not a TorchScript file (not a zip): export the model with "
+          + "'yolo export model=best.pt format=torchscript'", e);
+    }
+    if (config == null) {
+      throw new IOException(torchScript + " has no config.txt metadata: export it with Ultralytics "
+          + "('yolo export model=best.pt format=torchscript')");
+    }
+    try {
+      return parse(config);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(torchScript + ": " + e.getMessage() + ", so the runtime would refuse this model: export it"
+          + " again with Ultralytics", e);
+    }
+  }
 
   /** Parses {@code config.txt}. */
   public static ModelMetadata parse(String configTxt) {

@@ -34,6 +34,17 @@ public interface Detector extends CvatHandler {
     return List.of();
   }
 
+  /**
+   * The labels it will answer with once loaded with {@code options}, known before it loads (a model file's metadata
+   * is read in milliseconds, a model loads in seconds): {@code cvat:annotate} checks a task's labels with them first.
+   * Empty when only the loaded detector can say.
+   *
+   * @throws Exception when they cannot be read, as loading would fail
+   */
+  default List<LabelSpec> labelSpecs(HandlerOptions options) throws Exception {
+    return List.of();
+  }
+
   @Override
   default Object handle(byte[] body, RequestTrace trace) throws BadRequestException {
     DetectorRequest request = DetectorRequest.parse(body);

@@ -22,7 +22,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,8 +32,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -304,11 +301,7 @@ class ${className}Test {
 
   /** The metadata Ultralytics writes into the export (config.txt): labels, task, input size. */
   private static ModelMetadata metadata() throws IOException {
-    try (ZipFile zip = new ZipFile(MODEL.toFile())) {
-      ZipEntry config = zip.stream().filter(entry -> entry.getName().endsWith("/extra/config.txt")).findFirst()
-          .orElseThrow(() -> new AssertionError(MODEL + " has no config.txt metadata: " + NO_MODEL));
-      return ModelMetadata.parse(new String(zip.getInputStream(config).readAllBytes(), StandardCharsets.UTF_8));
-    }
+    return ModelMetadata.read(MODEL);
   }
 
   /** The model's own label names. */

@@ -66,7 +66,7 @@ public record SpecGenerator(Path classes, Path runtimeJar, Path basedir, String 
     List<Note> notes = new ArrayList<>();
     for (FunctionDescriptor function : functions) {
       Path modelFile = modelFile(function);
-      ModelMetadata model = ModelInfo.read(modelFile);
+      ModelMetadata model = ModelMetadata.read(modelFile);
       List<Skeleton> skeletons = skeletons(function, model, modelFile, notes);
       Path dir = functions.size() == 1 ? outputDirectory : outputDirectory.resolve(function.name());
       Files.createDirectories(dir);

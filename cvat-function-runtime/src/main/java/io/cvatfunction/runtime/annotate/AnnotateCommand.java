@@ -1,9 +1,9 @@
 package io.cvatfunction.runtime.annotate;
 
-import io.cvatfunction.runtime.CvatHandler;
 import io.cvatfunction.runtime.Detector;
 import io.cvatfunction.runtime.FunctionAnnotation;
 import io.cvatfunction.runtime.HandlerOptions;
+import io.cvatfunction.runtime.cvat.LabelSpec;
 import io.cvatfunction.runtime.yolo.Devices;
 import java.io.PrintStream;
 import java.net.URI;
@@ -113,7 +113,7 @@ public final class AnnotateCommand {
       out.println("cvat:annotate: " + e.getMessage());
       return Annotation.REFUSED;
     }
-    CvatHandler[] loaded = new CvatHandler[1];
+    FunctionLoader loader = new FunctionLoader(handler);
     // SIGTERM or Ctrl+C: the upload under way finishes and is recorded in the resume file before the JVM ends, so
     // that no chunk CVAT has accepted is uploaded again by the next run.
     AtomicBoolean stop = new AtomicBoolean();
@@ -128,14 +128,8 @@ public final class AnnotateCommand {
     }, "cvat-annotate-stop");
     Runtime.getRuntime().addShutdownHook(stopper);
     try {
-      return Annotation.run(request, credentials, () -> {
-        Concurrency concurrency = concurrency(handler.options(), handler.concurrencyGiven(),
-            Devices.select(handler.options().device()).isGpu());
-        CvatHandler instance = (CvatHandler) handler.type().getDeclaredConstructor().newInstance();
-        loaded[0] = instance;
-        instance.load(concurrency.options());
-        return new Annotation.Loaded((Detector) instance, concurrency.framesInFlight());
-      }, FunctionAnnotation.of(handler.type()).confidenceAttribute(), out, stop);
+      return Annotation.run(request, credentials, loader, FunctionAnnotation.of(handler.type()).confidenceAttribute(),
+          out, stop);
     } finally {
       finished.countDown();
       if (!stop.get()) { // when stopping, the JVM is ending: it frees the model
@@ -144,9 +138,50 @@ public final class AnnotateCommand {
         } catch (IllegalStateException shuttingDown) {
           // a signal came just now; the hook finds the run finished
         }
-        if (loaded[0] != null) {
-          loaded[0].close();
-        }
+        loader.close();
+      }
+    }
+  }
+
+  /**
+   * The handler's detector, made once: its labels are read before it loads, then it loads with annotate's
+   * concurrency.
+   */
+  private static final class FunctionLoader implements Annotation.DetectorLoader {
+    private final Handler handler;
+    private Detector detector;
+    private boolean loading;
+
+    FunctionLoader(Handler handler) {
+      this.handler = handler;
+    }
+
+    @Override
+    public List<LabelSpec> labels() throws Exception {
+      return detector().labelSpecs(handler.options());
+    }
+
+    @Override
+    public Annotation.Loaded load() throws Exception {
+      Concurrency concurrency = concurrency(handler.options(), handler.concurrencyGiven(),
+          Devices.select(handler.options().device()).isGpu());
+      Detector made = detector();
+      loading = true;
+      made.load(concurrency.options());
+      return new Annotation.Loaded(made, concurrency.framesInFlight());
+    }
+
+    private Detector detector() throws ReflectiveOperationException {
+      if (detector == null) {
+        detector = (Detector) handler.type().getDeclaredConstructor().newInstance();
+      }
+      return detector;
+    }
+
+    /** Frees what loading took, if it began. */
+    void close() {
+      if (loading) {
+        detector.close();
       }
     }
   }

@@ -32,6 +32,15 @@ public final class Annotation {
   public interface DetectorLoader {
     /** The loaded detector, and how many frames to run through it at once. */
     Loaded load() throws Exception;
+
+    /**
+     * The labels the function will answer with, read before it loads, so that a task they do not fit is refused
+     * first ({@link Detector#labelSpecs(io.cvatfunction.runtime.HandlerOptions)}); empty when only the loaded
+     * function can say.
+     */
+    default List<LabelSpec> labels() throws Exception {
+      return List.of();
+    }
   }
 
   /**
@@ -76,6 +85,7 @@ public final class Annotation {
     List<JsonNode> taskLabels;
     Optional<ResumeFile> resume = Optional.empty();
     SortedSet<Integer> honeypots;
+    Optional<LabelMapping> mappedEarly = Optional.empty();
     try {
       client = CvatClient.signIn(request.server(), request.org(), credentials, request.retry(), listener::warning);
       JsonNode taskJson = client.task(request.taskId());
@@ -97,6 +107,16 @@ public final class Annotation {
         throw new CvatException("task " + request.taskId() + " has no labels" + request.org().map(org -> " in the "
             + "organization '" + org + "': if the task is not in it, leave out -Dcvat.annotate.org / --org or name the "
             + "task's organization; otherwise").orElse(":") + " add the function's labels to the task or its project");
+      }
+      List<LabelSpec> declared;
+      try {
+        declared = loader.labels();
+      } catch (Exception e) {
+        out.println("cvat:annotate: the function failed to load: " + e.getMessage());
+        return REFUSED;
+      }
+      if (!declared.isEmpty()) {
+        mappedEarly = Optional.of(mapLabels(declared, taskLabels, request, confidenceAttribute, listener));
       }
       if (!done.isEmpty()) {
         out.println("resuming: frames " + FrameRanges.format(done) + " were uploaded by an earlier run ("
@@ -131,16 +151,16 @@ public final class Annotation {
         out.println("cvat:annotate: the function failed to load: " + e.getMessage());
         return REFUSED;
       }
-      List<LabelSpec> specs = detector.labelSpecs();
       LabelMapping labels;
       try {
-        if (specs.isEmpty()) {
+        if (mappedEarly.isPresent()) {
+          labels = mappedEarly.get();
+        } else if (detector.labelSpecs().isEmpty()) {
           throw new CvatException(detector.getClass().getName() + " does not declare its labels (Detector.labelSpecs): "
               + "extend YoloDetector, or implement labelSpecs()");
+        } else {
+          labels = mapLabels(detector.labelSpecs(), taskLabels, request, confidenceAttribute, listener);
         }
-        labels = LabelMapping.match(specs, taskLabels, confidenceAttribute, request.allowUnmatchedLabels(),
-            request.convMaskToPoly());
-        labels.dropped().forEach(d -> listener.warning("the task has no " + d + ": its shapes or values are left out"));
         boolean resuming = resume.isPresent() && !resume.get().done().isEmpty();
         if (request.clearExisting() && !resuming) {
           client.clear(request.taskId());
@@ -173,6 +193,15 @@ public final class Annotation {
         + "; nothing was uploaded"));
     completed(resume, out);
     return DONE;
+  }
+
+  /** The function's labels matched with the task's; what is left out, when that is allowed, said once. */
+  private static LabelMapping mapLabels(List<LabelSpec> specs, List<JsonNode> taskLabels, AnnotateRequest request,
+      String confidenceAttribute, AnnotateListener listener) throws CvatException {
+    LabelMapping labels = LabelMapping.match(specs, taskLabels, confidenceAttribute, request.allowUnmatchedLabels(),
+        request.convMaskToPoly());
+    labels.dropped().forEach(d -> listener.warning("the task has no " + d + ": its shapes or values are left out"));
+    return labels;
   }
 
   private static void summary(TaskFrames task, TaskAnnotator.Result result, AnnotateRequest request, int inFlight,

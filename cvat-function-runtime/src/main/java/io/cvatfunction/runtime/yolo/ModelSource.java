@@ -10,14 +10,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Resolves a model reference to a file DJL can load: a path, or {@code classpath:} and a resource name. A
- * resource inside a jar is copied to a temporary file once, because TorchScript metadata can only be read
- * from a file.
+ * resource inside a jar is copied to a temporary file once per process (its labels are read before it loads, from the
+ * same copy), because TorchScript metadata can only be read from a file.
  */
 public final class ModelSource {
+
+  /** The temporary copies of resources inside jars, by the resource's URL. */
+  private static final Map<String, Path> COPIES = new ConcurrentHashMap<>();
 
   private ModelSource() {}
 
@@ -47,6 +52,10 @@ public final class ModelSource {
         throw new IOException("bad model resource URL " + url, e);
       }
     }
+    Path copied = COPIES.get(url.toString());
+    if (copied != null && Files.isRegularFile(copied)) {
+      return copied;
+    }
     String name = resource.substring(resource.lastIndexOf('/') + 1);
     Path folder = Files.createTempDirectory("cvat-model");
     // The JVM deletes in the reverse order of registration: the file first, then its folder.
@@ -56,6 +65,7 @@ public final class ModelSource {
     try (InputStream in = url.openStream()) {
       Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
     }
+    COPIES.put(url.toString(), copy);
     return copy;
   }
 

@@ -51,13 +51,22 @@ final class PoseTask implements TaskDecoder<Detection.Pose> {
    */
   static PoseTask of(TaskContext context) throws IOException {
     ModelMetadata metadata = context.metadata();
-    CvatFunction function = context.function();
-    Skeletons.Resolved resolved = Skeletons.resolve(List.of(function.keypoints()), List.of(function.edges()),
-        context.besideModel().read(Skeletons.FILE), metadata.keypointNames(), metadata.keypoints().count(),
-        metadata.classCount());
+    Skeletons.Resolved resolved = skeletons(metadata, context.function(), context.besideModel());
     LOG.info("Keypoint names from {}", resolved.source().description());
     return new PoseTask(BoxHead.of(metadata, context.outputShape()), metadata.keypoints(), resolved.byClass(),
-        function.keypointThreshold());
+        context.function().keypointThreshold());
+  }
+
+  /**
+   * Each class's skeleton, as {@link Skeletons#resolve} names it for the function: from its annotation, the
+   * {@code keypoints.txt} beside the model, or the model's own keypoint names.
+   *
+   * @throws IOException when {@code keypoints.txt} beside the model cannot be read
+   */
+  static Skeletons.Resolved skeletons(ModelMetadata metadata, CvatFunction function, TaskContext.BesideModel beside)
+      throws IOException {
+    return Skeletons.resolve(List.of(function.keypoints()), List.of(function.edges()), beside.read(Skeletons.FILE),
+        metadata.keypointNames(), metadata.keypoints().count(), metadata.classCount());
   }
 
   @Override

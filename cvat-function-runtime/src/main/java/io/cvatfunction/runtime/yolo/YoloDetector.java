@@ -4,6 +4,9 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.cvatfunction.contract.LabelRename;
+import io.cvatfunction.contract.ModelMetadata;
+import io.cvatfunction.contract.Skeleton;
+import io.cvatfunction.contract.YoloTask;
 import io.cvatfunction.runtime.BadRequestException;
 import io.cvatfunction.runtime.CvatFunction;
 import io.cvatfunction.runtime.Detector;
@@ -19,6 +22,7 @@ import io.cvatfunction.runtime.cvat.ShapeAttribute;
 import io.cvatfunction.runtime.image.FrameDecoder;
 import io.cvatfunction.runtime.image.FrameInput;
 import io.cvatfunction.runtime.image.ModelInput;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.IntFunction;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
@@ -69,11 +74,7 @@ public abstract class YoloDetector implements Detector {
     try {
       TaskDecoder<?> task = TaskDecoder.of(new TaskContext(model.metadata(), model::outputShape, function,
           name -> ModelSource.besideModel(reference, name, loader)));
-      List<String> names = model.metadata().names();
-      String[] cvatLabels = new String[names.size()];
-      for (int i = 0; i < cvatLabels.length; i++) {
-        cvatLabels[i] = label(names.get(i));
-      }
+      String[] cvatLabels = cvatLabels(model.metadata().names());
       try (NDManager manager = model.newRequestManager()) {
         frames = task.frameInput(new FrameDecoder(options.maxImagePixels()), model.metadata(), options.decoder(),
             manager);
@@ -178,11 +179,36 @@ public abstract class YoloDetector implements Detector {
   @Override
   public List<LabelSpec> labelSpecs() {
     Loaded state = state();
-    String type = state.model().metadata().task().labelType(function.segments() == CvatFunction.SegmentShape.POLYGON);
+    return labelSpecs(state.model().metadata(), state.cvatLabels(), state.task()::keypoints);
+  }
+
+  /** The same labels, read from the model file's metadata before the model loads. */
+  @Override
+  public List<LabelSpec> labelSpecs(HandlerOptions options) throws IOException {
+    String reference = options.modelOverride().orElse(function.model());
+    ClassLoader loader = getClass().getClassLoader();
+    ModelMetadata metadata = ModelMetadata.read(ModelSource.resolve(reference, loader));
+    List<Skeleton> skeletons = metadata.task() == YoloTask.POSE
+        ? PoseTask.skeletons(metadata, function, name -> ModelSource.besideModel(reference, name, loader)).byClass()
+        : List.of();
+    return labelSpecs(metadata, cvatLabels(metadata.names()),
+        id -> skeletons.isEmpty() ? List.of() : skeletons.get(id).keypoints());
+  }
+
+  private String[] cvatLabels(List<String> names) {
+    String[] cvatLabels = new String[names.size()];
+    for (int i = 0; i < cvatLabels.length; i++) {
+      cvatLabels[i] = label(names.get(i));
+    }
+    return cvatLabels;
+  }
+
+  private List<LabelSpec> labelSpecs(ModelMetadata metadata, String[] cvatLabels, IntFunction<List<String>> keypoints) {
+    String type = metadata.task().labelType(function.segments() == CvatFunction.SegmentShape.POLYGON);
     List<LabelSpec> specs = new ArrayList<>();
-    List<String> names = state.model().metadata().names();
+    List<String> names = metadata.names();
     for (int id = 0; id < names.size(); id++) {
-      String cvatName = state.cvatLabels()[id];
+      String cvatName = cvatLabels[id];
       if (cvatName == null) {
         continue;
       }
@@ -198,7 +224,7 @@ public abstract class YoloDetector implements Detector {
       if (!function.confidenceAttribute().isEmpty()) {
         attributes.add(new LabelSpec.AttributeSpec(function.confidenceAttribute(), "number", ConfidenceAttribute.VALUES));
       }
-      specs.add(new LabelSpec(cvatName, type, attributes, state.task().keypoints(id)));
+      specs.add(new LabelSpec(cvatName, type, attributes, keypoints.apply(id)));
     }
     return specs;
   }

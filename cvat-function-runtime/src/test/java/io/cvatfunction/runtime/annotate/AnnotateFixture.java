@@ -1,12 +1,15 @@
 package io.cvatfunction.runtime.annotate;
 
 import io.cvatfunction.runtime.Detector;
+import io.cvatfunction.runtime.HandlerOptions;
 import io.cvatfunction.runtime.cvat.CvatStandIn;
+import io.cvatfunction.runtime.cvat.LabelSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.SortedSet;
 
@@ -100,9 +103,22 @@ final class AnnotateFixture {
           org, dryRun, resume, 2, 3, new Retry(4, Duration.ofMillis(5), Duration.ofSeconds(5)));
     }
 
-    /** Runs with {@code detector}, which is already loaded and stays loaded. */
+    /**
+     * Runs with {@code detector}, which is already loaded and stays loaded; its labels are read before it "loads", as
+     * the image's command reads them.
+     */
     Outcome run(Detector detector, String confidenceAttribute) {
-      return run(() -> new Annotation.Loaded(detector, 4), confidenceAttribute);
+      return run(new Annotation.DetectorLoader() {
+        @Override
+        public List<LabelSpec> labels() throws Exception {
+          return detector.labelSpecs(HandlerOptions.cpu());
+        }
+
+        @Override
+        public Annotation.Loaded load() {
+          return new Annotation.Loaded(detector, 4);
+        }
+      }, confidenceAttribute);
     }
 
     /** Runs with the function {@code loader} gives. */

@@ -10,8 +10,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cvatfunction.runtime.CvatFunction;
 import io.cvatfunction.runtime.Fixtures;
+import io.cvatfunction.runtime.HandlerOptions;
 import io.cvatfunction.runtime.ReferenceMatch;
 import io.cvatfunction.runtime.cvat.CvatStandIn;
+import io.cvatfunction.runtime.cvat.LabelSpec;
 import io.cvatfunction.runtime.cvat.StandInTasks;
 import io.cvatfunction.runtime.server.ServerFixture;
 import io.cvatfunction.runtime.yolo.YoloDetector;
@@ -455,6 +457,29 @@ class AnnotateTaskTest {
     // square has no confidence attribute in this task: its shapes carry none, circle's carry theirs
     task.shapes().forEach(s -> assertEquals(names.get(s.get("label_id").asInt()).equals("circle") ? 1 : 0,
         s.get("attributes").size()));
+  }
+
+  @Test
+  void labelsThatDoNotFitAreRefusedBeforeTheFunctionLoadsOrAFrameIsFetched() {
+    CvatStandIn.Task task = StandInTasks.shapes(standIn, null, 1, 4, Set.of(), StandInTasks.shapesLabels("polygon"));
+    AtomicBoolean loaded = new AtomicBoolean();
+    AnnotateFixture.Outcome outcome = AnnotateFixture.request(standIn, task).run(new Annotation.DetectorLoader() {
+      @Override
+      public List<LabelSpec> labels() throws Exception {
+        return new ScoredBoxes().labelSpecs(HandlerOptions.cpu()); // from the model file: not loaded
+      }
+
+      @Override
+      public Annotation.Loaded load() {
+        loaded.set(true);
+        return new Annotation.Loaded(detector, 4);
+      }
+    }, "confidence");
+    assertEquals(Annotation.REFUSED, outcome.status(), outcome.output());
+    assertTrue(outcome.output().contains("label 'circle' is a rectangle label of the function but a polygon label of "
+        + "the task"), outcome.output());
+    assertFalse(loaded.get(), "the function was loaded");
+    assertEquals(0, chunksAskedFor(), "frames were fetched");
   }
 
   @Test

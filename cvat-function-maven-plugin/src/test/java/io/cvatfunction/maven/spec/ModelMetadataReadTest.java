@@ -20,17 +20,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What config.txt says, read by the runtime's own rule ({@link ModelMetadata}): label ids 0..n-1 without gaps, the
- * task, a pose model's keypoints; on the real fixture exports of each task, and refused as the runtime refuses it.
+ * What {@link ModelMetadata#read} finds in a TorchScript file (the rule the runtime and {@code cvat:spec} share,
+ * tested here beside the fixture exports): label ids 0..n-1 without gaps, the task, a pose model's keypoints; on the
+ * real fixture exports of each task, and refused as the runtime refuses it.
  */
-class ModelInfoTest {
+class ModelMetadataReadTest {
 
   @TempDir
   Path dir;
 
   @Test
   void readsNamesByIdInIdOrder() throws IOException {
-    ModelMetadata info = ModelInfo.read(torchScript("{\"task\": \"segment\", \"names\": {\"1\": \"b\", \"0\": \"a\"}}"));
+    ModelMetadata info =
+        ModelMetadata.read(torchScript("{\"task\": \"segment\", \"names\": {\"1\": \"b\", \"0\": \"a\"}}"));
     assertEquals(List.of("a", "b"), info.names());
     assertEquals(YoloTask.SEGMENT, info.task());
   }
@@ -54,11 +56,11 @@ class ModelInfoTest {
 
   @Test
   void readsAPoseModelsKeypointNamesByClass() throws IOException {
-    ModelMetadata info = ModelInfo.read(torchScript("{\"task\": \"pose\", \"names\": {\"0\": \"hand\"}, \"kpt_shape\":"
-        + " [2, 2], \"kpt_names\": {\"0\": [\"thumb\", \"wrist\"]}}"));
+    ModelMetadata info = ModelMetadata.read(torchScript("{\"task\": \"pose\", \"names\": {\"0\": \"hand\"}, "
+        + "\"kpt_shape\": [2, 2], \"kpt_names\": {\"0\": [\"thumb\", \"wrist\"]}}"));
     assertEquals(2, info.keypoints().count());
     assertEquals(Map.of(0, List.of("thumb", "wrist")), info.keypointNames());
-    assertEquals(YoloTask.DETECT, ModelInfo.read(torchScript("{\"names\": [\"a\"]}")).task(), "no task: detect");
+    assertEquals(YoloTask.DETECT, ModelMetadata.read(torchScript("{\"names\": [\"a\"]}")).task(), "no task: detect");
   }
 
   @Test
@@ -66,29 +68,29 @@ class ModelInfoTest {
     for (String shape : List.of("", ", \"kpt_shape\": [4]", ", \"kpt_shape\": [4, 5]", ", \"kpt_shape\": [0, 3]",
         ", \"kpt_shape\": \"4x3\"")) {
       Path model = torchScript("{\"task\": \"pose\", \"names\": [\"a\"]" + shape + "}");
-      IOException e = assertThrows(IOException.class, () -> ModelInfo.read(model), shape);
+      IOException e = assertThrows(IOException.class, () -> ModelMetadata.read(model), shape);
       assertTrue(e.getMessage().contains("the pose model's config.txt has no usable \"kpt_shape\" ([keypoints, 2 or"
           + " 3])"), e.getMessage());
     }
     Path unknownTask = torchScript("{\"task\": \"depth\", \"names\": [\"a\"]}");
-    IOException task = assertThrows(IOException.class, () -> ModelInfo.read(unknownTask));
+    IOException task = assertThrows(IOException.class, () -> ModelMetadata.read(unknownTask));
     assertTrue(task.getMessage().contains("unknown \"task\": 'depth'"), task.getMessage());
     Path badNames = torchScript("{\"task\": \"pose\", \"names\": [\"a\"], \"kpt_shape\": [1, 3],"
         + " \"kpt_names\": {\"zero\": [\"tip\"]}}");
-    IOException names = assertThrows(IOException.class, () -> ModelInfo.read(badNames));
+    IOException names = assertThrows(IOException.class, () -> ModelMetadata.read(badNames));
     assertTrue(names.getMessage().contains("\"kpt_names\" has a non-numeric class id 'zero'"), names.getMessage());
   }
 
   private ModelMetadata fixture(String name) throws IOException {
     Path file = dir.resolve(name + ".torchscript");
     Files.write(file, Fixtures.resource("fixtures/models/" + name + ".torchscript"));
-    return ModelInfo.read(file);
+    return ModelMetadata.read(file);
   }
 
   @Test
   void refusesAGapInTheIdsAsTheRuntimeDoes() throws IOException {
     Path model = torchScript("{\"names\": {\"0\": \"a\", \"2\": \"c\"}}");
-    IOException e = assertThrows(IOException.class, () -> ModelInfo.read(model));
+    IOException e = assertThrows(IOException.class, () -> ModelMetadata.read(model));
     assertTrue(e.getMessage().contains("\"names\" skips class id 1, so the runtime would refuse this model"),
         e.getMessage());
   }
