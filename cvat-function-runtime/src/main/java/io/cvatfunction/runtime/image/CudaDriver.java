@@ -15,6 +15,8 @@ import java.util.Map;
 interface CudaDriver extends Library {
 
   int SUCCESS = 0;
+  /** {@code CUDA_ERROR_NOT_READY}: work queued on the stream has not finished. */
+  int NOT_READY = 600;
   /** {@code CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR}. */
   int COMPUTE_CAPABILITY_MAJOR = 75;
   int COMPUTE_CAPABILITY_MINOR = 76;
@@ -33,6 +35,8 @@ interface CudaDriver extends Library {
   int cuCtxSetCurrent(Pointer context);
 
   int cuCtxSynchronize();
+
+  int cuStreamQuery(Pointer stream);
 
   int cuModuleLoadData(PointerByReference module, byte[] image);
 
