@@ -15,8 +15,6 @@ import java.util.Map;
 interface CudaDriver extends Library {
 
   int SUCCESS = 0;
-  /** {@code CUDA_ERROR_NOT_READY}: work queued on the stream has not finished. */
-  int NOT_READY = 600;
   /** {@code CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR}. */
   int COMPUTE_CAPABILITY_MAJOR = 75;
   int COMPUTE_CAPABILITY_MINOR = 76;
@@ -35,8 +33,6 @@ interface CudaDriver extends Library {
   int cuCtxSetCurrent(Pointer context);
 
   int cuCtxSynchronize();
-
-  int cuStreamQuery(Pointer stream);
 
   int cuModuleLoadData(PointerByReference module, byte[] image);
 

@@ -144,19 +144,6 @@ final class FrameKernel {
     return cuda.cuCtxSetCurrent(context) == CudaDriver.SUCCESS && cuda.cuCtxSynchronize() == CudaDriver.SUCCESS;
   }
 
-  /**
-   * The sticky error of the device's context, if a fault has broken it, without waiting for the queued work: a
-   * query of the legacy default stream answers it.
-   */
-  Optional<String> stickyErrorNow() {
-    int status = cuda.cuCtxSetCurrent(context);
-    if (status == CudaDriver.SUCCESS) {
-      status = cuda.cuStreamQuery(null);
-    }
-    return status == CudaDriver.SUCCESS || status == CudaDriver.NOT_READY ? Optional.empty()
-        : Optional.of(errorName(cuda, status));
-  }
-
   /** Unloads the kernel once the work queued before is done; call when no request uses it any more. */
   void close() {
     if (contextWorks()) {

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.cvatfunction.runtime.BadRequestException;
 import java.util.Locale;
-import java.util.Optional;
 import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
@@ -72,16 +71,8 @@ final class GpuFramePath implements AutoCloseable {
     return proof;
   }
 
-  /**
-   * See {@link GpuJpegDecoder#decode}. nvJPEG meeting a context a fault has broken ends the process (an exception out
-   * of its C API): the context is asked first, and a broken one fails the request, which the model then reports as a
-   * device fault.
-   */
+  /** See {@link GpuJpegDecoder#decode}. */
   JpegPlanes decode(byte[] jpeg, NDManager manager) throws BadRequestException {
-    Optional<String> broken = kernel.stickyErrorNow();
-    if (broken.isPresent() && !kernel.contextWorks()) { // confirmed by waiting for the queued work
-      throw new IllegalStateException("the GPU's CUDA context reported " + broken.get() + " before the JPEG decode");
-    }
     return decoder.decode(jpeg, manager);
   }
 
@@ -164,10 +155,7 @@ final class GpuFramePath implements AutoCloseable {
 
   @Override
   public void close() {
-    boolean works = kernel.contextWorks();
     kernel.close();
-    if (works) { // nvJPEG's frees in a broken context would end the process, which is ending for the fault anyway
-      decoder.close();
-    }
+    decoder.close();
   }
 }
