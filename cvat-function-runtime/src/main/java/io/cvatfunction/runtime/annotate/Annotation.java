@@ -155,11 +155,13 @@ public final class Annotation {
       try {
         if (mappedEarly.isPresent()) {
           labels = mappedEarly.get();
-        } else if (detector.labelSpecs().isEmpty()) {
-          throw new CvatException(detector.getClass().getName() + " does not declare its labels (Detector.labelSpecs): "
-              + "extend YoloDetector, or implement labelSpecs()");
         } else {
-          labels = mapLabels(detector.labelSpecs(), taskLabels, request, confidenceAttribute, listener);
+          List<LabelSpec> specs = detector.labelSpecs();
+          if (specs.isEmpty()) {
+            throw new CvatException(detector.getClass().getName() + " does not declare its labels "
+                + "(Detector.labelSpecs): extend YoloDetector, or implement labelSpecs()");
+          }
+          labels = mapLabels(specs, taskLabels, request, confidenceAttribute, listener);
         }
         boolean resuming = resume.isPresent() && !resume.get().done().isEmpty();
         if (request.clearExisting() && !resuming) {

@@ -200,32 +200,40 @@ public final class CvatClient {
   }
 
   private JsonNode annotations(int taskId, SortedSet<Integer> frames, Reader reader) throws CvatException {
-    Optional<Map<Job, SortedSet<Integer>>> covering = Job.covering(jobs(taskId), frames);
-    if (covering.isPresent()) {
-      ObjectNode held = JSON.createObjectNode();
-      ArrayNode tags = held.putArray("tags");
-      ArrayNode shapes = held.putArray("shapes");
-      boolean usable = true;
-      for (Map.Entry<Job, SortedSet<Integer>> job : covering.get().entrySet()) {
-        String what = "read the annotations of job " + job.getKey().id() + " of task " + taskId;
-        Response answer = reader.read(request("/api/jobs/" + job.getKey().id() + "/annotations").GET(), what);
-        if (answer.statusCode() >= 400 && answer.statusCode() < 500 && answer.statusCode() != 429) {
-          usable = false; // e.g. a proxy that lets only the task's paths through
-          break;
-        }
-        JsonNode data = expectOk(answer, what).json();
-        // Each frame from one job: a task whose jobs overlap keeps a shape on a shared frame in both.
-        Predicate<JsonNode> assigned = item -> job.getValue().contains(item.path("frame").asInt());
-        data.path("tags").forEach(item -> add(tags, item, assigned));
-        data.path("shapes").forEach(item -> add(shapes, item, assigned));
-      }
-      if (usable) {
-        return held;
-      }
-      taskJobs.put(taskId, List.of());
+    Optional<JsonNode> fromJobs = fromJobs(taskId, frames, reader);
+    if (fromJobs.isPresent()) {
+      return fromJobs.get();
     }
     String what = "read the annotations of task " + taskId;
     return expectOk(reader.read(request("/api/tasks/" + taskId + "/annotations").GET(), what), what).json();
+  }
+
+  /**
+   * The tags and shapes on {@code frames}, read from the jobs that hold them; empty when the listed jobs do not hold
+   * every frame, or when a job's read is refused (then no job is read again in this run).
+   */
+  private Optional<JsonNode> fromJobs(int taskId, SortedSet<Integer> frames, Reader reader) throws CvatException {
+    Optional<Map<Job, SortedSet<Integer>>> covering = Job.covering(jobs(taskId), frames);
+    if (covering.isEmpty()) {
+      return Optional.empty();
+    }
+    ObjectNode held = JSON.createObjectNode();
+    ArrayNode tags = held.putArray("tags");
+    ArrayNode shapes = held.putArray("shapes");
+    for (Map.Entry<Job, SortedSet<Integer>> job : covering.get().entrySet()) {
+      String what = "read the annotations of job " + job.getKey().id() + " of task " + taskId;
+      Response answer = reader.read(request("/api/jobs/" + job.getKey().id() + "/annotations").GET(), what);
+      if (answer.statusCode() >= 400 && answer.statusCode() < 500 && answer.statusCode() != 429) {
+        taskJobs.put(taskId, List.of()); // e.g. a proxy that lets only the task's paths through
+        return Optional.empty();
+      }
+      JsonNode data = expectOk(answer, what).json();
+      // Each frame from one job: a task whose jobs overlap keeps a shape on a shared frame in both.
+      Predicate<JsonNode> assigned = item -> job.getValue().contains(item.path("frame").asInt());
+      data.path("tags").forEach(item -> add(tags, item, assigned));
+      data.path("shapes").forEach(item -> add(shapes, item, assigned));
+    }
+    return Optional.of(held);
   }
 
   private static void add(ArrayNode items, JsonNode item, Predicate<JsonNode> wanted) {
@@ -240,20 +248,24 @@ public final class CvatClient {
    * looked for in the whole task.
    */
   private List<Job> jobs(int taskId) {
-    return taskJobs.computeIfAbsent(taskId, id -> {
-      String what = "list the jobs of task " + id;
-      try {
-        return listed("/api/jobs?task_id=" + id + "&type=annotation&page_size=100", what, this::send).stream()
-            .filter(job -> job.path("task_id").asInt(id) == id && job.path("type").asText("annotation")
-                .equals("annotation") && job.path("id").isInt() && job.path("start_frame").isInt()
-                && job.path("stop_frame").isInt())
-            .map(job -> new Job(job.get("id").asInt(), job.get("start_frame").asInt(), job.get("stop_frame").asInt()))
-            .toList();
-      } catch (CvatException e) {
-        warnings.accept(e.getMessage() + "; an upload whose answer is lost is looked for in the whole task instead");
-        return List.of();
-      }
-    });
+    List<Job> known = taskJobs.get(taskId);
+    if (known != null) {
+      return known;
+    }
+    try {
+      known = listed("/api/jobs?task_id=" + taskId + "&type=annotation&page_size=100", "list the jobs of task "
+          + taskId, this::send).stream()
+          .filter(job -> job.path("task_id").asInt(taskId) == taskId && job.path("type").asText("annotation")
+              .equals("annotation") && job.path("id").isInt() && job.path("start_frame").isInt()
+              && job.path("stop_frame").isInt())
+          .map(job -> new Job(job.get("id").asInt(), job.get("start_frame").asInt(), job.get("stop_frame").asInt()))
+          .toList();
+    } catch (CvatException e) {
+      warnings.accept(e.getMessage() + "; an upload whose answer is lost is looked for in the whole task instead");
+      known = List.of();
+    }
+    taskJobs.put(taskId, known); // listed without holding a lock: at worst two threads list them both
+    return known;
   }
 
   /**
