@@ -73,7 +73,7 @@ public final class FramePreprocessor implements FrameInput {
     } else {
       try {
         gpu = GpuFramePath.open(device, cpuDecoder, manager);
-        LOG.info("JPEG frames are decoded on {} by nvJPEG {} ({}); other formats on the CPU by OpenCV", device,
+        LOG.info("JPEG frames are decoded on {} by nvJPEG {}, {}; other formats on the CPU by OpenCV", device,
             gpu.nvJpegVersion(), gpu.proof());
       } catch (GpuUnavailableException | LinkageError | RuntimeException e) { // reflection into DJL included
         String why = e instanceof GpuUnavailableException ? e.getMessage() : e.toString();

@@ -155,7 +155,10 @@ final class GpuFramePath implements AutoCloseable {
 
   @Override
   public void close() {
+    boolean works = kernel.contextWorks();
     kernel.close();
-    decoder.close();
+    if (works) { // after a device fault nvJPEG's frees may never return; the process is ending for the fault anyway
+      decoder.close();
+    }
   }
 }

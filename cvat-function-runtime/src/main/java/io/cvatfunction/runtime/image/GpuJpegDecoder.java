@@ -12,9 +12,16 @@ import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import io.cvatfunction.runtime.BadRequestException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * Decodes JPEG frames with NVIDIA's nvJPEG straight into tensors on the model's GPU: the decoder writes the Y, Cb
@@ -23,13 +30,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * present as OpenCV would (EXIF-rotated, RGB or CMYK samples, rare subsamplings, anything it refuses) are left to
  * the CPU decoder, which then gives the answer or the error.
  *
- * <p>Thread-safe: one nvJPEG handle is shared; each thread that decodes has its own decoder state. A decode is
- * queued on the CUDA default stream, the stream DJL's PyTorch runs on, so the tensor operations that follow see the
- * decoded pixels without a host synchronisation — and its state's buffers may still be in use when {@code
- * nvjpegDecode} returns. A state handed to another thread then could be overwritten under the queued work; a
- * thread's own state is used again only by its next request, after this one read its outputs back to the host (and
- * so after the decode's work ended). A state holds buffers sized to the largest frame it decoded: at most one such
- * set per worker thread.
+ * <p>nvJPEG's decoupled API, with a decoder per backend: a frame goes to the first that supports it — the GPU's
+ * JPEG engine where it has one (A100, H100 and their kin; baseline frames), then the GPU-assisted Huffman decoder,
+ * then the CPU-assisted one (progressive frames). Unlike the single-call API, whose decoder states end the process
+ * ({@code std::terminate}) when made while a device fault is pending, this one answers an error status from every
+ * call after a fault; the model's next synchronisation then reports the fault.
+ *
+ * <p>Thread-safe: the handle and decoders are shared; each thread that decodes has its own {@link Workspace}, as
+ * nvJPEG requires. A decode is queued on the CUDA default stream, the stream DJL's PyTorch runs on, so the tensor
+ * operations that follow see the decoded pixels without a host synchronisation — and the workspace's buffers may
+ * still be in use when the last call returns. A workspace handed to another thread then could be overwritten under
+ * the queued work; a thread's own workspace is used again only by its next request, after this one read its outputs
+ * back to the host (and so after the decode's work ended). A workspace holds buffers sized to the largest frame it
+ * decoded: at most one such set per worker thread.
  *
  * <p>The library is {@code libnvjpeg.so.12} (CUDA 12, any 12.x driver): {@code CVAT_NVJPEG_LIBRARY} names the
  * file; otherwise it is looked up beside the loaded libtorch CUDA build (where the image puts it) and on the
@@ -38,17 +51,25 @@ import java.util.concurrent.ConcurrentHashMap;
 final class GpuJpegDecoder implements AutoCloseable {
 
   private static final String SONAME = "libnvjpeg.so.12";
+  /** nvJPEG's backends, in the order a frame tries them. */
+  private static final Map<String, Integer> BACKENDS = orderedBackends();
 
   private final NvJpegLibrary nvjpeg;
   private final Pointer handle;
+  private final List<Backend> backends;
   private final FrameDecoder rules;
   private final String version;
-  private final ThreadLocal<Pointer> threadState = new ThreadLocal<>();
-  private final Set<Pointer> states = ConcurrentHashMap.newKeySet(); // every thread's, to free at close
+  private final ThreadLocal<Workspace> threadWorkspace = new ThreadLocal<>();
+  private final Set<Workspace> workspaces = ConcurrentHashMap.newKeySet(); // every thread's, to free at close
 
-  private GpuJpegDecoder(NvJpegLibrary nvjpeg, Pointer handle, FrameDecoder rules, String version) {
+  /** One of nvJPEG's decoders. */
+  private record Backend(String name, Pointer decoder) {}
+
+  private GpuJpegDecoder(NvJpegLibrary nvjpeg, Pointer handle, List<Backend> backends, FrameDecoder rules,
+      String version) {
     this.nvjpeg = nvjpeg;
     this.handle = handle;
+    this.backends = backends;
     this.rules = rules;
     this.version = version;
   }
@@ -75,17 +96,42 @@ final class GpuJpegDecoder implements AutoCloseable {
           + " is not the CUDA 12 nvJPEG this runtime binds to (libnvjpeg.so.12)", null);
     }
     PointerByReference handle = new PointerByReference();
-    int status = nvjpeg.nvjpegCreateSimple(handle);
+    // A handle made for the JPEG engine, where the GPU has one; the other backends' decoders are made from it too
+    int status = nvjpeg.nvjpegCreateEx(NvJpegLibrary.BACKEND_HARDWARE, null, null, 0, handle);
+    if (status != NvJpegLibrary.SUCCESS) {
+      status = nvjpeg.nvjpegCreateSimple(handle);
+    }
     if (status != NvJpegLibrary.SUCCESS) {
       throw new GpuUnavailableException("nvJPEG could not start on " + device + ": "
           + NvJpegLibrary.statusName(status) + " (is the NVIDIA driver visible to this process?)", null);
     }
-    return new GpuJpegDecoder(nvjpeg, handle.getValue(), rules, major.getValue() + "." + minor.getValue());
+    List<Backend> backends = new ArrayList<>();
+    BACKENDS.forEach((name, backend) -> {
+      PointerByReference decoder = new PointerByReference();
+      if (nvjpeg.nvjpegDecoderCreate(handle.getValue(), backend, decoder) == NvJpegLibrary.SUCCESS) {
+        backends.add(new Backend(name, decoder.getValue()));
+      }
+    });
+    if (backends.isEmpty()) {
+      nvjpeg.nvjpegDestroy(handle.getValue());
+      throw new GpuUnavailableException("nvJPEG could make none of its decoders (" + String.join(", ",
+          BACKENDS.keySet()) + ") on " + device, null);
+    }
+    return new GpuJpegDecoder(nvjpeg, handle.getValue(), List.copyOf(backends), rules,
+        major.getValue() + "." + minor.getValue());
   }
 
-  /** nvJPEG's version, {@code major.minor}. */
+  private static Map<String, Integer> orderedBackends() {
+    Map<String, Integer> backends = new LinkedHashMap<>();
+    backends.put("JPEG engine", NvJpegLibrary.BACKEND_HARDWARE);
+    backends.put("GPU Huffman", NvJpegLibrary.BACKEND_GPU_HYBRID);
+    backends.put("CPU Huffman", NvJpegLibrary.BACKEND_HYBRID);
+    return Collections.unmodifiableMap(backends);
+  }
+
+  /** nvJPEG's version and its decoders in the order frames try them, for the logs: {@code 12.4 (JPEG engine, ...)}. */
   String version() {
-    return version;
+    return version + " (" + backends.stream().map(Backend::name).collect(Collectors.joining(", ")) + ")";
   }
 
   /**
@@ -99,7 +145,7 @@ final class GpuJpegDecoder implements AutoCloseable {
     if (JpegSegments.cpuOnlyReason(jpeg) != null) {
       return null;
     }
-    try (Memory data = new Memory(jpeg.length)) { // one copy to native memory for both calls (JNA copies arrays per call)
+    try (Memory data = new Memory(jpeg.length)) { // one copy to native memory for all calls (JNA copies arrays per call)
       data.write(0, jpeg, 0, jpeg.length);
       return decode(data, jpeg.length, manager);
     }
@@ -128,6 +174,17 @@ final class GpuJpegDecoder implements AutoCloseable {
         || widths[2] != widths[1] || heights[2] != heights[1])) {
       return null; // chroma planes not of libjpeg's sizes, which the kernel reads by
     }
+    Workspace work = workspace();
+    if (work == null || nvjpeg.nvjpegJpegStreamParse(handle, jpeg, length, 0, 0, work.stream) != NvJpegLibrary.SUCCESS
+        || nvjpeg.nvjpegDecodeParamsSetOutputFormat(work.params, grey ? NvJpegLibrary.OUTPUT_Y
+            : NvJpegLibrary.OUTPUT_YUV) != NvJpegLibrary.SUCCESS) {
+      return null; // no workspace for this thread (GPU memory?) or a stream nvJPEG cannot parse: the CPU decodes it
+    }
+    int chosen = work.firstSupporting();
+    Pointer state = chosen < 0 ? null : work.state(chosen);
+    if (state == null) {
+      return null;
+    }
     NDArray luma = manager.create(new Shape(heights[0], widths[0]), DataType.UINT8);
     NDArray chroma = grey ? null : manager.create(new Shape(2, heights[1], widths[1]), DataType.UINT8);
     JpegPlanes planes = new JpegPlanes(luma, chroma, shifts[0], shifts[1]);
@@ -141,15 +198,14 @@ final class GpuJpegDecoder implements AutoCloseable {
       destination.pitch[1] = widths[1];
       destination.pitch[2] = widths[1];
     }
-    Pointer state;
-    try {
-      state = threadState();
-    } catch (IllegalStateException e) {
-      planes.close();
-      return null; // no decoder state for this thread (GPU memory?): the CPU decodes it
+    Pointer decoder = backends.get(chosen).decoder();
+    int status = nvjpeg.nvjpegDecodeJpegHost(handle, decoder, state, work.params, work.stream);
+    if (status == NvJpegLibrary.SUCCESS) {
+      status = nvjpeg.nvjpegDecodeJpegTransferToDevice(handle, decoder, state, work.stream, null);
     }
-    int status = nvjpeg.nvjpegDecode(handle, state, jpeg, length,
-        grey ? NvJpegLibrary.OUTPUT_Y : NvJpegLibrary.OUTPUT_YUV, destination, null);
+    if (status == NvJpegLibrary.SUCCESS) {
+      status = nvjpeg.nvjpegDecodeJpegDevice(handle, decoder, state, destination, null);
+    }
     if (status != NvJpegLibrary.SUCCESS) {
       planes.close();
       return null;
@@ -157,19 +213,109 @@ final class GpuJpegDecoder implements AutoCloseable {
     return planes;
   }
 
-  private Pointer threadState() {
-    Pointer state = threadState.get();
-    if (state != null) {
-      return state;
+  /** This thread's workspace, made on its first frame; {@code null} when nvJPEG could not make one. */
+  private Workspace workspace() {
+    Workspace work = threadWorkspace.get();
+    if (work == null) {
+      work = Workspace.create(this);
+      if (work != null) {
+        threadWorkspace.set(work);
+        workspaces.add(work);
+      }
     }
-    PointerByReference created = new PointerByReference();
-    int status = nvjpeg.nvjpegJpegStateCreate(handle, created);
-    if (status != NvJpegLibrary.SUCCESS) {
-      throw new IllegalStateException("nvJPEG could not create a decoder state: " + NvJpegLibrary.statusName(status));
+    return work;
+  }
+
+  /**
+   * What nvJPEG needs per decoding thread: the parsed stream, the decode parameters, pinned and device buffers, and a
+   * decoder state per backend (made when the thread first uses that backend; the buffers serve them all).
+   */
+  private static final class Workspace {
+
+    private final GpuJpegDecoder owner;
+    private final Pointer stream;
+    private final Pointer params;
+    private final Pointer pinned;
+    private final Pointer device;
+    private final Pointer[] states;
+
+    private Workspace(GpuJpegDecoder owner, Pointer[] objects) {
+      this.owner = owner;
+      this.stream = objects[0];
+      this.params = objects[1];
+      this.pinned = objects[2];
+      this.device = objects[3];
+      this.states = new Pointer[owner.backends.size()];
     }
-    threadState.set(created.getValue());
-    states.add(created.getValue());
-    return created.getValue();
+
+    static Workspace create(GpuJpegDecoder owner) {
+      NvJpegLibrary nvjpeg = owner.nvjpeg;
+      PointerByReference[] made = new PointerByReference[4];
+      Arrays.setAll(made, i -> new PointerByReference());
+      boolean complete = nvjpeg.nvjpegJpegStreamCreate(owner.handle, made[0]) == NvJpegLibrary.SUCCESS
+          && nvjpeg.nvjpegDecodeParamsCreate(owner.handle, made[1]) == NvJpegLibrary.SUCCESS
+          && nvjpeg.nvjpegBufferPinnedCreate(owner.handle, null, made[2]) == NvJpegLibrary.SUCCESS
+          && nvjpeg.nvjpegBufferDeviceCreate(owner.handle, null, made[3]) == NvJpegLibrary.SUCCESS;
+      Workspace work = new Workspace(owner, Arrays.stream(made).map(PointerByReference::getValue)
+          .toArray(Pointer[]::new));
+      if (!complete) {
+        work.free();
+        return null;
+      }
+      return work;
+    }
+
+    /** The first backend that can decode the parsed stream, or -1. */
+    int firstSupporting() {
+      IntByReference supported = new IntByReference();
+      for (int i = 0; i < states.length; i++) {
+        if (owner.nvjpeg.nvjpegDecoderJpegSupported(owner.backends.get(i).decoder(), stream, params, supported)
+            == NvJpegLibrary.SUCCESS && supported.getValue() == 0) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    /** The state for backend {@code i}, made and given the buffers on first use; {@code null} when it cannot be. */
+    Pointer state(int i) {
+      if (states[i] == null) {
+        NvJpegLibrary nvjpeg = owner.nvjpeg;
+        PointerByReference made = new PointerByReference();
+        if (nvjpeg.nvjpegDecoderStateCreate(owner.handle, owner.backends.get(i).decoder(), made)
+            != NvJpegLibrary.SUCCESS) {
+          return null;
+        }
+        if (nvjpeg.nvjpegStateAttachPinnedBuffer(made.getValue(), pinned) != NvJpegLibrary.SUCCESS
+            || nvjpeg.nvjpegStateAttachDeviceBuffer(made.getValue(), device) != NvJpegLibrary.SUCCESS) {
+          nvjpeg.nvjpegJpegStateDestroy(made.getValue());
+          return null;
+        }
+        states[i] = made.getValue();
+      }
+      return states[i];
+    }
+
+    void free() {
+      NvJpegLibrary nvjpeg = owner.nvjpeg;
+      for (Pointer state : states) {
+        if (state != null) {
+          nvjpeg.nvjpegJpegStateDestroy(state);
+        }
+      }
+      if (stream != null) {
+        nvjpeg.nvjpegJpegStreamDestroy(stream);
+      }
+      if (params != null) {
+        nvjpeg.nvjpegDecodeParamsDestroy(params);
+      }
+      if (pinned != null) {
+        nvjpeg.nvjpegBufferPinnedDestroy(pinned);
+      }
+      if (device != null) {
+        nvjpeg.nvjpegBufferDeviceDestroy(device);
+      }
+    }
   }
 
   private static NvJpegLibrary loadLibrary(String explicit) throws GpuUnavailableException {
@@ -202,11 +348,15 @@ final class GpuJpegDecoder implements AutoCloseable {
     return newline < 0 ? message : message.substring(0, newline);
   }
 
-  /** Frees every thread's state and the handle; call once no thread decodes and the device's queued work ended. */
+  /**
+   * Frees every thread's workspace, the decoders and the handle; call once no thread decodes and the device's queued
+   * work ended — and only while the device's context works: nvJPEG freeing a state after a fault can wait forever.
+   */
   @Override
   public void close() {
-    states.forEach(nvjpeg::nvjpegJpegStateDestroy);
-    states.clear();
+    workspaces.forEach(Workspace::free);
+    workspaces.clear();
+    backends.forEach(backend -> nvjpeg.nvjpegDecoderDestroy(backend.decoder()));
     nvjpeg.nvjpegDestroy(handle);
   }
 }

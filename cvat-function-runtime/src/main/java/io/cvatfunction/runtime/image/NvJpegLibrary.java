@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The part of NVIDIA's nvJPEG C API (CUDA 12, {@code libnvjpeg.so.12}) that decodes one JPEG into device memory.
- * The library links the CUDA runtime statically and needs only the driver; it uses the calling thread's current
- * device, which is device 0 for threads that never chose one.
+ * The part of NVIDIA's nvJPEG C API (CUDA 12, {@code libnvjpeg.so.12}) that decodes one JPEG into device memory, in
+ * decoupled phases (parse, host, transfer, device). The library links the CUDA runtime statically and needs only the
+ * driver; it uses the calling thread's current device, which is device 0 for threads that never chose one.
  */
 interface NvJpegLibrary extends Library {
 
@@ -30,22 +30,65 @@ interface NvJpegLibrary extends Library {
   int MAJOR_VERSION = 0;
   int MINOR_VERSION = 1;
   int MAX_COMPONENTS = 4;
+  // nvjpegBackend_t
+  int BACKEND_HYBRID = 1;
+  int BACKEND_GPU_HYBRID = 2;
+  int BACKEND_HARDWARE = 3;
 
   int nvjpegGetProperty(int type, IntByReference value);
 
   int nvjpegCreateSimple(PointerByReference handle);
 
+  int nvjpegCreateEx(int backend, Pointer deviceAllocator, Pointer pinnedAllocator, int flags,
+      PointerByReference handle);
+
   int nvjpegDestroy(Pointer handle);
-
-  int nvjpegJpegStateCreate(Pointer handle, PointerByReference state);
-
-  int nvjpegJpegStateDestroy(Pointer state);
 
   int nvjpegGetImageInfo(Pointer handle, Pointer data, long length, IntByReference components,
       IntByReference subsampling, int[] widths, int[] heights);
 
-  int nvjpegDecode(Pointer handle, Pointer state, Pointer data, long length, int outputFormat,
-      Image destination, Pointer stream);
+  int nvjpegDecoderCreate(Pointer handle, int backend, PointerByReference decoder);
+
+  int nvjpegDecoderDestroy(Pointer decoder);
+
+  int nvjpegDecoderStateCreate(Pointer handle, Pointer decoder, PointerByReference state);
+
+  int nvjpegJpegStateDestroy(Pointer state);
+
+  int nvjpegBufferPinnedCreate(Pointer handle, Pointer allocator, PointerByReference buffer);
+
+  int nvjpegBufferPinnedDestroy(Pointer buffer);
+
+  int nvjpegBufferDeviceCreate(Pointer handle, Pointer allocator, PointerByReference buffer);
+
+  int nvjpegBufferDeviceDestroy(Pointer buffer);
+
+  int nvjpegStateAttachPinnedBuffer(Pointer state, Pointer buffer);
+
+  int nvjpegStateAttachDeviceBuffer(Pointer state, Pointer buffer);
+
+  int nvjpegJpegStreamCreate(Pointer handle, PointerByReference stream);
+
+  int nvjpegJpegStreamDestroy(Pointer stream);
+
+  int nvjpegJpegStreamParse(Pointer handle, Pointer data, long length, int saveMetadata, int saveStream,
+      Pointer stream);
+
+  int nvjpegDecodeParamsCreate(Pointer handle, PointerByReference params);
+
+  int nvjpegDecodeParamsDestroy(Pointer params);
+
+  int nvjpegDecodeParamsSetOutputFormat(Pointer params, int outputFormat);
+
+  /** {@code supported} is set to 0 when {@code decoder} can decode the parsed stream. */
+  int nvjpegDecoderJpegSupported(Pointer decoder, Pointer stream, Pointer params, IntByReference supported);
+
+  int nvjpegDecodeJpegHost(Pointer handle, Pointer decoder, Pointer state, Pointer params, Pointer stream);
+
+  int nvjpegDecodeJpegTransferToDevice(Pointer handle, Pointer decoder, Pointer state, Pointer stream,
+      Pointer cudaStream);
+
+  int nvjpegDecodeJpegDevice(Pointer handle, Pointer decoder, Pointer state, Image destination, Pointer cudaStream);
 
   /** {@code nvjpegImage_t}: one device pointer and pitch per output channel. */
   @Structure.FieldOrder({"channel", "pitch"})
