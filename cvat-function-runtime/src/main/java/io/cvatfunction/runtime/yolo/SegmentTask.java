@@ -98,21 +98,19 @@ final class SegmentTask implements TaskDecoder<Detection.Segment> {
     NDArray coefficients = manager.create(boxes.extras(), new ai.djl.ndarray.types.Shape(n, boxes.extraWidth())).toDevice(protos.getDevice(), false);
     NDArray logits = coefficients.matMul(prototypes.reshape(k, mh * mw)).reshape(n, mh, mw);
 
-    // crop_mask: zero outside each box, scaled to the prototype grid.
-    float[] scaled = new float[n * 4];
-    // Rounded to whole prototype cells, as Ultralytics' predict-time crop_mask does.
+    // crop_mask: zero outside each box, scaled to the prototype grid and rounded to whole cells, as Ultralytics'
+    // predict-time crop_mask does. Each box's columns and rows are made here, two small copies to the device, rather
+    // than compared there: a dozen tensor operations fewer, each a call and a kernel launch.
+    float[] columns = new float[(int) (n * mw)];
+    float[] rows = new float[(int) (n * mh)];
+    float[] box = boxes.boxes();
     for (int i = 0; i < n; i++) {
-      scaled[4 * i] = Math.round(boxes.boxes()[4 * i] * mw / inputW);
-      scaled[4 * i + 1] = Math.round(boxes.boxes()[4 * i + 1] * mh / inputH);
-      scaled[4 * i + 2] = Math.round(boxes.boxes()[4 * i + 2] * mw / inputW);
-      scaled[4 * i + 3] = Math.round(boxes.boxes()[4 * i + 3] * mh / inputH);
+      fill(columns, i, mw, Math.round(box[4 * i] * mw / inputW), Math.round(box[4 * i + 2] * mw / inputW));
+      fill(rows, i, mh, Math.round(box[4 * i + 1] * mh / inputH), Math.round(box[4 * i + 3] * mh / inputH));
     }
-    NDArray box = manager.create(scaled, new ai.djl.ndarray.types.Shape(n, 4, 1, 1)).toDevice(protos.getDevice(), false);
-    NDArray columns = manager.arange(0f, (float) mw).reshape(1, 1, mw).toDevice(protos.getDevice(), false);
-    NDArray rows = manager.arange(0f, (float) mh).reshape(1, mh, 1).toDevice(protos.getDevice(), false);
-    NDArray inside = columns.gte(box.get(":, 0")).logicalAnd(columns.lt(box.get(":, 2")))
-        .logicalAnd(rows.gte(box.get(":, 1"))).logicalAnd(rows.lt(box.get(":, 3")));
-    NDArray cropped = logits.mul(inside.toType(DataType.FLOAT32, false));
+    NDArray cropped = logits
+        .mul(manager.create(columns, new ai.djl.ndarray.types.Shape(n, 1, mw)).toDevice(protos.getDevice(), false))
+        .mul(manager.create(rows, new ai.djl.ndarray.types.Shape(n, mh, 1)).toDevice(protos.getDevice(), false));
     NDArray upsampled = NDImageUtils.resize(cropped.expandDims(3), inputW, inputH, Image.Interpolation.BILINEAR);
 
     // Only each box's neighbourhood holds its instance's pixels (crop_mask zeroed the rest): only those regions
@@ -232,6 +230,14 @@ final class SegmentTask implements TaskDecoder<Detection.Segment> {
       polygon[2 * p + 1] = (float) points[p].y;
     }
     return polygon;
+  }
+
+  /** Sets instance {@code i}'s cells {@code from ≤ c < to} (of {@code length}) to 1: inside its box on that axis. */
+  private static void fill(float[] cells, int i, long length, int from, int to) {
+    int start = (int) (i * length);
+    for (int c = Math.max(0, from); c < Math.min(length, to); c++) {
+      cells[start + c] = 1f;
+    }
   }
 
   private static int clamp(int value, int max) {
