@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import io.cvatfunction.runtime.CvatFunction;
 import io.cvatfunction.runtime.cvat.Shape;
@@ -13,6 +14,7 @@ import io.cvatfunction.runtime.cvat.ShapeAttribute;
 import io.cvatfunction.runtime.image.LetterBox;
 import io.cvatfunction.runtime.image.ModelInput;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
@@ -95,22 +97,26 @@ final class SegmentTask implements TaskDecoder<Detection.Segment> {
     long k = prototypes.getShape().get(0);
     long mh = prototypes.getShape().get(1);
     long mw = prototypes.getShape().get(2);
-    NDArray coefficients = manager.create(boxes.extras(), new ai.djl.ndarray.types.Shape(n, boxes.extraWidth())).toDevice(protos.getDevice(), false);
-    NDArray logits = coefficients.matMul(prototypes.reshape(k, mh * mw)).reshape(n, mh, mw);
-
-    // crop_mask: zero outside each box, scaled to the prototype grid and rounded to whole cells, as Ultralytics'
-    // predict-time crop_mask does. Each box's columns and rows are made here, two small copies to the device, rather
-    // than compared there: a dozen tensor operations fewer, each a call and a kernel launch.
-    float[] columns = new float[(int) (n * mw)];
-    float[] rows = new float[(int) (n * mh)];
+    // One copy to the device for the mask coefficients and, for crop_mask, each box's columns and rows (0 or 1): a
+    // copy from the host waits for the work queued before it on the stream, other requests' passes included.
+    int coefficientsLength = n * boxes.extraWidth();
+    int columnsEnd = coefficientsLength + (int) (n * mw);
+    float[] host = Arrays.copyOf(boxes.extras(), columnsEnd + (int) (n * mh));
+    // crop_mask: zero outside each box scaled to the prototype grid, rounded to whole cells as Ultralytics'
+    // predict-time crop_mask does; made here rather than by a dozen comparisons on the device, each a kernel launch.
     float[] box = boxes.boxes();
     for (int i = 0; i < n; i++) {
-      fill(columns, i, mw, Math.round(box[4 * i] * mw / inputW), Math.round(box[4 * i + 2] * mw / inputW));
-      fill(rows, i, mh, Math.round(box[4 * i + 1] * mh / inputH), Math.round(box[4 * i + 3] * mh / inputH));
+      fill(host, coefficientsLength + i * mw, mw, Math.round(box[4 * i] * mw / inputW),
+          Math.round(box[4 * i + 2] * mw / inputW));
+      fill(host, columnsEnd + i * mh, mh, Math.round(box[4 * i + 1] * mh / inputH),
+          Math.round(box[4 * i + 3] * mh / inputH));
     }
-    NDArray cropped = logits
-        .mul(manager.create(columns, new ai.djl.ndarray.types.Shape(n, 1, mw)).toDevice(protos.getDevice(), false))
-        .mul(manager.create(rows, new ai.djl.ndarray.types.Shape(n, mh, 1)).toDevice(protos.getDevice(), false));
+    NDArray uploaded = manager.create(host).toDevice(protos.getDevice(), false);
+    NDArray coefficients = uploaded.get(new NDIndex("0:{}", coefficientsLength)).reshape(n, boxes.extraWidth());
+    NDArray columns = uploaded.get(new NDIndex("{}:{}", coefficientsLength, columnsEnd)).reshape(n, 1, mw);
+    NDArray rows = uploaded.get(new NDIndex("{}:", columnsEnd)).reshape(n, mh, 1);
+    NDArray logits = coefficients.matMul(prototypes.reshape(k, mh * mw)).reshape(n, mh, mw);
+    NDArray cropped = logits.mul(columns).mul(rows);
     NDArray upsampled = NDImageUtils.resize(cropped.expandDims(3), inputW, inputH, Image.Interpolation.BILINEAR);
 
     // Only each box's neighbourhood holds its instance's pixels (crop_mask zeroed the rest): only those regions
@@ -232,11 +238,10 @@ final class SegmentTask implements TaskDecoder<Detection.Segment> {
     return polygon;
   }
 
-  /** Sets instance {@code i}'s cells {@code from ≤ c < to} (of {@code length}) to 1: inside its box on that axis. */
-  private static void fill(float[] cells, int i, long length, int from, int to) {
-    int start = (int) (i * length);
+  /** Sets the cells {@code from ≤ c < to} of the {@code length} at {@code start} to 1: inside a box on one axis. */
+  private static void fill(float[] cells, long start, long length, int from, int to) {
     for (int c = Math.max(0, from); c < Math.min(length, to); c++) {
-      cells[start + c] = 1f;
+      cells[(int) start + c] = 1f;
     }
   }
 
