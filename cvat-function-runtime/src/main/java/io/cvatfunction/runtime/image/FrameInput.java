@@ -18,7 +18,10 @@ public interface FrameInput extends AutoCloseable {
    */
   ModelInput prepare(byte[] encoded, NDManager manager, RequestTrace trace) throws BadRequestException;
 
-  /** Which decoder serves frames, for the log and {@code /ready}: {@code nvJPEG 12.x} or {@code OpenCV}. */
+  /**
+   * Which decoder serves frames, for the log and {@code /ready}: {@code nvJPEG 12.4 (JPEG engine, ...)} or {@code
+   * OpenCV}.
+   */
   String decoder();
 
   /** Frees what the input path holds (the GPU decoder's state). */

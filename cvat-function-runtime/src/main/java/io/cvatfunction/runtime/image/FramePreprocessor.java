@@ -74,7 +74,7 @@ public final class FramePreprocessor implements FrameInput {
       try {
         gpu = GpuFramePath.open(device, cpuDecoder, manager);
         LOG.info("JPEG frames are decoded on {} by nvJPEG {}, {}; other formats on the CPU by OpenCV", device,
-            gpu.nvJpegVersion(), gpu.proof());
+            gpu.nvJpegDescription(), gpu.proof());
       } catch (GpuUnavailableException | LinkageError | RuntimeException e) { // reflection into DJL included
         String why = e instanceof GpuUnavailableException ? e.getMessage() : e.toString();
         if (choice.equals("gpu")) {
@@ -88,7 +88,7 @@ public final class FramePreprocessor implements FrameInput {
 
   @Override
   public String decoder() {
-    return gpu == null ? "OpenCV" : "nvJPEG " + gpu.nvJpegVersion();
+    return gpu == null ? "OpenCV" : "nvJPEG " + gpu.nvJpegDescription();
   }
 
   /** Whether JPEG frames are decoded on the GPU. */

@@ -62,8 +62,9 @@ final class GpuFramePath implements AutoCloseable {
     }
   }
 
-  String nvJpegVersion() {
-    return decoder.version();
+  /** nvJPEG's version and decoders: {@code 12.4 (JPEG engine, GPU Huffman, CPU Huffman)}. */
+  String nvJpegDescription() {
+    return decoder.description();
   }
 
   /** How the test frames compared with the CPU path's, for the start-up log. */

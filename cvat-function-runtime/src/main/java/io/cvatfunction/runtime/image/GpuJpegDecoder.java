@@ -32,9 +32,10 @@ import java.util.stream.Collectors;
  *
  * <p>nvJPEG's decoupled API, with a decoder per backend: a frame goes to the first that supports it — the GPU's
  * JPEG engine where it has one (A100, H100 and their kin; baseline frames), then the GPU-assisted Huffman decoder,
- * then the CPU-assisted one (progressive frames). Unlike the single-call API, whose decoder states end the process
- * ({@code std::terminate}) when made while a device fault is pending, this one answers an error status from every
- * call after a fault; the model's next synchronisation then reports the fault.
+ * then the CPU-assisted one (progressive frames). The single-call API ended the process ({@code std::terminate})
+ * when a decoder state was made while a device fault was pending; this one answers an error status there, and its
+ * decodes answer 0 or an error, never end the process: the model's next synchronisation reports the fault. Freeing
+ * nvJPEG's objects after a fault may never return, which {@link GpuFramePath#close} avoids.
  *
  * <p>Thread-safe: the handle and decoders are shared; each thread that decodes has its own {@link Workspace}, as
  * nvJPEG requires. A decode is queued on the CUDA default stream, the stream DJL's PyTorch runs on, so the tensor
@@ -42,7 +43,8 @@ import java.util.stream.Collectors;
  * still be in use when the last call returns. A workspace handed to another thread then could be overwritten under
  * the queued work; a thread's own workspace is used again only by its next request, after this one read its outputs
  * back to the host (and so after the decode's work ended). A workspace holds buffers sized to the largest frame it
- * decoded: at most one such set per worker thread.
+ * decoded, and a state per backend it used (each with nvJPEG's own allocations): one workspace per thread that
+ * decoded, kept until close.
  *
  * <p>The library is {@code libnvjpeg.so.12} (CUDA 12, any 12.x driver): {@code CVAT_NVJPEG_LIBRARY} names the
  * file; otherwise it is looked up beside the loaded libtorch CUDA build (where the image puts it) and on the
@@ -129,8 +131,8 @@ final class GpuJpegDecoder implements AutoCloseable {
     return Collections.unmodifiableMap(backends);
   }
 
-  /** nvJPEG's version and its decoders in the order frames try them, for the logs: {@code 12.4 (JPEG engine, ...)}. */
-  String version() {
+  /** nvJPEG's version and its decoders in the order frames try them, for the logs and {@code /ready}. */
+  String description() {
     return version + " (" + backends.stream().map(Backend::name).collect(Collectors.joining(", ")) + ")";
   }
 
@@ -178,7 +180,7 @@ final class GpuJpegDecoder implements AutoCloseable {
     if (work == null || nvjpeg.nvjpegJpegStreamParse(handle, jpeg, length, 0, 0, work.stream) != NvJpegLibrary.SUCCESS
         || nvjpeg.nvjpegDecodeParamsSetOutputFormat(work.params, grey ? NvJpegLibrary.OUTPUT_Y
             : NvJpegLibrary.OUTPUT_YUV) != NvJpegLibrary.SUCCESS) {
-      return null; // no workspace for this thread (GPU memory?) or a stream nvJPEG cannot parse: the CPU decodes it
+      return null; // no workspace for this thread (GPU memory?), a stream nvJPEG cannot parse or an output it refuses
     }
     int chosen = work.firstSupporting();
     Pointer state = chosen < 0 ? null : work.state(chosen);
