@@ -30,12 +30,12 @@ import java.util.stream.Collectors;
  * present as OpenCV would (EXIF-rotated, RGB or CMYK samples, rare subsamplings, anything it refuses) are left to
  * the CPU decoder, which then gives the answer or the error.
  *
- * <p>nvJPEG's decoupled API, with a decoder per backend: a frame goes to the first that supports it — the GPU's
- * JPEG engine where it has one (A100, H100 and their kin; baseline frames), then the GPU-assisted Huffman decoder,
- * then the CPU-assisted one (progressive frames). The single-call API ended the process ({@code std::terminate})
- * when a decoder state was made while a device fault was pending; this one answers an error status there, and its
- * decodes answer 0 or an error, never end the process: the model's next synchronisation reports the fault. Freeing
- * nvJPEG's objects after a fault may never return, which {@link GpuFramePath#close} avoids.
+ * <p>nvJPEG's decoupled API, with a decoder per backend: a frame goes to the first that supports and decodes it —
+ * the GPU's JPEG engine where it has one (A100, H100 and their kin; baseline frames), then the GPU-assisted Huffman
+ * decoder, then the CPU-assisted one (progressive frames). The single-call API ended the process ({@code
+ * std::terminate}) when a decoder state was made while a device fault was pending; this one answers an error status
+ * there, and its decodes answer 0 or an error, never end the process: the model's next synchronisation reports the
+ * fault. Freeing nvJPEG's objects after a fault may never return, which {@link GpuFramePath#close} avoids.
  *
  * <p>Thread-safe: the handle and decoders are shared; each thread that decodes has its own {@link Workspace}, as
  * nvJPEG requires. A decode is queued on the CUDA default stream, the stream DJL's PyTorch runs on, so the tensor
@@ -88,7 +88,11 @@ final class GpuJpegDecoder implements AutoCloseable {
       throw new GpuUnavailableException("nvJPEG decodes on the first visible GPU, the model is on " + device
           + " (make its GPU the only visible one with NVIDIA_VISIBLE_DEVICES or CUDA_VISIBLE_DEVICES)", null);
     }
-    NvJpegLibrary nvjpeg = loadLibrary(library);
+    return open(loadLibrary(library), device, rules);
+  }
+
+  /** Opens the given nvJPEG, already loaded, for a model on {@code device}. */
+  static GpuJpegDecoder open(NvJpegLibrary nvjpeg, Device device, FrameDecoder rules) throws GpuUnavailableException {
     IntByReference major = new IntByReference();
     IntByReference minor = new IntByReference();
     if (nvjpeg.nvjpegGetProperty(NvJpegLibrary.MAJOR_VERSION, major) != NvJpegLibrary.SUCCESS
@@ -147,7 +151,7 @@ final class GpuJpegDecoder implements AutoCloseable {
     if (JpegSegments.cpuOnlyReason(jpeg) != null) {
       return null;
     }
-    try (Memory data = new Memory(jpeg.length)) { // one copy to native memory for all calls (JNA copies arrays per call)
+    try (Memory data = new Memory(jpeg.length)) { // one copy to native memory for every call (JNA copies arrays)
       data.write(0, jpeg, 0, jpeg.length);
       return decode(data, jpeg.length, manager);
     }
@@ -182,11 +186,6 @@ final class GpuJpegDecoder implements AutoCloseable {
             : NvJpegLibrary.OUTPUT_YUV) != NvJpegLibrary.SUCCESS) {
       return null; // no workspace for this thread (GPU memory?), a stream nvJPEG cannot parse or an output it refuses
     }
-    int chosen = work.firstSupporting();
-    Pointer state = chosen < 0 ? null : work.state(chosen);
-    if (state == null) {
-      return null;
-    }
     NDArray luma = manager.create(new Shape(heights[0], widths[0]), DataType.UINT8);
     NDArray chroma = grey ? null : manager.create(new Shape(2, heights[1], widths[1]), DataType.UINT8);
     JpegPlanes planes = new JpegPlanes(luma, chroma, shifts[0], shifts[1]);
@@ -200,7 +199,23 @@ final class GpuJpegDecoder implements AutoCloseable {
       destination.pitch[1] = widths[1];
       destination.pitch[2] = widths[1];
     }
-    Pointer decoder = backends.get(chosen).decoder();
+    // The first decoder that takes the frame and decodes it: another writes the whole destination again.
+    for (int i = 0; i < backends.size(); i++) {
+      if (work.supports(i) && decodes(i, work, destination)) {
+        return planes;
+      }
+    }
+    planes.close();
+    return null;
+  }
+
+  /** Decodes the parsed stream into {@code destination} with backend {@code i}: whether each phase succeeded. */
+  private boolean decodes(int i, Workspace work, NvJpegLibrary.Image destination) {
+    Pointer state = work.state(i);
+    if (state == null) {
+      return false;
+    }
+    Pointer decoder = backends.get(i).decoder();
     int status = nvjpeg.nvjpegDecodeJpegHost(handle, decoder, state, work.params, work.stream);
     if (status == NvJpegLibrary.SUCCESS) {
       status = nvjpeg.nvjpegDecodeJpegTransferToDevice(handle, decoder, state, work.stream, null);
@@ -208,11 +223,7 @@ final class GpuJpegDecoder implements AutoCloseable {
     if (status == NvJpegLibrary.SUCCESS) {
       status = nvjpeg.nvjpegDecodeJpegDevice(handle, decoder, state, destination, null);
     }
-    if (status != NvJpegLibrary.SUCCESS) {
-      planes.close();
-      return null;
-    }
-    return planes;
+    return status == NvJpegLibrary.SUCCESS;
   }
 
   /** This thread's workspace, made on its first frame; {@code null} when nvJPEG could not make one. */
@@ -267,16 +278,11 @@ final class GpuJpegDecoder implements AutoCloseable {
       return work;
     }
 
-    /** The first backend that can decode the parsed stream, or -1. */
-    int firstSupporting() {
+    /** Whether backend {@code i} can decode the parsed stream. */
+    boolean supports(int i) {
       IntByReference supported = new IntByReference();
-      for (int i = 0; i < states.length; i++) {
-        if (owner.nvjpeg.nvjpegDecoderJpegSupported(owner.backends.get(i).decoder(), stream, params, supported)
-            == NvJpegLibrary.SUCCESS && supported.getValue() == 0) {
-          return i;
-        }
-      }
-      return -1;
+      return owner.nvjpeg.nvjpegDecoderJpegSupported(owner.backends.get(i).decoder(), stream, params, supported)
+          == NvJpegLibrary.SUCCESS && supported.getValue() == 0;
     }
 
     /** The state for backend {@code i}, made and given the buffers on first use; {@code null} when it cannot be. */
