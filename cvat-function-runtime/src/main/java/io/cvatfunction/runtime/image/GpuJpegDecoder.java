@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Decodes JPEG frames with NVIDIA's nvJPEG straight into tensors on the model's GPU: the decoder writes the Y, Cb
@@ -32,7 +33,8 @@ import java.util.stream.Collectors;
  *
  * <p>nvJPEG's decoupled API, with a decoder per backend: a frame goes to the first that supports and decodes it —
  * the GPU's JPEG engine where it has one (A100, H100 and their kin; baseline frames), then the GPU-assisted Huffman
- * decoder, then the CPU-assisted one (progressive frames). The single-call API ended the process ({@code
+ * decoder (after the CPU-assisted one for frames of up to a megapixel), then the CPU-assisted one (progressive
+ * frames). The single-call API ended the process ({@code
  * std::terminate}) when a decoder state was made while a device fault was pending; this one answers an error status
  * there, and its decodes answer 0 or an error, never end the process: the model's next synchronisation reports the
  * fault. Freeing nvJPEG's objects after a fault may never return, which {@link GpuFramePath#close} avoids.
@@ -55,23 +57,36 @@ final class GpuJpegDecoder implements AutoCloseable {
   private static final String SONAME = "libnvjpeg.so.12";
   /** nvJPEG's backends, in the order a frame tries them. */
   private static final Map<String, Integer> BACKENDS = orderedBackends();
+  /**
+   * Frames of up to this many pixels try GPU Huffman only after CPU Huffman: on small frames its GPU work costs more
+   * than it saves (the threshold DALI's nvJPEG decoder uses by default).
+   */
+  private static final long GPU_HUFFMAN_MIN_PIXELS = 1_000_000;
 
   private final NvJpegLibrary nvjpeg;
   private final Pointer handle;
   private final List<Backend> backends;
   private final FrameDecoder rules;
   private final String version;
+  private final int[] largeFrameOrder;
+  private final int[] smallFrameOrder;
   private final ThreadLocal<Workspace> threadWorkspace = new ThreadLocal<>();
   private final Set<Workspace> workspaces = ConcurrentHashMap.newKeySet(); // every thread's, to free at close
 
   /** One of nvJPEG's decoders. */
-  private record Backend(String name, Pointer decoder) {}
+  private record Backend(String name, int backend, Pointer decoder) {}
 
   private GpuJpegDecoder(NvJpegLibrary nvjpeg, Pointer handle, List<Backend> backends, FrameDecoder rules,
       String version) {
     this.nvjpeg = nvjpeg;
     this.handle = handle;
     this.backends = backends;
+    this.largeFrameOrder = IntStream.range(0, backends.size()).toArray();
+    // GPU Huffman last: after CPU Huffman, which takes the same frames
+    this.smallFrameOrder = IntStream.concat(
+        IntStream.range(0, backends.size()).filter(i -> backends.get(i).backend() != NvJpegLibrary.BACKEND_GPU_HYBRID),
+        IntStream.range(0, backends.size()).filter(i -> backends.get(i).backend() == NvJpegLibrary.BACKEND_GPU_HYBRID))
+        .toArray();
     this.rules = rules;
     this.version = version;
   }
@@ -115,7 +130,7 @@ final class GpuJpegDecoder implements AutoCloseable {
     BACKENDS.forEach((name, backend) -> {
       PointerByReference decoder = new PointerByReference();
       if (nvjpeg.nvjpegDecoderCreate(handle.getValue(), backend, decoder) == NvJpegLibrary.SUCCESS) {
-        backends.add(new Backend(name, decoder.getValue()));
+        backends.add(new Backend(name, backend, decoder.getValue()));
       }
     });
     if (backends.isEmpty()) {
@@ -200,7 +215,7 @@ final class GpuJpegDecoder implements AutoCloseable {
       destination.pitch[2] = widths[1];
     }
     // The first decoder that takes the frame and decodes it: another writes the whole destination again.
-    for (int i = 0; i < backends.size(); i++) {
+    for (int i : (long) widths[0] * heights[0] > GPU_HUFFMAN_MIN_PIXELS ? largeFrameOrder : smallFrameOrder) {
       if (work.supports(i) && decodes(i, work, destination)) {
         return planes;
       }

@@ -76,6 +76,8 @@ class GpuJpegDecoderTest {
 
   @Test
   void aFrameTheEngineDoesNotTakeGoesToTheNextDecoderThatDoes() throws Exception {
+    nvjpeg.width = 1920;
+    nvjpeg.height = 1080;
     nvjpeg.backends.get(ENGINE).supports = false;
     try (GpuJpegDecoder decoder = open(); JpegPlanes planes = decoder.decode(jpeg, manager)) {
       assertDecodedBy(GPU_HUFFMAN, planes);
@@ -87,7 +89,23 @@ class GpuJpegDecoderTest {
   }
 
   @Test
+  void aFrameOfUpToAMegapixelTriesCpuHuffmanBeforeGpuHuffman() throws Exception {
+    nvjpeg.width = 1000;
+    nvjpeg.height = 1000;
+    nvjpeg.backends.get(ENGINE).supports = false;
+    try (GpuJpegDecoder decoder = open(); JpegPlanes planes = decoder.decode(jpeg, manager)) {
+      assertDecodedBy(CPU_HUFFMAN, planes);
+    }
+    nvjpeg.backends.get(CPU_HUFFMAN).supports = false;
+    try (GpuJpegDecoder decoder = open(); JpegPlanes planes = decoder.decode(jpeg, manager)) {
+      assertDecodedBy(GPU_HUFFMAN, planes);
+    }
+  }
+
+  @Test
   void aDecoderThatFailsInAnyPhaseOrCannotMakeItsStateLeavesTheFrameToTheNext() throws Exception {
+    nvjpeg.width = 1920;
+    nvjpeg.height = 1080;
     try (GpuJpegDecoder decoder = open()) {
       for (FakeNvJpeg.Phase phase : FakeNvJpeg.Phase.values()) {
         nvjpeg.backends.get(ENGINE).fails = phase;
@@ -96,6 +114,7 @@ class GpuJpegDecoderTest {
         }
       }
     }
+    nvjpeg.backends.get(ENGINE).fails = null;
     nvjpeg.backends.get(ENGINE).statesFail = true; // a thread's state is made with its first frame for that decoder
     try (GpuJpegDecoder decoder = open(); JpegPlanes planes = decoder.decode(jpeg, manager)) {
       assertDecodedBy(GPU_HUFFMAN, planes);
@@ -132,7 +151,7 @@ class GpuJpegDecoderTest {
     nvjpeg.backends.get(ENGINE).made = false;
     try (GpuJpegDecoder decoder = open(); JpegPlanes planes = decoder.decode(jpeg, manager)) {
       assertEquals("12.4 (GPU Huffman, CPU Huffman)", decoder.description());
-      assertDecodedBy(GPU_HUFFMAN, planes);
+      assertDecodedBy(CPU_HUFFMAN, planes); // a small frame
     }
     nvjpeg.backends.values().forEach(backend -> backend.made = false);
     GpuUnavailableException none = assertThrows(GpuUnavailableException.class, this::open);
