@@ -82,7 +82,7 @@ final class GpuJpegDecoder implements AutoCloseable {
     this.handle = handle;
     this.backends = backends;
     this.largeFrameOrder = IntStream.range(0, backends.size()).toArray();
-    // GPU Huffman last: after CPU Huffman, which takes the same frames
+    // The same with GPU Huffman moved to the end, after CPU Huffman, which takes the same frames
     this.smallFrameOrder = IntStream.concat(
         IntStream.range(0, backends.size()).filter(i -> backends.get(i).backend() != NvJpegLibrary.BACKEND_GPU_HYBRID),
         IntStream.range(0, backends.size()).filter(i -> backends.get(i).backend() == NvJpegLibrary.BACKEND_GPU_HYBRID))
