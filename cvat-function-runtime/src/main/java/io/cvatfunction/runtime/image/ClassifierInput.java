@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDManager;
 import io.cvatfunction.runtime.BadRequestException;
 import io.cvatfunction.runtime.RequestTrace;
 import io.cvatfunction.runtime.RequestTrace.Stage;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 
@@ -19,6 +21,7 @@ public final class ClassifierInput implements FrameInput {
 
   private final FrameDecoder decoder;
   private final int size;
+  private final LongAdder decoded = new LongAdder();
 
   /**
    * @param size the model input's width and height ({@code imgsz})
@@ -34,8 +37,14 @@ public final class ClassifierInput implements FrameInput {
   }
 
   @Override
+  public Map<String, Long> framesDecoded() {
+    return Map.of("OpenCV", decoded.sum());
+  }
+
+  @Override
   public ModelInput prepare(byte[] encoded, NDManager manager, RequestTrace trace) throws BadRequestException {
     Mat bgr = decoder.decode(encoded);
+    decoded.increment();
     trace.lap(Stage.DECODE);
     byte[] pixels;
     CenterCrop crop;

@@ -3,6 +3,7 @@ package io.cvatfunction.runtime.image;
 import ai.djl.ndarray.NDManager;
 import io.cvatfunction.runtime.BadRequestException;
 import io.cvatfunction.runtime.RequestTrace;
+import java.util.Map;
 
 /**
  * Turns a frame file into a model's input, as Ultralytics' predict prepares it for the model's task: a {@link
@@ -23,6 +24,12 @@ public interface FrameInput extends AutoCloseable {
    * OpenCV}.
    */
   String decoder();
+
+  /**
+   * How many frames each decoder has decoded so far, by its name ({@code JPEG engine}, ..., {@code OpenCV}): frames
+   * that a GPU path left to the CPU show here, though their answers are the same.
+   */
+  Map<String, Long> framesDecoded();
 
   /** Frees what the input path holds (the GPU decoder's state). */
   @Override

@@ -10,6 +10,9 @@ import io.cvatfunction.runtime.BadRequestException;
 import io.cvatfunction.runtime.RequestTrace;
 import io.cvatfunction.runtime.RequestTrace.Stage;
 import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import org.opencv.core.Core;
 import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
@@ -38,6 +41,7 @@ public final class FramePreprocessor implements FrameInput {
   private final GpuFramePath gpu;
   private final int inputWidth;
   private final int inputHeight;
+  private final LongAdder cpuDecoded = new LongAdder();
 
   private FramePreprocessor(FrameDecoder cpuDecoder, GpuFramePath gpu, int inputWidth, int inputHeight) {
     this.cpuDecoder = cpuDecoder;
@@ -91,6 +95,13 @@ public final class FramePreprocessor implements FrameInput {
     return gpu == null ? "OpenCV" : "nvJPEG " + gpu.nvJpegDescription();
   }
 
+  @Override
+  public Map<String, Long> framesDecoded() {
+    Map<String, Long> frames = new LinkedHashMap<>(gpu == null ? Map.of() : gpu.framesDecoded());
+    frames.put("OpenCV", cpuDecoded.sum());
+    return frames;
+  }
+
   /** Whether JPEG frames are decoded on the GPU. */
   public boolean decodesOnGpu() {
     return gpu != null;
@@ -110,6 +121,7 @@ public final class FramePreprocessor implements FrameInput {
       }
     }
     Mat bgr = cpuDecoder.decode(encoded);
+    cpuDecoded.increment();
     trace.lap(Stage.DECODE);
     LetterBox box = letterBox(bgr.cols(), bgr.rows());
     NDArray batch = cpuInput(bgr, box, manager);

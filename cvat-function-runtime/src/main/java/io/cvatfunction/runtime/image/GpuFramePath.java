@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.cvatfunction.runtime.BadRequestException;
 import java.util.Locale;
+import java.util.Map;
 import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
@@ -65,6 +66,11 @@ final class GpuFramePath implements AutoCloseable {
   /** nvJPEG's version and decoders: {@code 12.4 (JPEG engine, GPU Huffman, CPU Huffman)}. */
   String nvJpegDescription() {
     return decoder.description();
+  }
+
+  /** See {@link GpuJpegDecoder#framesDecoded}. */
+  Map<String, Long> framesDecoded() {
+    return decoder.framesDecoded();
   }
 
   /** How the test frames compared with the CPU path's, for the start-up log. */

@@ -21,8 +21,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * Decodes JPEG frames with NVIDIA's nvJPEG straight into tensors on the model's GPU: the decoder writes the Y, Cb
@@ -68,6 +70,7 @@ final class GpuJpegDecoder implements AutoCloseable {
   private final List<Backend> backends;
   private final FrameDecoder rules;
   private final String version;
+  private final LongAdder[] decoded; // frames, by backend
   private final int[] largeFrameOrder;
   private final int[] smallFrameOrder;
   private final ThreadLocal<Workspace> threadWorkspace = new ThreadLocal<>();
@@ -81,6 +84,7 @@ final class GpuJpegDecoder implements AutoCloseable {
     this.nvjpeg = nvjpeg;
     this.handle = handle;
     this.backends = backends;
+    this.decoded = Stream.generate(LongAdder::new).limit(backends.size()).toArray(LongAdder[]::new);
     this.largeFrameOrder = IntStream.range(0, backends.size()).toArray();
     // The same with GPU Huffman moved to the end, after CPU Huffman, which takes the same frames
     this.smallFrameOrder = IntStream.concat(
@@ -155,6 +159,15 @@ final class GpuJpegDecoder implements AutoCloseable {
     return version + " (" + backends.stream().map(Backend::name).collect(Collectors.joining(", ")) + ")";
   }
 
+  /** How many frames each decoder has decoded so far, by its name, in the order frames try them. */
+  Map<String, Long> framesDecoded() {
+    Map<String, Long> frames = new LinkedHashMap<>();
+    for (int i = 0; i < backends.size(); i++) {
+      frames.put(backends.get(i).name(), decoded[i].sum());
+    }
+    return frames;
+  }
+
   /**
    * Decodes a JPEG into its planes on the manager's GPU, or returns {@code null} when the CPU decoder must take this
    * frame.
@@ -217,6 +230,7 @@ final class GpuJpegDecoder implements AutoCloseable {
     // The first decoder that takes the frame and decodes it: another writes the whole destination again.
     for (int i : (long) widths[0] * heights[0] > GPU_HUFFMAN_MIN_PIXELS ? largeFrameOrder : smallFrameOrder) {
       if (work.supports(i) && decodes(i, work, destination)) {
+        decoded[i].increment();
         return planes;
       }
     }

@@ -154,7 +154,10 @@ public abstract class YoloDetector implements Detector {
     return shapes;
   }
 
-  /** The task, the device, the frame decoder and the most requests a forward pass takes now. */
+  /**
+   * The task, the device, the frame decoder, the frames each decoder has decoded and the most requests a forward pass
+   * takes now.
+   */
   @Override
   public Map<String, Object> serving() {
     Loaded state = state();
@@ -162,6 +165,7 @@ public abstract class YoloDetector implements Detector {
     serving.put("task", state.model().metadata().task().id());
     serving.put("device", state.model().device());
     serving.put("decoder", state.frames().decoder());
+    serving.put("framesDecoded", state.frames().framesDecoded());
     serving.put("maxBatch", state.model().maxBatch());
     return serving;
   }

@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDManager;
 import io.cvatfunction.runtime.BadRequestException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,6 +72,7 @@ class GpuJpegDecoderTest {
         assertEquals(1, planes.horizontalShift());
         assertEquals(1, planes.verticalShift());
       }
+      assertEquals(Map.of("JPEG engine", 1L, "GPU Huffman", 0L, "CPU Huffman", 0L), decoder.framesDecoded());
     }
   }
 
@@ -132,6 +134,7 @@ class GpuJpegDecoderTest {
       });
       assertNull(decoder.decode(jpeg, manager));
       assertEquals(List.of(), nvjpeg.decodedBy());
+      assertEquals(Map.of("JPEG engine", 0L, "GPU Huffman", 0L, "CPU Huffman", 0L), decoder.framesDecoded());
     }
   }
 

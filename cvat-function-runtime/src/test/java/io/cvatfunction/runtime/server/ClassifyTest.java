@@ -43,6 +43,13 @@ class ClassifyTest {
   }
 
   @Test
+  void readyCountsTheFramesOpenCvDecoded() {
+    long before = ServerFixture.json(server.health("/ready")).path("framesDecoded").path("OpenCV").asLong(-1);
+    assertTagMatches("000.jpg", server.detect(Fixtures.frame(Fixtures.CLASSIFY, "000.jpg"), 0.5));
+    assertEquals(before + 1, ServerFixture.json(server.health("/ready")).path("framesDecoded").path("OpenCV").asLong());
+  }
+
+  @Test
   void aThresholdAboveTheTopProbabilityLeavesTheFrameUntagged() {
     double top = Fixtures.reference(Fixtures.CLASSIFY, MODEL, "000.jpg").get(0).get("confidence").asDouble();
     assertTrue(top < 1, "the frame's top probability is under 1");

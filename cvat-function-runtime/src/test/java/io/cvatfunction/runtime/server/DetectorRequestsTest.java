@@ -32,6 +32,20 @@ class DetectorRequestsTest {
     return Base64.getEncoder().encodeToString(bytes);
   }
 
+  @Test
+  void readyCountsTheFramesEachDecoderDecoded() throws Exception {
+    long before = framesDecodedByOpenCv();
+    ParityTest.assertMatches("shapes-yolov8n", "008.jpg", server);
+    byte[] truncated = Arrays.copyOf(Fixtures.frame("008.jpg"), 1000);
+    String refused = "{\"image\": \"" + b64(truncated) + "\"}";
+    assertEquals(400, server.post(refused.getBytes(StandardCharsets.UTF_8)).statusCode());
+    assertEquals(before + 1, framesDecodedByOpenCv(), "the decoded frame counted, the refused one not");
+  }
+
+  private long framesDecodedByOpenCv() {
+    return ServerFixture.json(server.health("/ready")).path("framesDecoded").path("OpenCV").asLong(-1);
+  }
+
   @ParameterizedTest(name = "[{index}] {2}")
   @CsvSource(delimiter = '|', value = {
       "''|400|the request body is empty",
