@@ -30,28 +30,30 @@ final class MaskSerializer extends StdSerializer<int[]> {
 
   @Override
   public void serialize(int[] values, JsonGenerator generator, SerializerProvider provider) throws IOException {
+    // The pixels (0 and 1) come first, a digit and a comma each; the few values after them (the box) as numbers.
+    int digits = 0;
+    while (digits < values.length && values[digits] >= 0 && values[digits] <= 9) {
+      digits++;
+    }
+    int length = 1 + 2 * digits; // '[', then each digit and the comma or ']' after it
+    for (int i = digits; i < values.length; i++) {
+      length += Integer.toString(values[i]).length() + 1;
+    }
     // Sized exactly, so a mask as large as the frame costs its JSON once, not a worst case and a copy.
-    int length = 1 + values.length; // '[', then a comma or ']' after each value
-    for (int value : values) {
-      length += value >= 0 && value <= 9 ? 1 : Integer.toString(value).length();
-    }
     byte[] text = new byte[values.length == 0 ? 2 : length];
-    int at = 0;
-    text[at++] = '[';
-    for (int i = 0; i < values.length; i++) {
-      if (i > 0) {
-        text[at++] = ',';
-      }
-      int value = values[i];
-      if (value >= 0 && value <= 9) { // the pixels: 0 and 1
-        text[at++] = (byte) ('0' + value);
-      } else {
-        byte[] digits = Integer.toString(value).getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(digits, 0, text, at, digits.length);
-        at += digits.length;
-      }
+    text[0] = '[';
+    for (int i = 0; i < digits; i++) {
+      text[1 + 2 * i] = (byte) ('0' + values[i]);
+      text[2 + 2 * i] = ',';
     }
-    text[at] = ']';
+    int at = 1 + 2 * digits;
+    for (int i = digits; i < values.length; i++) {
+      byte[] number = Integer.toString(values[i]).getBytes(StandardCharsets.US_ASCII);
+      System.arraycopy(number, 0, text, at, number.length);
+      at += number.length;
+      text[at++] = ',';
+    }
+    text[text.length - 1] = ']'; // in place of the last comma
     generator.writeRawValue(new Ascii(text));
   }
 
