@@ -13,8 +13,8 @@ import com.sun.jna.ptr.PointerByReference;
 import io.cvatfunction.runtime.BadRequestException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,11 +86,10 @@ final class GpuJpegDecoder implements AutoCloseable {
     this.backends = backends;
     this.decoded = Stream.generate(LongAdder::new).limit(backends.size()).toArray(LongAdder[]::new);
     this.largeFrameOrder = IntStream.range(0, backends.size()).toArray();
-    // The same with GPU Huffman moved to the end, after CPU Huffman, which takes the same frames
-    this.smallFrameOrder = IntStream.concat(
-        IntStream.range(0, backends.size()).filter(i -> backends.get(i).backend() != NvJpegLibrary.BACKEND_GPU_HYBRID),
-        IntStream.range(0, backends.size()).filter(i -> backends.get(i).backend() == NvJpegLibrary.BACKEND_GPU_HYBRID))
-        .toArray();
+    // The same with GPU Huffman moved to the end (a stable sort), after CPU Huffman, which takes the same frames
+    this.smallFrameOrder = IntStream.range(0, backends.size()).boxed()
+        .sorted(Comparator.comparing(i -> backends.get(i).backend() == NvJpegLibrary.BACKEND_GPU_HYBRID))
+        .mapToInt(Integer::intValue).toArray();
     this.rules = rules;
     this.version = version;
   }
@@ -209,8 +208,8 @@ final class GpuJpegDecoder implements AutoCloseable {
       return null; // chroma planes not of libjpeg's sizes, which the kernel reads by
     }
     Workspace work = workspace();
-    if (work == null || nvjpeg.nvjpegJpegStreamParse(handle, jpeg, length, 0, 0, work.stream) != NvJpegLibrary.SUCCESS
-        || nvjpeg.nvjpegDecodeParamsSetOutputFormat(work.params, grey ? NvJpegLibrary.OUTPUT_Y
+    if (work == null || nvjpeg.nvjpegJpegStreamParse(handle, jpeg, length, 0, 0, work.stream()) != NvJpegLibrary.SUCCESS
+        || nvjpeg.nvjpegDecodeParamsSetOutputFormat(work.params(), grey ? NvJpegLibrary.OUTPUT_Y
             : NvJpegLibrary.OUTPUT_YUV) != NvJpegLibrary.SUCCESS) {
       return null; // no workspace for this thread (GPU memory?), a stream nvJPEG cannot parse or an output it refuses
     }
@@ -245,9 +244,9 @@ final class GpuJpegDecoder implements AutoCloseable {
       return false;
     }
     Pointer decoder = backends.get(i).decoder();
-    int status = nvjpeg.nvjpegDecodeJpegHost(handle, decoder, state, work.params, work.stream);
+    int status = nvjpeg.nvjpegDecodeJpegHost(handle, decoder, state, work.params(), work.stream());
     if (status == NvJpegLibrary.SUCCESS) {
-      status = nvjpeg.nvjpegDecodeJpegTransferToDevice(handle, decoder, state, work.stream, null);
+      status = nvjpeg.nvjpegDecodeJpegTransferToDevice(handle, decoder, state, work.stream(), null);
     }
     if (status == NvJpegLibrary.SUCCESS) {
       status = nvjpeg.nvjpegDecodeJpegDevice(handle, decoder, state, destination, null);
@@ -259,11 +258,13 @@ final class GpuJpegDecoder implements AutoCloseable {
   private Workspace workspace() {
     Workspace work = threadWorkspace.get();
     if (work == null) {
-      work = Workspace.create(this);
-      if (work != null) {
-        threadWorkspace.set(work);
-        workspaces.add(work);
+      work = new Workspace();
+      if (!work.make()) {
+        work.free();
+        return null;
       }
+      threadWorkspace.set(work);
+      workspaces.add(work);
     }
     return work;
   }
@@ -272,59 +273,46 @@ final class GpuJpegDecoder implements AutoCloseable {
    * What nvJPEG needs per decoding thread: the parsed stream, the decode parameters, pinned and device buffers, and a
    * decoder state per backend (made when the thread first uses that backend; the buffers serve them all).
    */
-  private static final class Workspace {
+  private final class Workspace {
 
-    private final GpuJpegDecoder owner;
-    private final Pointer stream;
-    private final Pointer params;
-    private final Pointer pinned;
-    private final Pointer device;
-    private final Pointer[] states;
+    private final PointerByReference stream = new PointerByReference();
+    private final PointerByReference params = new PointerByReference();
+    private final PointerByReference pinned = new PointerByReference();
+    private final PointerByReference device = new PointerByReference();
+    private final Pointer[] states = new Pointer[backends.size()];
 
-    private Workspace(GpuJpegDecoder owner, Pointer[] objects) {
-      this.owner = owner;
-      this.stream = objects[0];
-      this.params = objects[1];
-      this.pinned = objects[2];
-      this.device = objects[3];
-      this.states = new Pointer[owner.backends.size()];
+    /** Makes the thread's objects; whether all could be made (those that were are freed by {@link #free}). */
+    boolean make() {
+      return nvjpeg.nvjpegJpegStreamCreate(handle, stream) == NvJpegLibrary.SUCCESS
+          && nvjpeg.nvjpegDecodeParamsCreate(handle, params) == NvJpegLibrary.SUCCESS
+          && nvjpeg.nvjpegBufferPinnedCreate(handle, null, pinned) == NvJpegLibrary.SUCCESS
+          && nvjpeg.nvjpegBufferDeviceCreate(handle, null, device) == NvJpegLibrary.SUCCESS;
     }
 
-    static Workspace create(GpuJpegDecoder owner) {
-      NvJpegLibrary nvjpeg = owner.nvjpeg;
-      PointerByReference[] made = new PointerByReference[4];
-      Arrays.setAll(made, i -> new PointerByReference());
-      boolean complete = nvjpeg.nvjpegJpegStreamCreate(owner.handle, made[0]) == NvJpegLibrary.SUCCESS
-          && nvjpeg.nvjpegDecodeParamsCreate(owner.handle, made[1]) == NvJpegLibrary.SUCCESS
-          && nvjpeg.nvjpegBufferPinnedCreate(owner.handle, null, made[2]) == NvJpegLibrary.SUCCESS
-          && nvjpeg.nvjpegBufferDeviceCreate(owner.handle, null, made[3]) == NvJpegLibrary.SUCCESS;
-      Workspace work = new Workspace(owner, Arrays.stream(made).map(PointerByReference::getValue)
-          .toArray(Pointer[]::new));
-      if (!complete) {
-        work.free();
-        return null;
-      }
-      return work;
+    Pointer stream() {
+      return stream.getValue();
+    }
+
+    Pointer params() {
+      return params.getValue();
     }
 
     /** Whether backend {@code i} can decode the parsed stream. */
     boolean supports(int i) {
       IntByReference supported = new IntByReference();
-      return owner.nvjpeg.nvjpegDecoderJpegSupported(owner.backends.get(i).decoder(), stream, params, supported)
+      return nvjpeg.nvjpegDecoderJpegSupported(backends.get(i).decoder(), stream(), params(), supported)
           == NvJpegLibrary.SUCCESS && supported.getValue() == 0;
     }
 
     /** The state for backend {@code i}, made and given the buffers on first use; {@code null} when it cannot be. */
     Pointer state(int i) {
       if (states[i] == null) {
-        NvJpegLibrary nvjpeg = owner.nvjpeg;
         PointerByReference made = new PointerByReference();
-        if (nvjpeg.nvjpegDecoderStateCreate(owner.handle, owner.backends.get(i).decoder(), made)
-            != NvJpegLibrary.SUCCESS) {
+        if (nvjpeg.nvjpegDecoderStateCreate(handle, backends.get(i).decoder(), made) != NvJpegLibrary.SUCCESS) {
           return null;
         }
-        if (nvjpeg.nvjpegStateAttachPinnedBuffer(made.getValue(), pinned) != NvJpegLibrary.SUCCESS
-            || nvjpeg.nvjpegStateAttachDeviceBuffer(made.getValue(), device) != NvJpegLibrary.SUCCESS) {
+        if (nvjpeg.nvjpegStateAttachPinnedBuffer(made.getValue(), pinned.getValue()) != NvJpegLibrary.SUCCESS
+            || nvjpeg.nvjpegStateAttachDeviceBuffer(made.getValue(), device.getValue()) != NvJpegLibrary.SUCCESS) {
           nvjpeg.nvjpegJpegStateDestroy(made.getValue());
           return null;
         }
@@ -334,23 +322,22 @@ final class GpuJpegDecoder implements AutoCloseable {
     }
 
     void free() {
-      NvJpegLibrary nvjpeg = owner.nvjpeg;
       for (Pointer state : states) {
         if (state != null) {
           nvjpeg.nvjpegJpegStateDestroy(state);
         }
       }
-      if (stream != null) {
-        nvjpeg.nvjpegJpegStreamDestroy(stream);
+      if (stream.getValue() != null) {
+        nvjpeg.nvjpegJpegStreamDestroy(stream.getValue());
       }
-      if (params != null) {
-        nvjpeg.nvjpegDecodeParamsDestroy(params);
+      if (params.getValue() != null) {
+        nvjpeg.nvjpegDecodeParamsDestroy(params.getValue());
       }
-      if (pinned != null) {
-        nvjpeg.nvjpegBufferPinnedDestroy(pinned);
+      if (pinned.getValue() != null) {
+        nvjpeg.nvjpegBufferPinnedDestroy(pinned.getValue());
       }
-      if (device != null) {
-        nvjpeg.nvjpegBufferDeviceDestroy(device);
+      if (device.getValue() != null) {
+        nvjpeg.nvjpegBufferDeviceDestroy(device.getValue());
       }
     }
   }
