@@ -162,6 +162,11 @@ public final class FunctionServer implements AutoCloseable {
     return boundPort(1);
   }
 
+  /** The trigger's requests in flight: those whose headers have arrived and whose answer has not yet gone. */
+  long requestsInFlight() {
+    return trigger.inFlight();
+  }
+
   private int boundPort(int listener) {
     List<Undertow.ListenerInfo> listeners = undertow.getListenerInfo();
     return ((InetSocketAddress) listeners.get(listener).getAddress()).getPort();

@@ -213,6 +213,12 @@ class ServerBehaviourTest {
           .getBytes(StandardCharsets.US_ASCII));
       out.write(body, 0, 5);
       out.flush();
+      // The stop must come after the server has read the headers, or the upload itself is a late request.
+      long waitedUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (fixture.server().requestsInFlight() == 0 && System.nanoTime() < waitedUntil) {
+        Thread.sleep(1);
+      }
+      assertEquals(1, fixture.server().requestsInFlight(), "the upload is in flight");
       CompletableFuture<Void> closing = CompletableFuture.runAsync(fixture::close);
       HttpResponse<String> ready = fixture.health("/ready");
       for (int asked = 1; ready.statusCode() == 200 && asked < 1_000; asked++) {
