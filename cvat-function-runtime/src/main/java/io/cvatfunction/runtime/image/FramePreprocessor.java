@@ -79,6 +79,8 @@ public final class FramePreprocessor implements FrameInput {
         gpu = GpuFramePath.open(device, cpuDecoder, manager);
         LOG.info("JPEG frames are decoded on {} by nvJPEG {}, {}; other formats on the CPU by OpenCV", device,
             gpu.nvJpegDescription(), gpu.proof());
+        gpu.unusedDecoders().forEach(unused -> LOG.warn("nvJPEG's decoder {}; it is not used: the frames it would"
+            + " take go to the next decoder or to OpenCV", unused));
       } catch (GpuUnavailableException | LinkageError | RuntimeException e) { // reflection into DJL included
         String why = e instanceof GpuUnavailableException ? e.getMessage() : e.toString();
         if (choice.equals("gpu")) {

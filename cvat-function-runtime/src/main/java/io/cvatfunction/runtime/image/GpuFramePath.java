@@ -4,7 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.cvatfunction.runtime.BadRequestException;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import org.opencv.core.Core;
 import org.opencv.core.CvType;
@@ -24,6 +24,7 @@ final class GpuFramePath implements AutoCloseable {
   private final GpuJpegDecoder decoder;
   private final FrameKernel kernel;
   private String proof = "not tested";
+  private List<String> unusedDecoders = List.of();
 
   private GpuFramePath(GpuJpegDecoder decoder, FrameKernel kernel) {
     this.decoder = decoder;
@@ -78,6 +79,11 @@ final class GpuFramePath implements AutoCloseable {
     return proof;
   }
 
+  /** The decoders the test frames showed wrong, each with why, for the start-up log. */
+  List<String> unusedDecoders() {
+    return unusedDecoders;
+  }
+
   /** See {@link GpuJpegDecoder#decode}. */
   JpegPlanes decode(byte[] jpeg, NDManager manager) throws BadRequestException {
     return decoder.decode(jpeg, manager);
@@ -89,11 +95,11 @@ final class GpuFramePath implements AutoCloseable {
   }
 
   /**
-   * Both paths on small JPEGs made by OpenCV, of each layout the GPU path takes (4:2:0, 4:2:2, 4:4:4, grey; odd
-   * sizes; resized, enlarged and unscaled): the GPU path serves only when its input is the CPU path's within one grey
-   * level, at no more than 1% of the values. The kernel repeats libjpeg and OpenCV exactly (shown in every build);
-   * the tolerance is for nvJPEG's inverse DCT, which may round a sample differently from libjpeg's here and there.
-   * A wrong kernel, argument or plane layout is off by far more, nearly everywhere.
+   * Both paths on small JPEGs made by OpenCV, of each layout the GPU path takes (4:2:0, 4:2:2, 4:4:4, grey, and a
+   * progressive one; odd sizes; resized, enlarged and unscaled), each through every nvJPEG decoder that takes it:
+   * only decoders that give the CPU path's input serve ({@link DecoderProof}). The kernel repeats libjpeg and OpenCV
+   * exactly (shown in every build); the tolerance is for nvJPEG's inverse DCT, which may round a sample differently
+   * from libjpeg's here and there. A wrong kernel, argument or plane layout is off by far more, nearly everywhere.
    */
   private void selfTest(FrameDecoder cpuDecoder, NDManager manager) throws GpuUnavailableException {
     Mat bgr = new Mat(91, 121, CvType.CV_8UC3);
@@ -102,58 +108,47 @@ final class GpuFramePath implements AutoCloseable {
     Mat grey = new Mat();
     Imgproc.cvtColor(bgr, grey, Imgproc.COLOR_BGR2GRAY);
     try {
-      int[] tally = new int[2]; // values one grey level off, values compared
-      test("4:2:0", encode(bgr, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_420), 64, cpuDecoder, manager, tally);
-      test("4:2:2", encode(bgr, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_422), 64, cpuDecoder, manager, tally);
-      test("4:4:4", encode(bgr, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_444), 160, cpuDecoder, manager, tally);
-      test("grey", encode(grey, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_420), 121, cpuDecoder, manager, tally);
-      int off = tally[0];
-      int total = tally[1];
-      proof = off == 0 ? "test frames equal to OpenCV's"
-          : String.format(Locale.ROOT, "test frames within one grey level of OpenCV's, %d of %d values off", off, total);
+      DecoderProof shown = new DecoderProof(decoder.decoders());
+      test("4:2:0", encode(bgr, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_420, false), 64, cpuDecoder, manager, shown);
+      test("4:2:2", encode(bgr, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_422, false), 64, cpuDecoder, manager, shown);
+      test("4:4:4", encode(bgr, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_444, false), 160, cpuDecoder, manager, shown);
+      test("grey", encode(grey, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_420, false), 121, cpuDecoder, manager, shown);
+      test("progressive 4:2:0", encode(bgr, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_420, true), 64, cpuDecoder,
+          manager, shown);
+      decoder.retain(shown.proven());
+      proof = shown.toString();
+      unusedDecoders = shown.unused();
     } finally {
       bgr.release();
       grey.release();
     }
   }
 
-  /** One test frame letterboxed into a square input of {@code side}, counted into {@code tally}. */
-  private void test(String layout, byte[] jpeg, int side, FrameDecoder cpuDecoder, NDManager manager, int[] tally)
-      throws GpuUnavailableException {
+  /** One test frame, letterboxed into a square input of {@code side}, through each decoder that takes it. */
+  private void test(String layout, byte[] jpeg, int side, FrameDecoder cpuDecoder, NDManager manager,
+      DecoderProof shown) throws GpuUnavailableException {
+    shown.frame(layout, !layout.startsWith("progressive")); // the CPU takes a progressive frame no decoder takes
     try (NDManager test = manager.newSubManager()) {
       LetterBox box = LetterBox.of(121, 91, side, side);
-      JpegPlanes planes = decoder.decode(jpeg, test);
-      if (planes == null) {
-        throw new GpuUnavailableException("nvJPEG refused a baseline " + layout + " test frame", null);
-      }
-      float[] gpu = kernel.toInput(planes, box, test).toFloatArray();
       float[] cpu = FramePreprocessor.cpuInput(cpuDecoder.decode(jpeg), box, test).toFloatArray();
-      int differ = 0;
-      double worst = 0;
-      for (int i = 0; i < gpu.length; i++) {
-        double levels = Math.abs(gpu[i] - cpu[i]) * 255;
-        if (!(levels < 0.5)) { // NaN included
-          differ++;
-          worst = Double.isNaN(levels) ? Double.POSITIVE_INFINITY : Math.max(worst, levels);
+      for (String name : decoder.decoders()) {
+        try (JpegPlanes planes = decoder.decodeWith(name, jpeg, test)) {
+          if (planes != null) {
+            shown.compare(layout, name, kernel.toInput(planes, box, test).toFloatArray(), cpu);
+          }
         }
       }
-      if (worst > 1.5 || differ > gpu.length / 100) {
-        throw new GpuUnavailableException(String.format(Locale.ROOT, "the GPU path's input for a %s test frame"
-            + " differs from OpenCV's in %d of %d values, by up to %.1f grey levels", layout, differ, gpu.length, worst),
-            null);
-      }
-      tally[0] += differ;
-      tally[1] += gpu.length;
     } catch (BadRequestException e) {
       throw new GpuUnavailableException("the " + layout + " test frame was refused: " + e.getMessage(), e);
     }
   }
 
-  private static byte[] encode(Mat frame, int samplingFactor) {
+  private static byte[] encode(Mat frame, int samplingFactor, boolean progressive) {
     MatOfByte encoded = new MatOfByte();
     try {
       Imgcodecs.imencode(".jpg", frame, encoded, new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, 92,
-          Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR, samplingFactor));
+          Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR, samplingFactor, Imgcodecs.IMWRITE_JPEG_PROGRESSIVE,
+          progressive ? 1 : 0));
       return encoded.toArray();
     } finally {
       encoded.release();

@@ -13,6 +13,8 @@ import com.sun.jna.ptr.PointerByReference;
 import io.cvatfunction.runtime.BadRequestException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -22,7 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Collectors;
+import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -71,8 +73,9 @@ final class GpuJpegDecoder implements AutoCloseable {
   private final FrameDecoder rules;
   private final String version;
   private final LongAdder[] decoded; // frames, by backend
-  private final int[] largeFrameOrder;
-  private final int[] smallFrameOrder;
+  // The backends in use, in the order a frame tries them; fewer after {@link #retain}
+  private volatile int[] largeFrameOrder;
+  private volatile int[] smallFrameOrder;
   private final ThreadLocal<Workspace> threadWorkspace = new ThreadLocal<>();
   private final Set<Workspace> workspaces = ConcurrentHashMap.newKeySet(); // every thread's, to free at close
 
@@ -153,15 +156,36 @@ final class GpuJpegDecoder implements AutoCloseable {
     return Collections.unmodifiableMap(backends);
   }
 
-  /** nvJPEG's version and its decoders in the order frames try them, for the logs and {@code /ready}. */
+  /** nvJPEG's version and the decoders in use, in the order frames try them, for the logs and {@code /ready}. */
   String description() {
-    return version + " (" + backends.stream().map(Backend::name).collect(Collectors.joining(", ")) + ")";
+    return version + " (" + String.join(", ", decoders()) + ")";
   }
 
-  /** How many frames each decoder has decoded so far, by its name, in the order frames try them. */
+  /** The decoders in use, by name, in the order (large) frames try them. */
+  List<String> decoders() {
+    return Arrays.stream(largeFrameOrder).mapToObj(i -> backends.get(i).name()).toList();
+  }
+
+  /**
+   * From now on frames go only to the decoders named (those proven on test frames); the others are left unused.
+   *
+   * @throws IllegalArgumentException when none of the decoders in use is named
+   */
+  void retain(Collection<String> names) {
+    IntPredicate kept = i -> names.contains(backends.get(i).name());
+    int[] large = Arrays.stream(largeFrameOrder).filter(kept).toArray();
+    if (large.length == 0) {
+      throw new IllegalArgumentException("none of nvJPEG's decoders in use (" + String.join(", ", decoders())
+          + ") is among " + names);
+    }
+    smallFrameOrder = Arrays.stream(smallFrameOrder).filter(kept).toArray();
+    largeFrameOrder = large;
+  }
+
+  /** How many frames each decoder in use has decoded so far, by its name, in the order frames try them. */
   Map<String, Long> framesDecoded() {
     Map<String, Long> frames = new LinkedHashMap<>();
-    for (int i = 0; i < backends.size(); i++) {
+    for (int i : largeFrameOrder) {
       frames.put(backends.get(i).name(), decoded[i].sum());
     }
     return frames;
@@ -174,17 +198,34 @@ final class GpuJpegDecoder implements AutoCloseable {
    * @throws BadRequestException when the CPU decoder would refuse the frame (checked before decoding)
    */
   JpegPlanes decode(byte[] jpeg, NDManager manager) throws BadRequestException {
+    return decode(jpeg, manager, null);
+  }
+
+  /**
+   * Decodes a test frame with the decoder named alone, as {@link #decode} would if that decoder came first; not
+   * counted in {@link #framesDecoded}. Returns {@code null} when that decoder does not take or decode the frame.
+   */
+  JpegPlanes decodeWith(String name, byte[] jpeg, NDManager manager) throws BadRequestException {
+    int[] only = IntStream.range(0, backends.size()).filter(i -> backends.get(i).name().equals(name)).toArray();
+    if (only.length == 0) {
+      throw new IllegalArgumentException("no nvJPEG decoder is called " + name + ": " + decoders());
+    }
+    return decode(jpeg, manager, only);
+  }
+
+  /** {@code order}: the backends to try, in turn, not counted; {@code null}: those in use, counted. */
+  private JpegPlanes decode(byte[] jpeg, NDManager manager, int[] order) throws BadRequestException {
     rules.check(jpeg); // the CPU decoder's rules: the same frames are refused, with the same answers
     if (JpegSegments.cpuOnlyReason(jpeg) != null) {
       return null;
     }
     try (Memory data = new Memory(jpeg.length)) { // one copy to native memory for every call (JNA copies arrays)
       data.write(0, jpeg, 0, jpeg.length);
-      return decode(data, jpeg.length, manager);
+      return decode(data, jpeg.length, manager, order);
     }
   }
 
-  private JpegPlanes decode(Pointer jpeg, long length, NDManager manager) {
+  private JpegPlanes decode(Pointer jpeg, long length, NDManager manager, int[] order) {
     IntByReference components = new IntByReference();
     IntByReference subsampling = new IntByReference();
     int[] widths = new int[NvJpegLibrary.MAX_COMPONENTS];
@@ -227,9 +268,13 @@ final class GpuJpegDecoder implements AutoCloseable {
       destination.pitch[2] = widths[1];
     }
     // The first decoder that takes the frame and decodes it: another writes the whole destination again.
-    for (int i : (long) widths[0] * heights[0] > GPU_HUFFMAN_MIN_PIXELS ? largeFrameOrder : smallFrameOrder) {
+    int[] tried = order != null ? order
+        : (long) widths[0] * heights[0] > GPU_HUFFMAN_MIN_PIXELS ? largeFrameOrder : smallFrameOrder;
+    for (int i : tried) {
       if (work.supports(i) && decodes(i, work, destination)) {
-        decoded[i].increment();
+        if (order == null) {
+          decoded[i].increment();
+        }
         return planes;
       }
     }

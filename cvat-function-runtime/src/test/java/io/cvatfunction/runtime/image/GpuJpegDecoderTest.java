@@ -12,6 +12,7 @@ import io.cvatfunction.runtime.BadRequestException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,6 +37,9 @@ class GpuJpegDecoderTest {
   private static final int ENGINE = NvJpegLibrary.BACKEND_HARDWARE;
   private static final int GPU_HUFFMAN = NvJpegLibrary.BACKEND_GPU_HYBRID;
   private static final int CPU_HUFFMAN = NvJpegLibrary.BACKEND_HYBRID;
+  private static final String ENGINE_NAME = "JPEG engine";
+  private static final String GPU_HUFFMAN_NAME = "GPU Huffman";
+  private static final String CPU_HUFFMAN_NAME = "CPU Huffman";
   private static byte[] jpeg;
 
   private final FakeNvJpeg nvjpeg = new FakeNvJpeg();
@@ -191,6 +195,50 @@ class GpuJpegDecoderTest {
   }
 
   @Test
+  void aTestFrameGoesToTheDecoderNamedAloneAndIsNotCounted() throws Exception {
+    try (GpuJpegDecoder decoder = open()) {
+      for (int backend : List.of(CPU_HUFFMAN, GPU_HUFFMAN, ENGINE)) {
+        try (JpegPlanes planes = decoder.decodeWith(name(backend), jpeg, manager)) {
+          assertDecodedBy(backend, planes);
+        }
+      }
+      nvjpeg.backends.get(GPU_HUFFMAN).supports = false;
+      assertNull(decoder.decodeWith(GPU_HUFFMAN_NAME, jpeg, manager), "not left to another decoder");
+      nvjpeg.backends.get(CPU_HUFFMAN).fails = FakeNvJpeg.Phase.HOST;
+      assertNull(decoder.decodeWith(CPU_HUFFMAN_NAME, jpeg, manager));
+      assertEquals(List.of(CPU_HUFFMAN, GPU_HUFFMAN, ENGINE), nvjpeg.decodedBy());
+      assertEquals(Map.of("JPEG engine", 0L, "GPU Huffman", 0L, "CPU Huffman", 0L), decoder.framesDecoded());
+      IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+          () -> decoder.decodeWith("GPU", jpeg, manager));
+      assertEquals("no nvJPEG decoder is called GPU: [JPEG engine, GPU Huffman, CPU Huffman]", unknown.getMessage());
+    }
+  }
+
+  @Test
+  void framesGoOnlyToTheDecodersRetained() throws Exception {
+    nvjpeg.width = 1920;
+    nvjpeg.height = 1080;
+    try (GpuJpegDecoder decoder = open()) {
+      decoder.retain(Set.of(GPU_HUFFMAN_NAME, CPU_HUFFMAN_NAME));
+      assertEquals("12.4 (GPU Huffman, CPU Huffman)", decoder.description());
+      try (JpegPlanes planes = decoder.decode(jpeg, manager)) {
+        assertDecodedBy(GPU_HUFFMAN, planes);
+      }
+      nvjpeg.width = 16; // a small frame: CPU Huffman first, as before
+      nvjpeg.height = 10;
+      decoder.retain(Set.of(CPU_HUFFMAN_NAME, ENGINE_NAME));
+      assertEquals("12.4 (CPU Huffman)", decoder.description(), "a decoder once left out stays out");
+      nvjpeg.backends.get(CPU_HUFFMAN).supports = false;
+      assertNull(decoder.decode(jpeg, manager), "left to the CPU, not to a decoder no longer in use");
+      assertEquals(Map.of("CPU Huffman", 0L), decoder.framesDecoded());
+      IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+          () -> decoder.retain(Set.of(ENGINE_NAME)));
+      assertEquals("none of nvJPEG's decoders in use (CPU Huffman) is among [JPEG engine]", none.getMessage());
+      assertEquals("12.4 (CPU Huffman)", decoder.description());
+    }
+  }
+
+  @Test
   void aFrameTheCpuDecoderRefusesIsRefusedBeforeNvJpegSeesIt() throws Exception {
     try (GpuJpegDecoder decoder = open()) {
       byte[] truncated = Arrays.copyOf(jpeg, jpeg.length / 2);
@@ -201,6 +249,10 @@ class GpuJpegDecoderTest {
 
   private GpuJpegDecoder open() throws GpuUnavailableException {
     return GpuJpegDecoder.open(nvjpeg, Device.gpu(), new FrameDecoder(50_000_000));
+  }
+
+  private static String name(int backend) {
+    return backend == ENGINE ? ENGINE_NAME : backend == GPU_HUFFMAN ? GPU_HUFFMAN_NAME : CPU_HUFFMAN_NAME;
   }
 
   private static void assertDecodedBy(int backend, JpegPlanes planes) {
