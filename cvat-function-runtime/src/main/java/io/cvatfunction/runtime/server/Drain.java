@@ -2,6 +2,7 @@ package io.cvatfunction.runtime.server;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,12 +19,17 @@ final class Drain implements HttpHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger("io.cvatfunction.request");
 
+  /** Whether the function was ready when the headers arrived: such a request is in flight and is served. */
+  private static final AttachmentKey<Boolean> ADMITTED = AttachmentKey.create(Boolean.class);
+
+  private final Readiness readiness;
   private final HttpHandler next;
   private final AtomicLong inFlight = new AtomicLong();
   private final Object drained = new Object();
   private volatile String draining; // why new requests are refused; null while serving
 
-  Drain(HttpHandler next) {
+  Drain(Readiness readiness, HttpHandler next) {
+    this.readiness = readiness;
     this.next = next;
   }
 
@@ -38,6 +44,8 @@ final class Drain implements HttpHandler {
       Responses.error(exchange, 503, error);
       return;
     }
+    // Decided before the count, so a request counted in flight when the stop comes was admitted or not already
+    exchange.putAttachment(ADMITTED, readiness.isReady());
     inFlight.incrementAndGet();
     exchange.addExchangeCompleteListener((done, nextListener) -> {
       if (inFlight.decrementAndGet() == 0 && draining != null) {
@@ -48,6 +56,11 @@ final class Drain implements HttpHandler {
       nextListener.proceed();
     });
     next.handleRequest(exchange);
+  }
+
+  /** Whether the function was ready when this request's headers arrived. */
+  static boolean admitted(HttpServerExchange exchange) {
+    return Boolean.TRUE.equals(exchange.getAttachment(ADMITTED));
   }
 
   /** Refuses new requests from now on, with {@code why} as their answer's error. */

@@ -58,7 +58,7 @@ public final class FunctionServer implements AutoCloseable {
     this.exit = exit;
     this.workers = new WorkerPool(settings.workers(), settings.workerAvailabilityTimeout(), settings.eventTimeout(),
         this::deviceFailed);
-    this.trigger = new Drain(new TriggerEndpoint(handler, readiness, workers, settings, idleMemory));
+    this.trigger = new Drain(readiness, new TriggerEndpoint(handler, readiness, workers, settings, idleMemory));
     this.undertow = Undertow.builder()
         .addHttpListener(settings.port(), settings.host(), trigger)
         .addHttpListener(settings.healthPort(), settings.host(), new HealthEndpoint(readiness, handler))

@@ -34,8 +34,6 @@ final class TriggerEndpoint implements HttpHandler {
   private static final HttpString SERVER_TIMING = new HttpString("Server-Timing");
   /** Started when the headers have arrived, so the stage times cover the body's upload and the wait for a worker. */
   private static final AttachmentKey<RequestTrace> TRACE = AttachmentKey.create(RequestTrace.class);
-  /** Whether the function was ready when the headers arrived: such a request is in flight and is served. */
-  private static final AttachmentKey<Boolean> ADMITTED = AttachmentKey.create(Boolean.class);
 
   private final CvatHandler handler;
   private final Readiness readiness;
@@ -61,7 +59,6 @@ final class TriggerEndpoint implements HttpHandler {
   public void handleRequest(HttpServerExchange exchange) {
     if (exchange.isInIoThread()) {
       exchange.putAttachment(TRACE, new RequestTrace());
-      exchange.putAttachment(ADMITTED, readiness.isReady());
       if (exchange.getRequestMethod().equals(Methods.POST)) {
         bodies.receive(exchange, this);
       } else {
@@ -113,7 +110,7 @@ final class TriggerEndpoint implements HttpHandler {
       exchange.setPersistent(false);
       throw tooBig(exchange.getRequestContentLength());
     }
-    boolean inFlight = readiness.isStopping() && Boolean.TRUE.equals(exchange.getAttachment(ADMITTED));
+    boolean inFlight = readiness.isStopping() && Drain.admitted(exchange);
     if (!readiness.isReady() && !inFlight) {
       throw new Refusal(503, "the function is not ready: " + readiness.notReadyReason());
     }

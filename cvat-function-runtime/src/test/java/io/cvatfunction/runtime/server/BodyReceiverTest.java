@@ -222,10 +222,10 @@ class BodyReceiverTest {
   void aStalledRefusedBodyIsAnsweredAtTheDeadline() throws Exception {
     try (Socket socket = open()) {
       OutputStream out = socket.getOutputStream();
+      long start = System.nanoTime(); // before the server can have the bytes: the deadline cannot seem early
       out.write(head("Content-Length: " + DISCARD_LIMIT));
       out.write(new byte[LIMIT + 100]);
       out.flush();
-      long start = System.nanoTime();
       WriteFirstClient.Answer answer = WriteFirstClient.read(socket.getInputStream());
       double seconds = (System.nanoTime() - start) / 1e9;
       assertEquals(413, answer.status());
@@ -239,11 +239,11 @@ class BodyReceiverTest {
     for (String framing : new String[] {"Content-Length: 1000", "Transfer-Encoding: chunked"}) {
       try (Socket socket = open()) {
         OutputStream out = socket.getOutputStream();
+        long start = System.nanoTime(); // before the server can have the bytes: the timeout cannot seem early
         out.write(head(framing));
         out.write(framing.startsWith("Content") ? new byte[300]
             : ("12c\r\n" + "x".repeat(300) + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        long start = System.nanoTime();
         WriteFirstClient.Answer answer = WriteFirstClient.read(socket.getInputStream());
         double seconds = (System.nanoTime() - start) / 1e9;
         assertEquals(408, answer.status(), framing + ": " + answer.body());
@@ -261,10 +261,10 @@ class BodyReceiverTest {
     try (Socket socket = open()) {
       OutputStream out = socket.getOutputStream();
       out.write(head("Content-Length: " + body.length));
-      for (int from = 0; from < body.length; from += 256) {
-        out.write(body, from, 256);
+      for (int from = 0; from < body.length; from += 128) {
+        out.write(body, from, 128);
         out.flush();
-        Thread.sleep(600); // 2.4 s in all, 0.6 s at a time, under the 1 s timeout
+        Thread.sleep(300); // 2.4 s in all, 0.3 s at a time, well under the 1 s timeout
       }
       WriteFirstClient.Answer answer = WriteFirstClient.read(socket.getInputStream());
       assertEquals(200, answer.status(), answer.body());

@@ -78,11 +78,13 @@ class ServerBehaviourTest {
 
   @Test
   void aRequestOverTheEventTimeoutGets408AndTheWorkerRecovers() {
-    try (ServerFixture fixture = ServerFixture.ready(ScriptedHandler.loaded(), Map.of("cvat.eventTimeout", "200ms"))) {
+    PatientHandler handler = new PatientHandler();
+    handler.loadGate.countDown();
+    try (ServerFixture fixture = ServerFixture.ready(handler, Map.of("cvat.eventTimeout", "200ms"))) {
       long start = System.nanoTime();
-      assertError(fixture.post("sleep:5000".getBytes()), 408, "event timeout of 200 ms");
-      assertTrue((System.nanoTime() - start) / 1e6 < 2_000, "answered at the timeout, not when the work ended");
-      // One worker only: the next request is served at once, as the abandoned one's sleep was interrupted.
+      assertError(fixture.post("sleep:60000".getBytes()), 408, "event timeout of 200 ms");
+      assertTrue((System.nanoTime() - start) / 1e6 < 10_000, "answered at the timeout, not when the work ended");
+      // One worker only, which the next request waits for (5 s at most): the abandoned sleep was interrupted.
       assertEcho(fixture, "next");
     }
   }
@@ -136,7 +138,8 @@ class ServerBehaviourTest {
       double receiveMs = stage(head, "receive");
       double queueMs = stage(head, "queue");
       assertTrue(receiveMs >= 700, "receive " + receiveMs + " ms, the body took 1,000 ms to arrive");
-      assertTrue(queueMs >= 350 && queueMs < 1_000, "queue " + queueMs + " ms, the worker was busy for 600 ms more");
+      // 600 ms, not the upload's 1,600 ms too: the bounds leave a loaded machine room for its threads' scheduling
+      assertTrue(queueMs >= 200 && queueMs < 1_500, "queue " + queueMs + " ms, the worker was busy for 600 ms more");
       assertEquals(200, busy.get(10, TimeUnit.SECONDS).statusCode());
     } finally {
       Locale.setDefault(before);
