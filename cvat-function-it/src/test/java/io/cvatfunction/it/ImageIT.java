@@ -210,6 +210,8 @@ class ImageIT {
       System.out.printf("container start -> healthy: %.1f s%n", (System.nanoTime() - start) / 1e9);
       assertTrue(Files.readString(log).contains("\"workers\":3"), "numWorkers comes from processor.yaml");
       assertTrue(Files.readString(log).contains("\"eventTimeoutMs\":30000"), "Nuclio's blank eventTimeout: the default");
+      assertTrue(Files.readString(log).contains("\"decoder\":\"libjpeg-turbo (SIMD) and OpenCV\""),
+          "JPEG frames decoded by libjpeg-turbo's SIMD code, its natives loaded inside the image");
 
       HttpClient client = HttpClient.newHttpClient();
       for (String frame : Fixtures.FRAMES) {

@@ -5,13 +5,12 @@ import io.cvatfunction.runtime.BadRequestException;
 import io.cvatfunction.runtime.RequestTrace;
 import io.cvatfunction.runtime.RequestTrace.Stage;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 
 /**
- * A classify model's input, as Ultralytics' {@code ClassificationPredictor} makes it: the frame decoded by OpenCV
- * (BGR, as {@code cv2.imread}), resized by Pillow's antialiasing bilinear filter so that its shorter side is the
+ * A classify model's input, as Ultralytics' {@code ClassificationPredictor} makes it: the frame decoded as OpenCV
+ * does (BGR, as {@code cv2.imread}; {@link FrameDecoder}), resized by Pillow's antialiasing bilinear filter so that its shorter side is the
  * input's size, centre-cropped to a square ({@link CenterCrop}), RGB, /255. Ultralytics predicts a TorchScript
  * classifier at 640 unless told otherwise; this input takes the size the model was exported for (its {@code imgsz}),
  * which is what the model was trained on. The frame is decoded on the CPU, on a GPU too: the resize runs on the
@@ -21,7 +20,6 @@ public final class ClassifierInput implements FrameInput {
 
   private final FrameDecoder decoder;
   private final int size;
-  private final LongAdder decoded = new LongAdder();
 
   /**
    * @param size the model input's width and height ({@code imgsz})
@@ -33,18 +31,17 @@ public final class ClassifierInput implements FrameInput {
 
   @Override
   public String decoder() {
-    return "OpenCV";
+    return decoder.description();
   }
 
   @Override
   public Map<String, Long> framesDecoded() {
-    return Map.of("OpenCV", decoded.sum());
+    return decoder.framesDecoded();
   }
 
   @Override
   public ModelInput prepare(byte[] encoded, NDManager manager, RequestTrace trace) throws BadRequestException {
     Mat bgr = decoder.decode(encoded);
-    decoded.increment();
     trace.lap(Stage.DECODE);
     byte[] pixels;
     CenterCrop crop;

@@ -2,14 +2,18 @@ package io.cvatfunction.runtime.image;
 
 import io.cvatfunction.runtime.BadRequestException;
 import java.math.BigInteger;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
 
 /**
- * Decodes CVAT frames (JPEG, PNG, BMP, TIFF or WebP; colour or grey) into BGR pixels with OpenCV, the decoder
- * Ultralytics uses, EXIF orientation applied as there. Hostile input is kept out first: the format by its magic
- * bytes, the declared size against a pixel limit read from the header alone (before a single pixel is
+ * Decodes CVAT frames (JPEG, PNG, BMP, TIFF or WebP; colour or grey) into BGR pixels as OpenCV, the decoder
+ * Ultralytics uses, does, EXIF orientation applied as there: plain JPEGs with libjpeg-turbo's SIMD code ({@link
+ * LibjpegTurbo}, the same pixels), everything else with OpenCV. Hostile input is kept out first: the format by its
+ * magic bytes, the declared size against a pixel limit read from the header alone (before a single pixel is
  * decoded), and a JPEG or PNG structure that reaches its end.
  */
 public final class FrameDecoder {
@@ -19,6 +23,8 @@ public final class FrameDecoder {
   }
 
   private final long maxPixels;
+  private final LongAdder byLibjpegTurbo = new LongAdder();
+  private final LongAdder byOpenCv = new LongAdder();
 
   /** A decoder that rejects frames of more than {@code maxPixels} pixels. */
   public FrameDecoder(long maxPixels) {
@@ -41,6 +47,25 @@ public final class FrameDecoder {
    */
   public Mat decode(byte[] encoded) throws BadRequestException {
     FrameHeader header = checked(encoded);
+    if (header.format() == FrameFormat.JPEG && LibjpegTurbo.available()
+        && JpegSegments.openCvOnlyReason(encoded) == null) {
+      Mat bgr = LibjpegTurbo.decode(encoded);
+      if (bgr != null) {
+        byLibjpegTurbo.increment();
+        return bgr;
+      }
+    }
+    Mat bgr = openCv(encoded, header);
+    byOpenCv.increment();
+    return bgr;
+  }
+
+  /** The frame decoded by OpenCV alone, not counted: the reference another decoder's test frames are held to. */
+  Mat decodeWithOpenCv(byte[] encoded) throws BadRequestException {
+    return openCv(encoded, checked(encoded));
+  }
+
+  private static Mat openCv(byte[] encoded, FrameHeader header) throws BadRequestException {
     MatOfByte buffer = new MatOfByte(encoded);
     try {
       Mat bgr = Imgcodecs.imdecode(buffer, Imgcodecs.IMREAD_COLOR);
@@ -53,6 +78,26 @@ public final class FrameDecoder {
     } finally {
       buffer.release();
     }
+  }
+
+  /** The CPU decoders, for the logs and {@code /ready}: {@code libjpeg-turbo (SIMD) and OpenCV} or {@code OpenCV}. */
+  public String description() {
+    return LibjpegTurbo.available() ? "libjpeg-turbo (SIMD) and OpenCV" : "OpenCV";
+  }
+
+  /** Why plain JPEGs are not decoded by libjpeg-turbo here, or {@code null} when they are. */
+  public String libjpegTurboUnavailable() {
+    return LibjpegTurbo.unavailableReason();
+  }
+
+  /** How many frames each CPU decoder has decoded through {@link #decode}, by its name. */
+  public Map<String, Long> framesDecoded() {
+    Map<String, Long> frames = new LinkedHashMap<>();
+    if (LibjpegTurbo.available()) {
+      frames.put("libjpeg-turbo", byLibjpegTurbo.sum());
+    }
+    frames.put("OpenCV", byOpenCv.sum());
+    return frames;
   }
 
   /**

@@ -12,7 +12,6 @@ import io.cvatfunction.runtime.RequestTrace.Stage;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 import org.opencv.core.Core;
 import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
@@ -41,7 +40,6 @@ public final class FramePreprocessor implements FrameInput {
   private final GpuFramePath gpu;
   private final int inputWidth;
   private final int inputHeight;
-  private final LongAdder cpuDecoded = new LongAdder();
 
   private FramePreprocessor(FrameDecoder cpuDecoder, GpuFramePath gpu, int inputWidth, int inputHeight) {
     this.cpuDecoder = cpuDecoder;
@@ -72,13 +70,17 @@ public final class FramePreprocessor implements FrameInput {
       throw new IllegalArgumentException("cvat.decoder=gpu, but the model is on the CPU: give it a GPU"
           + " (cvat.device=gpu) or let the decoder follow the model (cvat.decoder=auto)");
     }
+    if (cpuDecoder.libjpegTurboUnavailable() != null) {
+      LOG.warn("JPEG frames are decoded on the CPU by OpenCV, without SIMD: {}", cpuDecoder.libjpegTurboUnavailable());
+    }
     if (choice.equals("cpu") || !device.isGpu()) {
-      LOG.info("Frames are decoded on the CPU by OpenCV ({})", choice.equals("cpu") ? "cvat.decoder=cpu" : "CPU model");
+      LOG.info("Frames are decoded on the CPU by {} ({})", cpuDecoder.description(),
+          choice.equals("cpu") ? "cvat.decoder=cpu" : "CPU model");
     } else {
       try {
         gpu = GpuFramePath.open(device, cpuDecoder, manager);
-        LOG.info("JPEG frames are decoded on {} by nvJPEG {}, {}; other formats on the CPU by OpenCV", device,
-            gpu.nvJpegDescription(), gpu.proof());
+        LOG.info("JPEG frames are decoded on {} by nvJPEG {}, {}; other frames on the CPU by {}", device,
+            gpu.nvJpegDescription(), gpu.proof(), cpuDecoder.description());
         gpu.unusedDecoders().forEach(unused -> LOG.warn("nvJPEG's decoder {}; it is not used: the frames it would"
             + " take go to the next decoder or to OpenCV", unused));
       } catch (GpuUnavailableException | LinkageError | RuntimeException e) { // reflection into DJL included
@@ -86,7 +88,7 @@ public final class FramePreprocessor implements FrameInput {
         if (choice.equals("gpu")) {
           throw new IllegalStateException("cvat.decoder=gpu, but nvJPEG cannot decode on " + device + ": " + why, e);
         }
-        LOG.warn("Frames are decoded on the CPU by OpenCV, not on {}: {}", device, why);
+        LOG.warn("Frames are decoded on the CPU by {}, not on {}: {}", cpuDecoder.description(), device, why);
       }
     }
     return new FramePreprocessor(cpuDecoder, gpu, inputWidth, inputHeight);
@@ -94,13 +96,13 @@ public final class FramePreprocessor implements FrameInput {
 
   @Override
   public String decoder() {
-    return gpu == null ? "OpenCV" : "nvJPEG " + gpu.nvJpegDescription();
+    return gpu == null ? cpuDecoder.description() : "nvJPEG " + gpu.nvJpegDescription();
   }
 
   @Override
   public Map<String, Long> framesDecoded() {
     Map<String, Long> frames = new LinkedHashMap<>(gpu == null ? Map.of() : gpu.framesDecoded());
-    frames.put("OpenCV", cpuDecoded.sum());
+    frames.putAll(cpuDecoder.framesDecoded());
     return frames;
   }
 
@@ -123,7 +125,6 @@ public final class FramePreprocessor implements FrameInput {
       }
     }
     Mat bgr = cpuDecoder.decode(encoded);
-    cpuDecoded.increment();
     trace.lap(Stage.DECODE);
     LetterBox box = letterBox(bgr.cols(), bgr.rows());
     NDArray batch = cpuInput(bgr, box, manager);

@@ -6,14 +6,6 @@ import ai.djl.ndarray.NDManager;
 import io.cvatfunction.runtime.BadRequestException;
 import java.util.List;
 import java.util.Map;
-import org.opencv.core.Core;
-import org.opencv.core.CvType;
-import org.opencv.core.Mat;
-import org.opencv.core.MatOfByte;
-import org.opencv.core.MatOfInt;
-import org.opencv.core.Size;
-import org.opencv.imgcodecs.Imgcodecs;
-import org.opencv.imgproc.Imgproc;
 
 /**
  * JPEG frame to model input on the model's GPU: nvJPEG decodes the planes ({@link GpuJpegDecoder}), one kernel
@@ -102,56 +94,31 @@ final class GpuFramePath implements AutoCloseable {
    * from libjpeg's here and there. A wrong kernel, argument or plane layout is off by far more, nearly everywhere.
    */
   private void selfTest(FrameDecoder cpuDecoder, NDManager manager) throws GpuUnavailableException {
-    Mat bgr = new Mat(91, 121, CvType.CV_8UC3);
-    Core.randu(bgr, 0, 256);
-    Imgproc.GaussianBlur(bgr, bgr, new Size(9, 9), 3); // soft colour edges, where chroma upsampling shows
-    Mat grey = new Mat();
-    Imgproc.cvtColor(bgr, grey, Imgproc.COLOR_BGR2GRAY);
-    try {
-      DecoderProof shown = new DecoderProof(decoder.decoders());
-      test("4:2:0", encode(bgr, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_420, false), 64, cpuDecoder, manager, shown);
-      test("4:2:2", encode(bgr, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_422, false), 64, cpuDecoder, manager, shown);
-      test("4:4:4", encode(bgr, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_444, false), 160, cpuDecoder, manager, shown);
-      test("grey", encode(grey, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_420, false), 121, cpuDecoder, manager, shown);
-      test("progressive 4:2:0", encode(bgr, Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR_420, true), 64, cpuDecoder,
-          manager, shown);
-      decoder.retain(shown.proven());
-      proof = shown.toString();
-      unusedDecoders = shown.unused();
-    } finally {
-      bgr.release();
-      grey.release();
+    DecoderProof shown = new DecoderProof(decoder.decoders());
+    for (JpegTestFrames.Frame frame : JpegTestFrames.all()) {
+      test(frame, cpuDecoder, manager, shown);
     }
+    decoder.retain(shown.proven());
+    proof = shown.toString();
+    unusedDecoders = shown.unused();
   }
 
-  /** One test frame, letterboxed into a square input of {@code side}, through each decoder that takes it. */
-  private void test(String layout, byte[] jpeg, int side, FrameDecoder cpuDecoder, NDManager manager,
-      DecoderProof shown) throws GpuUnavailableException {
-    shown.frame(layout, !layout.startsWith("progressive")); // the CPU takes a progressive frame no decoder takes
+  /** One test frame, letterboxed into its square input, through each decoder that takes it. */
+  private void test(JpegTestFrames.Frame frame, FrameDecoder cpuDecoder, NDManager manager, DecoderProof shown)
+      throws GpuUnavailableException {
+    shown.frame(frame.layout(), !frame.progressive()); // the CPU takes a progressive frame no decoder takes
     try (NDManager test = manager.newSubManager()) {
-      LetterBox box = LetterBox.of(121, 91, side, side);
-      float[] cpu = FramePreprocessor.cpuInput(cpuDecoder.decode(jpeg), box, test).toFloatArray();
+      LetterBox box = LetterBox.of(JpegTestFrames.WIDTH, JpegTestFrames.HEIGHT, frame.side(), frame.side());
+      float[] cpu = FramePreprocessor.cpuInput(cpuDecoder.decodeWithOpenCv(frame.jpeg()), box, test).toFloatArray();
       for (String name : decoder.decoders()) {
-        try (JpegPlanes planes = decoder.decodeWith(name, jpeg, test)) {
+        try (JpegPlanes planes = decoder.decodeWith(name, frame.jpeg(), test)) {
           if (planes != null) {
-            shown.compare(layout, name, kernel.toInput(planes, box, test).toFloatArray(), cpu);
+            shown.compare(frame.layout(), name, kernel.toInput(planes, box, test).toFloatArray(), cpu);
           }
         }
       }
     } catch (BadRequestException e) {
-      throw new GpuUnavailableException("the " + layout + " test frame was refused: " + e.getMessage(), e);
-    }
-  }
-
-  private static byte[] encode(Mat frame, int samplingFactor, boolean progressive) {
-    MatOfByte encoded = new MatOfByte();
-    try {
-      Imgcodecs.imencode(".jpg", frame, encoded, new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, 92,
-          Imgcodecs.IMWRITE_JPEG_SAMPLING_FACTOR, samplingFactor, Imgcodecs.IMWRITE_JPEG_PROGRESSIVE,
-          progressive ? 1 : 0));
-      return encoded.toArray();
-    } finally {
-      encoded.release();
+      throw new GpuUnavailableException("the " + frame.layout() + " test frame was refused: " + e.getMessage(), e);
     }
   }
 

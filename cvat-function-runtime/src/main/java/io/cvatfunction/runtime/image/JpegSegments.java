@@ -7,13 +7,16 @@ import io.cvatfunction.runtime.BadRequestException;
 import java.nio.ByteOrder;
 
 /**
- * Reads what a JPEG's header segments say about how its pixels must be presented, where nvJPEG and OpenCV
- * would differ: OpenCV (like Ultralytics' cv2) turns the image by its EXIF orientation, honours Adobe's
- * colour-transform flag and takes components named R, G, B as RGB; nvJPEG and the frame kernel do none of it.
- * Such frames are left to the CPU decoder.
+ * Reads what a JPEG's header segments say about how its pixels must be presented, where OpenCV and the faster
+ * decoders (nvJPEG with the frame kernel; libjpeg-turbo's own YCbCr and grey output) would differ: OpenCV (like
+ * Ultralytics' cv2) turns the image by its EXIF orientation, honours Adobe's colour-transform flag, takes components
+ * named R, G, B as RGB and converts CMYK; the others do none of it. Such frames, and those of a rare coding process
+ * or sample precision, are left to OpenCV.
  */
 final class JpegSegments {
 
+  private static final int SOF0 = 0xc0;
+  private static final int SOF2 = 0xc2;
   private static final int SOS = 0xda;
   private static final int EOI = 0xd9;
   private static final int APP0 = 0xe0;
@@ -24,10 +27,11 @@ final class JpegSegments {
   private JpegSegments() {}
 
   /**
-   * Why this JPEG must be decoded on the CPU, or {@code null} when nvJPEG gives the same pixels as OpenCV.
-   * Only the segments before the first scan are read; a malformed header is left to the decoders to judge.
+   * Why only OpenCV presents this JPEG as Ultralytics sees it, or {@code null} for a plain one: 8-bit YCbCr or grey
+   * samples, Huffman-coded baseline, extended or progressive, upright. Only the segments before the first scan are
+   * read; a malformed header is left to the decoders to judge.
    */
-  static String cpuOnlyReason(byte[] jpeg) {
+  static String openCvOnlyReason(byte[] jpeg) {
     HeaderBytes in = new HeaderBytes(jpeg, FrameFormat.JPEG);
     if (!in.startsWith(0xff, 0xd8)) {
       return "not a JPEG";
@@ -62,8 +66,17 @@ final class JpegSegments {
           if (in.u8(body + 11) == 0) {
             return "RGB samples (Adobe colour transform 0)";
           }
-        } else if (isStartOfFrame(marker) && in.u8(body + 5) == 3) {
-          rgbIds = in.u8(body + 6) == 'R' && in.u8(body + 9) == 'G' && in.u8(body + 12) == 'B';
+        } else if (isStartOfFrame(marker)) {
+          int precision = in.u8(body);
+          int components = in.u8(body + 5);
+          if (marker > SOF2) {
+            return "coding process SOF" + (marker - SOF0) + " (lossless, hierarchical or arithmetic)";
+          } else if (precision != 8) {
+            return precision + "-bit samples";
+          } else if (components != 1 && components != 3) {
+            return components + " components (CMYK or YCCK)";
+          }
+          rgbIds = components == 3 && in.u8(body + 6) == 'R' && in.u8(body + 9) == 'G' && in.u8(body + 12) == 'B';
         }
         at += 2 + length;
       }

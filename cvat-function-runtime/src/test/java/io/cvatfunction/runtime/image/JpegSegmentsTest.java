@@ -12,7 +12,7 @@ import org.opencv.core.MatOfByte;
 import org.opencv.core.Scalar;
 import org.opencv.imgcodecs.Imgcodecs;
 
-/** Which JPEGs the GPU path leaves to OpenCV, on JPEGs made here with the segments in question. */
+/** Which JPEGs the faster decoders leave to OpenCV, on JPEGs made here with the segments in question. */
 class JpegSegmentsTest {
 
   static {
@@ -20,16 +20,16 @@ class JpegSegmentsTest {
   }
 
   @Test
-  void aPlainJpegGoesToTheGpu() {
-    assertNull(JpegSegments.cpuOnlyReason(jpeg(64, 32)));
-    assertNull(JpegSegments.cpuOnlyReason(withSegment(jpeg(64, 32), exif(1, false))), "upright");
+  void aPlainJpegGoesToTheFasterDecoders() {
+    assertNull(JpegSegments.openCvOnlyReason(jpeg(64, 32)));
+    assertNull(JpegSegments.openCvOnlyReason(withSegment(jpeg(64, 32), exif(1, false))), "upright");
   }
 
   @Test
-  void aRotatedJpegStaysOnTheCpuWhereOpenCvTurnsIt() throws BadRequestException {
+  void aRotatedJpegStaysWithOpenCvWhichTurnsIt() throws BadRequestException {
     byte[] rotated = withSegment(jpeg(64, 32), exif(6, false));
-    assertEquals("EXIF orientation 6", JpegSegments.cpuOnlyReason(rotated));
-    assertEquals("EXIF orientation 8", JpegSegments.cpuOnlyReason(withSegment(jpeg(64, 32), exif(8, true))),
+    assertEquals("EXIF orientation 6", JpegSegments.openCvOnlyReason(rotated));
+    assertEquals("EXIF orientation 8", JpegSegments.openCvOnlyReason(withSegment(jpeg(64, 32), exif(8, true))),
         "big-endian EXIF");
     Mat turned = new FrameDecoder(1_000_000).decode(rotated);
     try {
@@ -41,26 +41,54 @@ class JpegSegmentsTest {
   }
 
   @Test
-  void rgbSamplesStayOnTheCpu() {
+  void rgbSamplesStayWithOpenCv() {
     byte[] adobe = {(byte) 0xff, (byte) 0xee, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
-    assertEquals("RGB samples (Adobe colour transform 0)", JpegSegments.cpuOnlyReason(withSegment(jpeg(8, 8), adobe)));
+    assertEquals("RGB samples (Adobe colour transform 0)", JpegSegments.openCvOnlyReason(withSegment(jpeg(8, 8), adobe)));
     adobe[15] = 1; // YCbCr
-    assertNull(JpegSegments.cpuOnlyReason(withSegment(jpeg(8, 8), adobe)));
+    assertNull(JpegSegments.openCvOnlyReason(withSegment(jpeg(8, 8), adobe)));
   }
 
   @Test
-  void componentsNamedRgbWithoutJfifStayOnTheCpu() {
+  void componentsNamedRgbWithoutJfifStayWithOpenCv() {
     byte[] named = withComponentIds(jpeg(8, 8), 'R', 'G', 'B');
-    assertNull(JpegSegments.cpuOnlyReason(named), "JFIF says YCbCr whatever the ids");
-    assertEquals("RGB samples (component ids R, G, B)", JpegSegments.cpuOnlyReason(withoutJfif(named)));
-    assertNull(JpegSegments.cpuOnlyReason(withoutJfif(jpeg(8, 8))), "ids 1, 2, 3 mean YCbCr");
+    assertNull(JpegSegments.openCvOnlyReason(named), "JFIF says YCbCr whatever the ids");
+    assertEquals("RGB samples (component ids R, G, B)", JpegSegments.openCvOnlyReason(withoutJfif(named)));
+    assertNull(JpegSegments.openCvOnlyReason(withoutJfif(jpeg(8, 8))), "ids 1, 2, 3 mean YCbCr");
+  }
+
+  @Test
+  void rareCodingProcessesPrecisionsAndComponentCountsStayWithOpenCv() {
+    byte[] plain = jpeg(8, 8);
+    int sof = indexOfMarker(plain, 0xc0);
+    byte[] extended = plain.clone();
+    extended[sof + 1] = (byte) 0xc1;
+    assertNull(JpegSegments.openCvOnlyReason(extended), "extended sequential, 8-bit: as baseline");
+    byte[] arithmetic = plain.clone();
+    arithmetic[sof + 1] = (byte) 0xc9;
+    assertEquals("coding process SOF9 (lossless, hierarchical or arithmetic)", JpegSegments.openCvOnlyReason(
+        arithmetic));
+    byte[] twelveBit = plain.clone();
+    twelveBit[sof + 4] = 12;
+    assertEquals("12-bit samples", JpegSegments.openCvOnlyReason(twelveBit));
+    byte[] fourComponents = plain.clone();
+    fourComponents[sof + 9] = 4; // only the count: the header is read no further
+    assertEquals("4 components (CMYK or YCCK)", JpegSegments.openCvOnlyReason(fourComponents));
+  }
+
+  private static int indexOfMarker(byte[] jpeg, int marker) {
+    for (int at = 2; at + 1 < jpeg.length; at++) {
+      if ((jpeg[at] & 0xff) == 0xff && (jpeg[at + 1] & 0xff) == marker) {
+        return at;
+      }
+    }
+    throw new AssertionError("no marker " + Integer.toHexString(marker));
   }
 
   @Test
   void aHeaderCutShortIsLeftToTheDecoders() {
     byte[] rotated = withSegment(jpeg(64, 32), exif(6, false));
-    assertNull(JpegSegments.cpuOnlyReason(java.util.Arrays.copyOf(rotated, 12)));
-    assertEquals("not a JPEG", JpegSegments.cpuOnlyReason(new byte[] {1, 2, 3, 4}));
+    assertNull(JpegSegments.openCvOnlyReason(java.util.Arrays.copyOf(rotated, 12)));
+    assertEquals("not a JPEG", JpegSegments.openCvOnlyReason(new byte[] {1, 2, 3, 4}));
   }
 
   /** The JPEG without its APP0 JFIF segment (OpenCV writes one right after SOI). */
@@ -102,7 +130,7 @@ class JpegSegmentsTest {
   }
 
   /** An APP1 Exif segment whose IFD0 holds only the orientation tag. */
-  private static byte[] exif(int orientation, boolean bigEndian) {
+  static byte[] exif(int orientation, boolean bigEndian) {
     ByteArrayOutputStream tiff = new ByteArrayOutputStream();
     tiff.writeBytes(bigEndian ? new byte[] {'M', 'M', 0, 42, 0, 0, 0, 8} : new byte[] {'I', 'I', 42, 0, 8, 0, 0, 0});
     tiff.writeBytes(u16(1, bigEndian));
@@ -125,7 +153,7 @@ class JpegSegmentsTest {
   }
 
   /** The JPEG with {@code segment} right after its start marker. */
-  private static byte[] withSegment(byte[] jpeg, byte[] segment) {
+  static byte[] withSegment(byte[] jpeg, byte[] segment) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(jpeg, 0, 2);
     out.writeBytes(segment);

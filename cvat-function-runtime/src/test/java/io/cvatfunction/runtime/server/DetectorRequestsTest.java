@@ -1,5 +1,6 @@
 package io.cvatfunction.runtime.server;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,16 +35,20 @@ class DetectorRequestsTest {
 
   @Test
   void readyCountsTheFramesEachDecoderDecoded() throws Exception {
-    long before = framesDecodedByOpenCv();
+    long[] before = framesDecoded();
     ParityTest.assertMatches("shapes-yolov8n", "008.jpg", server);
     byte[] truncated = Arrays.copyOf(Fixtures.frame("008.jpg"), 1000);
     String refused = "{\"image\": \"" + b64(truncated) + "\"}";
     assertEquals(400, server.post(refused.getBytes(StandardCharsets.UTF_8)).statusCode());
-    assertEquals(before + 1, framesDecodedByOpenCv(), "the decoded frame counted, the refused one not");
+    assertArrayEquals(new long[] {before[0] + 1, before[1]}, framesDecoded(),
+        "libjpeg-turbo's and OpenCV's counts: the decoded JPEG counted, the refused one not");
+    ParityTest.assertMatches("shapes-yolov8n", "003.png", server);
+    assertArrayEquals(new long[] {before[0] + 1, before[1] + 1}, framesDecoded(), "a PNG: OpenCV");
   }
 
-  private long framesDecodedByOpenCv() {
-    return ServerFixture.json(server.health("/ready")).path("framesDecoded").path("OpenCV").asLong(-1);
+  private long[] framesDecoded() {
+    JsonNode frames = ServerFixture.json(server.health("/ready")).path("framesDecoded");
+    return new long[] {frames.path("libjpeg-turbo").asLong(-1), frames.path("OpenCV").asLong(-1)};
   }
 
   @ParameterizedTest(name = "[{index}] {2}")
