@@ -48,7 +48,7 @@ public final class FrameDecoder {
   public Mat decode(byte[] encoded) throws BadRequestException {
     FrameHeader header = checked(encoded);
     if (header.format() == FrameFormat.JPEG && LibjpegTurbo.available()
-        && JpegSegments.openCvOnlyReason(encoded) == null) {
+        && JpegSegments.openCvOnlyReason(encoded, false) == null) {
       Mat bgr = LibjpegTurbo.decode(encoded);
       if (bgr != null) {
         byLibjpegTurbo.increment();
@@ -83,11 +83,6 @@ public final class FrameDecoder {
   /** The CPU decoders, for the logs and {@code /ready}: {@code libjpeg-turbo (SIMD) and OpenCV} or {@code OpenCV}. */
   public String description() {
     return LibjpegTurbo.available() ? "libjpeg-turbo (SIMD) and OpenCV" : "OpenCV";
-  }
-
-  /** Why plain JPEGs are not decoded by libjpeg-turbo here, or {@code null} when they are. */
-  public String libjpegTurboUnavailable() {
-    return LibjpegTurbo.unavailableReason();
   }
 
   /** How many frames each CPU decoder has decoded through {@link #decode}, by its name. */

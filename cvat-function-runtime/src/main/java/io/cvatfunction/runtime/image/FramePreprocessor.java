@@ -70,9 +70,6 @@ public final class FramePreprocessor implements FrameInput {
       throw new IllegalArgumentException("cvat.decoder=gpu, but the model is on the CPU: give it a GPU"
           + " (cvat.device=gpu) or let the decoder follow the model (cvat.decoder=auto)");
     }
-    if (cpuDecoder.libjpegTurboUnavailable() != null) {
-      LOG.warn("JPEG frames are decoded on the CPU by OpenCV, without SIMD: {}", cpuDecoder.libjpegTurboUnavailable());
-    }
     if (choice.equals("cpu") || !device.isGpu()) {
       LOG.info("Frames are decoded on the CPU by {} ({})", cpuDecoder.description(),
           choice.equals("cpu") ? "cvat.decoder=cpu" : "CPU model");

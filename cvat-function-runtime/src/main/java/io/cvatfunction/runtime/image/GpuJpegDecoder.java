@@ -216,7 +216,7 @@ final class GpuJpegDecoder implements AutoCloseable {
   /** {@code order}: the backends to try, in turn, not counted; {@code null}: those in use, counted. */
   private JpegPlanes decode(byte[] jpeg, NDManager manager, int[] order) throws BadRequestException {
     rules.check(jpeg); // the CPU decoder's rules: the same frames are refused, with the same answers
-    if (JpegSegments.openCvOnlyReason(jpeg) != null) {
+    if (JpegSegments.openCvOnlyReason(jpeg, true) != null) {
       return null;
     }
     try (Memory data = new Memory(jpeg.length)) { // one copy to native memory for every call (JNA copies arrays)

@@ -5,13 +5,16 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 import io.cvatfunction.runtime.BadRequestException;
 import java.nio.ByteOrder;
+import java.util.Locale;
 
 /**
  * Reads what a JPEG's header segments say about how its pixels must be presented, where OpenCV and the faster
- * decoders (nvJPEG with the frame kernel; libjpeg-turbo's own YCbCr and grey output) would differ: OpenCV (like
- * Ultralytics' cv2) turns the image by its EXIF orientation, honours Adobe's colour-transform flag, takes components
- * named R, G, B as RGB and converts CMYK; the others do none of it. Such frames, and those of a rare coding process
- * or sample precision, are left to OpenCV.
+ * decoders would differ: OpenCV (like Ultralytics' cv2) turns the image by its EXIF orientation, honours Adobe's
+ * colour-transform flag, takes components named R, G, B as RGB and converts CMYK its own way. nvJPEG with the frame
+ * kernel does none of it; libjpeg-turbo through Leptonica does the colour rules as OpenCV (the same libjpeg logic)
+ * but not the orientation or CMYK. One rule serves both, so rare frames (RGB ids, Adobe's flag) stay with OpenCV for
+ * either; so do rare coding processes, precisions and subsamplings, which neither has been shown to decode as OpenCV
+ * does.
  */
 final class JpegSegments {
 
@@ -27,11 +30,13 @@ final class JpegSegments {
   private JpegSegments() {}
 
   /**
-   * Why only OpenCV presents this JPEG as Ultralytics sees it, or {@code null} for a plain one: 8-bit YCbCr or grey
-   * samples, Huffman-coded baseline, extended or progressive, upright. Only the segments before the first scan are
-   * read; a malformed header is left to the decoders to judge.
+   * Why only OpenCV presents this JPEG as Ultralytics sees it, or {@code null} for a plain one: 8-bit grey samples, or
+   * YCbCr in 4:4:4, 4:2:2 or 4:2:0; Huffman-coded, baseline or extended (or progressive, when {@code progressive});
+   * upright. Only the segments before the first scan are read.
+   *
+   * @param progressive whether the other decoder takes progressive frames as OpenCV decodes them
    */
-  static String openCvOnlyReason(byte[] jpeg) {
+  static String openCvOnlyReason(byte[] jpeg, boolean progressive) {
     HeaderBytes in = new HeaderBytes(jpeg, FrameFormat.JPEG);
     if (!in.startsWith(0xff, 0xd8)) {
       return "not a JPEG";
@@ -66,41 +71,53 @@ final class JpegSegments {
           if (in.u8(body + 11) == 0) {
             return "RGB samples (Adobe colour transform 0)";
           }
-        } else if (isStartOfFrame(marker)) {
+        } else if (JpegStructure.startsFrame(marker)) {
           int precision = in.u8(body);
           int components = in.u8(body + 5);
           if (marker > SOF2) {
             return "coding process SOF" + (marker - SOF0) + " (lossless, hierarchical or arithmetic)";
+          } else if (marker == SOF2 && !progressive) {
+            return "progressive";
           } else if (precision != 8) {
             return precision + "-bit samples";
           } else if (components != 1 && components != 3) {
             return components + " components (CMYK or YCCK)";
+          } else if (components == 3 && !commonSubsampling(in.u8(body + 7), in.u8(body + 10), in.u8(body + 13))) {
+            return String.format(Locale.ROOT, "sampling factors %02x, %02x, %02x", in.u8(body + 7), in.u8(body + 10),
+                in.u8(body + 13));
           }
           rgbIds = components == 3 && in.u8(body + 6) == 'R' && in.u8(body + 9) == 'G' && in.u8(body + 12) == 'B';
         }
         at += 2 + length;
       }
-    } catch (BadRequestException malformed) {
-      return null; // the CPU decoder's checks, which come first, say what is wrong with it
+    } catch (BadRequestException unreadable) {
+      return "a header segment that cannot be read: " + unreadable.getMessage();
     }
   }
 
-  /** SOF0–SOF15, less the markers that share their range (DHT, JPG, DAC). */
-  private static boolean isStartOfFrame(int marker) {
-    return marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
+  /** Luma's sampling factors of 4:4:4, 4:2:2 or 4:2:0, and chroma's 1×1: the layouts the other decoders are shown. */
+  private static boolean commonSubsampling(int luma, int cb, int cr) {
+    return (luma == 0x11 || luma == 0x21 || luma == 0x22) && cb == 0x11 && cr == 0x11;
   }
 
-  /** The orientation tag of IFD0 in the TIFF structure at {@code tiff}, or 1 (upright) when absent. */
-  private static int orientation(HeaderBytes in, long tiff) throws BadRequestException {
-    ByteOrder order = in.u8(tiff) == 'M' ? BIG_ENDIAN : LITTLE_ENDIAN;
-    long ifd = tiff + in.u32(tiff + 4, order);
-    int entries = in.u16(ifd, order);
-    for (int i = 0; i < entries; i++) {
-      long entry = ifd + 2 + 12L * i;
-      if (in.u16(entry, order) == ORIENTATION_TAG) {
-        return in.u16(entry + 8, order);
+  /**
+   * The orientation tag of IFD0 in the TIFF structure at {@code tiff}, or 1 (upright) when absent — or unreadable, as
+   * OpenCV's EXIF reader takes it then.
+   */
+  private static int orientation(HeaderBytes in, long tiff) {
+    try {
+      ByteOrder order = in.u8(tiff) == 'M' ? BIG_ENDIAN : LITTLE_ENDIAN;
+      long ifd = tiff + in.u32(tiff + 4, order);
+      int entries = in.u16(ifd, order);
+      for (int i = 0; i < entries; i++) {
+        long entry = ifd + 2 + 12L * i;
+        if (in.u16(entry, order) == ORIENTATION_TAG) {
+          return in.u16(entry + 8, order);
+        }
       }
+      return 1;
+    } catch (BadRequestException unreadable) {
+      return 1;
     }
-    return 1;
   }
 }

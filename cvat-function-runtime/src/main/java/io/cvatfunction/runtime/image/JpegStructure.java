@@ -116,7 +116,7 @@ final class JpegStructure {
   }
 
   /** SOF0–SOF15 except DHT (C4), JPG (C8) and DAC (CC). */
-  private static boolean startsFrame(int marker) {
+  static boolean startsFrame(int marker) {
     return marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
   }
 }

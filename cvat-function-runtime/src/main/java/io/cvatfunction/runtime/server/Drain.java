@@ -35,8 +35,13 @@ final class Drain implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
+    // Admission is decided before the count, so a request counted in flight was admitted or not already; the count
+    // comes before the drain is checked, so a drain that began after this check waits for the request.
+    exchange.putAttachment(ADMITTED, readiness.isReady());
+    inFlight.incrementAndGet();
     String error = draining;
     if (error != null) {
+      left();
       exchange.setPersistent(false);
       LOG.atWarn().addKeyValue("method", exchange.getRequestMethod().toString())
           .addKeyValue("path", exchange.getRequestPath()).addKeyValue("status", 503).addKeyValue("error", error)
@@ -44,18 +49,19 @@ final class Drain implements HttpHandler {
       Responses.error(exchange, 503, error);
       return;
     }
-    // Decided before the count, so a request counted in flight when the stop comes was admitted or not already
-    exchange.putAttachment(ADMITTED, readiness.isReady());
-    inFlight.incrementAndGet();
     exchange.addExchangeCompleteListener((done, nextListener) -> {
-      if (inFlight.decrementAndGet() == 0 && draining != null) {
-        synchronized (drained) {
-          drained.notifyAll();
-        }
-      }
+      left();
       nextListener.proceed();
     });
     next.handleRequest(exchange);
+  }
+
+  private void left() {
+    if (inFlight.decrementAndGet() == 0 && draining != null) {
+      synchronized (drained) {
+        drained.notifyAll();
+      }
+    }
   }
 
   /** Whether the function was ready when this request's headers arrived. */

@@ -2,6 +2,7 @@ package io.cvatfunction.runtime.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cvatfunction.runtime.BadRequestException;
 import java.io.ByteArrayOutputStream;
@@ -21,15 +22,15 @@ class JpegSegmentsTest {
 
   @Test
   void aPlainJpegGoesToTheFasterDecoders() {
-    assertNull(JpegSegments.openCvOnlyReason(jpeg(64, 32)));
-    assertNull(JpegSegments.openCvOnlyReason(withSegment(jpeg(64, 32), exif(1, false))), "upright");
+    assertNull(JpegSegments.openCvOnlyReason(jpeg(64, 32), true));
+    assertNull(JpegSegments.openCvOnlyReason(withSegment(jpeg(64, 32), exif(1, false)), true), "upright");
   }
 
   @Test
   void aRotatedJpegStaysWithOpenCvWhichTurnsIt() throws BadRequestException {
     byte[] rotated = withSegment(jpeg(64, 32), exif(6, false));
-    assertEquals("EXIF orientation 6", JpegSegments.openCvOnlyReason(rotated));
-    assertEquals("EXIF orientation 8", JpegSegments.openCvOnlyReason(withSegment(jpeg(64, 32), exif(8, true))),
+    assertEquals("EXIF orientation 6", JpegSegments.openCvOnlyReason(rotated, true));
+    assertEquals("EXIF orientation 8", JpegSegments.openCvOnlyReason(withSegment(jpeg(64, 32), exif(8, true)), true),
         "big-endian EXIF");
     Mat turned = new FrameDecoder(1_000_000).decode(rotated);
     try {
@@ -43,17 +44,18 @@ class JpegSegmentsTest {
   @Test
   void rgbSamplesStayWithOpenCv() {
     byte[] adobe = {(byte) 0xff, (byte) 0xee, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
-    assertEquals("RGB samples (Adobe colour transform 0)", JpegSegments.openCvOnlyReason(withSegment(jpeg(8, 8), adobe)));
+    assertEquals("RGB samples (Adobe colour transform 0)",
+        JpegSegments.openCvOnlyReason(withSegment(jpeg(8, 8), adobe), true));
     adobe[15] = 1; // YCbCr
-    assertNull(JpegSegments.openCvOnlyReason(withSegment(jpeg(8, 8), adobe)));
+    assertNull(JpegSegments.openCvOnlyReason(withSegment(jpeg(8, 8), adobe), true));
   }
 
   @Test
   void componentsNamedRgbWithoutJfifStayWithOpenCv() {
     byte[] named = withComponentIds(jpeg(8, 8), 'R', 'G', 'B');
-    assertNull(JpegSegments.openCvOnlyReason(named), "JFIF says YCbCr whatever the ids");
-    assertEquals("RGB samples (component ids R, G, B)", JpegSegments.openCvOnlyReason(withoutJfif(named)));
-    assertNull(JpegSegments.openCvOnlyReason(withoutJfif(jpeg(8, 8))), "ids 1, 2, 3 mean YCbCr");
+    assertNull(JpegSegments.openCvOnlyReason(named, true), "JFIF says YCbCr whatever the ids");
+    assertEquals("RGB samples (component ids R, G, B)", JpegSegments.openCvOnlyReason(withoutJfif(named), true));
+    assertNull(JpegSegments.openCvOnlyReason(withoutJfif(jpeg(8, 8)), true), "ids 1, 2, 3 mean YCbCr");
   }
 
   @Test
@@ -62,17 +64,17 @@ class JpegSegmentsTest {
     int sof = indexOfMarker(plain, 0xc0);
     byte[] extended = plain.clone();
     extended[sof + 1] = (byte) 0xc1;
-    assertNull(JpegSegments.openCvOnlyReason(extended), "extended sequential, 8-bit: as baseline");
+    assertNull(JpegSegments.openCvOnlyReason(extended, true), "extended sequential, 8-bit: as baseline");
     byte[] arithmetic = plain.clone();
     arithmetic[sof + 1] = (byte) 0xc9;
     assertEquals("coding process SOF9 (lossless, hierarchical or arithmetic)", JpegSegments.openCvOnlyReason(
-        arithmetic));
+        arithmetic, true));
     byte[] twelveBit = plain.clone();
     twelveBit[sof + 4] = 12;
-    assertEquals("12-bit samples", JpegSegments.openCvOnlyReason(twelveBit));
+    assertEquals("12-bit samples", JpegSegments.openCvOnlyReason(twelveBit, true));
     byte[] fourComponents = plain.clone();
     fourComponents[sof + 9] = 4; // only the count: the header is read no further
-    assertEquals("4 components (CMYK or YCCK)", JpegSegments.openCvOnlyReason(fourComponents));
+    assertEquals("4 components (CMYK or YCCK)", JpegSegments.openCvOnlyReason(fourComponents, true));
   }
 
   private static int indexOfMarker(byte[] jpeg, int marker) {
@@ -85,10 +87,46 @@ class JpegSegmentsTest {
   }
 
   @Test
-  void aHeaderCutShortIsLeftToTheDecoders() {
+  void aHeaderCutShortOrNotAJpegIsLeftToOpenCv() {
     byte[] rotated = withSegment(jpeg(64, 32), exif(6, false));
-    assertNull(JpegSegments.openCvOnlyReason(java.util.Arrays.copyOf(rotated, 12)));
-    assertEquals("not a JPEG", JpegSegments.openCvOnlyReason(new byte[] {1, 2, 3, 4}));
+    assertTrue(JpegSegments.openCvOnlyReason(java.util.Arrays.copyOf(rotated, 12), true)
+        .startsWith("a header segment that cannot be read"));
+    assertEquals("not a JPEG", JpegSegments.openCvOnlyReason(new byte[] {1, 2, 3, 4}, true));
+  }
+
+  /** OpenCV reads an EXIF segment it cannot parse as upright: so does the rule, and the frame header is still read. */
+  @Test
+  void anExifThatCannotBeReadIsUprightAndTheFrameHeaderStillCounts() {
+    byte[] broken = exif(6, false);
+    broken[17] = 0x7f; // the high byte of IFD0's offset (little-endian): far past the end of the file
+    assertNull(JpegSegments.openCvOnlyReason(withSegment(jpeg(8, 8), broken), true));
+    byte[] fourComponents = jpeg(8, 8);
+    fourComponents[indexOfMarker(fourComponents, 0xc0) + 9] = 4;
+    assertEquals("4 components (CMYK or YCCK)", JpegSegments.openCvOnlyReason(withSegment(fourComponents, broken),
+        true));
+  }
+
+  @Test
+  void progressiveFramesGoOnlyToADecoderThatTakesThem() {
+    byte[] progressive = jpeg(8, 8);
+    progressive[indexOfMarker(progressive, 0xc0) + 1] = (byte) 0xc2;
+    assertNull(JpegSegments.openCvOnlyReason(progressive, true));
+    assertEquals("progressive", JpegSegments.openCvOnlyReason(progressive, false));
+  }
+
+  @Test
+  void onlyTheCommonChromaSubsamplingsGoElsewhere() {
+    byte[] frame = jpeg(8, 8); // 4:2:0: luma 2×2, chroma 1×1
+    int sof = indexOfMarker(frame, 0xc0);
+    assertEquals(0x22, frame[sof + 11] & 0xff, "luma's sampling factors");
+    for (int luma : new int[] {0x11, 0x21, 0x22}) {
+      frame[sof + 11] = (byte) luma;
+      assertNull(JpegSegments.openCvOnlyReason(frame, false), Integer.toHexString(luma));
+    }
+    frame[sof + 11] = 0x12; // 4:4:0
+    assertEquals("sampling factors 12, 11, 11", JpegSegments.openCvOnlyReason(frame, false));
+    frame[sof + 11] = 0x41; // 4:1:1
+    assertEquals("sampling factors 41, 11, 11", JpegSegments.openCvOnlyReason(frame, false));
   }
 
   /** The JPEG without its APP0 JFIF segment (OpenCV writes one right after SOI). */

@@ -2,10 +2,10 @@ package io.cvatfunction.runtime.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cvatfunction.runtime.Fixtures;
+import io.cvatfunction.runtime.FormatFrames;
 import io.cvatfunction.runtime.JpegLayouts;
 import java.util.Map;
 import org.junit.jupiter.api.DynamicTest;
@@ -31,21 +31,22 @@ class LibjpegTurboTest {
   @Test
   void servesOnThisPlatform() {
     assertTrue(LibjpegTurbo.available(), LibjpegTurbo.unavailableReason());
-    assertNull(decoder.libjpegTurboUnavailable());
     assertEquals("libjpeg-turbo (SIMD) and OpenCV", decoder.description());
   }
 
   @TestFactory
   Iterable<DynamicTest> everyFixtureAndLayoutDecodesAsOpenCvDoes() {
     Map<String, byte[]> frames = JpegLayouts.frames();
-    frames.put("progressive 4:2:0 test frame", JpegTestFrames.all().get(4).jpeg());
+    frames.put("restart markers", FormatFrames.jpegWithRestarts());
+    frames.put("bytes after the end marker", FormatFrames.jpegWithTrailer());
+    frames.put("an EXIF that cannot be read (OpenCV: upright)", unreadableExif());
     return frames.entrySet().stream().map(frame -> DynamicTest.dynamicTest(frame.getKey(), () -> {
       Mat expected = Imgcodecs.imdecode(new MatOfByte(frame.getValue()), Imgcodecs.IMREAD_COLOR);
       Mat decoded = LibjpegTurbo.decode(frame.getValue());
       assertNotNull(decoded, "decoded by libjpeg-turbo");
+      assertEquals(expected.size(), decoded.size());
       Mat difference = new Mat();
       Core.absdiff(decoded, expected, difference);
-      assertEquals(expected.size(), decoded.size());
       assertEquals(0, Core.countNonZero(difference.reshape(1)), "values off OpenCV's");
       expected.release();
       decoded.release();
@@ -53,15 +54,24 @@ class LibjpegTurboTest {
     })).toList();
   }
 
+  private static byte[] unreadableExif() {
+    byte[] exif = JpegSegmentsTest.exif(6, false);
+    exif[17] = 0x7f; // the high byte of IFD0's offset: far past the end of the file
+    return JpegSegmentsTest.withSegment(Fixtures.frame("000.jpg"), exif);
+  }
+
   @Test
   void theDecoderCountsPlainJpegsAndLeavesTheRestToOpenCv() throws Exception {
     decoder.decode(Fixtures.frame("000.jpg")).release();
     decoder.decode(Fixtures.frame("003.png")).release();
+    decoder.decode(FormatFrames.jpegProgressive()).release(); // libjpeg-turbo 3.0 and 2.1 may smooth these apart
+    decoder.decode(FormatFrames.jpegCmyk()).release();
+    assertEquals(Map.of("libjpeg-turbo", 1L, "OpenCV", 3L), decoder.framesDecoded());
     // An EXIF orientation of 6 (turn 90°): OpenCV turns the frame, as cv2 does; libjpeg-turbo alone would not
     Mat turned = decoder.decode(JpegSegmentsTest.withSegment(Fixtures.frame("000.jpg"), JpegSegmentsTest.exif(6,
         false)));
     assertEquals(1080, turned.cols());
     turned.release();
-    assertEquals(Map.of("libjpeg-turbo", 1L, "OpenCV", 2L), decoder.framesDecoded());
+    assertEquals(Map.of("libjpeg-turbo", 1L, "OpenCV", 4L), decoder.framesDecoded());
   }
 }

@@ -3,6 +3,7 @@ package io.cvatfunction.runtime.yolo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cvatfunction.runtime.CvatFunction;
 import io.cvatfunction.runtime.HandlerOptions;
@@ -19,20 +20,27 @@ class YoloDetectorLoadTest {
   static class BrokenLabels extends YoloDetector {
     @Override
     protected String label(String modelLabel) {
-      awaitWarmUpPass();
+      failedMidPass = awaitWarmUpPass();
       throw new IllegalStateException("no CVAT name for " + modelLabel);
     }
   }
 
-  /** Returns once the warm-up thread is in its passes: the failure then comes mid-pass. */
-  private static void awaitWarmUpPass() {
+  private static volatile boolean failedMidPass;
+
+  /** Returns once the warm-up thread is in its passes (true), so the failure comes mid-pass; false after 5 s. */
+  private static boolean awaitWarmUpPass() {
     long deadline = System.nanoTime() + 5_000_000_000L;
     try {
-      while (!warmUpPassRunning() && System.nanoTime() < deadline) {
+      while (!warmUpPassRunning()) {
+        if (System.nanoTime() > deadline) {
+          return false;
+        }
         Thread.sleep(1);
       }
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     }
   }
 
@@ -42,6 +50,7 @@ class YoloDetectorLoadTest {
         assertThrows(IllegalStateException.class, () -> new BrokenLabels().load(HandlerOptions.cpu()));
 
     assertEquals("no CVAT name for circle", e.getMessage());
+    assertTrue(failedMidPass, "the label hook failed while a warm-up pass ran");
     assertFalse(warmUpPassRunning(), "the load waited for the warm-up passes before it closed the model");
   }
 
