@@ -20,14 +20,14 @@ public interface FrameInput extends AutoCloseable {
   ModelInput prepare(byte[] encoded, NDManager manager, RequestTrace trace) throws BadRequestException;
 
   /**
-   * Which decoder serves frames, for the log and {@code /ready}: {@code nvJPEG 12.4 (JPEG engine, ...)} or {@code
-   * OpenCV}.
+   * Which decoder serves frames, for the log and {@code /ready}: {@code nvJPEG 12.4 (JPEG engine, ...)}, {@code
+   * libjpeg-turbo (SIMD) and OpenCV} or {@code OpenCV}.
    */
   String decoder();
 
   /**
-   * How many frames each decoder has decoded so far, by its name ({@code JPEG engine}, ..., {@code OpenCV}): frames
-   * that a GPU path left to the CPU show here, though their answers are the same.
+   * How many frames each decoder has decoded so far, by its name ({@code JPEG engine}, ..., {@code libjpeg-turbo},
+   * {@code OpenCV}): frames that a faster path left to another show here, though their answers are the same.
    */
   Map<String, Long> framesDecoded();
 
