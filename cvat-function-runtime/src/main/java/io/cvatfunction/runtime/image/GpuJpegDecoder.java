@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decodes JPEG frames with NVIDIA's nvJPEG straight into tensors on the model's GPU: the decoder writes the Y, Cb
@@ -58,6 +60,7 @@ import java.util.stream.Stream;
  */
 final class GpuJpegDecoder implements AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(GpuJpegDecoder.class);
   private static final String SONAME = "libnvjpeg.so.12";
   /** nvJPEG's backends, in the order a frame tries them. */
   private static final Map<String, Integer> BACKENDS = orderedBackends();
@@ -78,6 +81,7 @@ final class GpuJpegDecoder implements AutoCloseable {
   private volatile int[] smallFrameOrder;
   private final ThreadLocal<Workspace> threadWorkspace = new ThreadLocal<>();
   private final Set<Workspace> workspaces = ConcurrentHashMap.newKeySet(); // every thread's, to free at close
+  private final Set<String> failuresLogged = ConcurrentHashMap.newKeySet(); // "decoder: failure", each logged once
 
   /** One of nvJPEG's decoders. */
   private record Backend(String name, int backend, Pointer decoder) {}
@@ -271,32 +275,55 @@ final class GpuJpegDecoder implements AutoCloseable {
     int[] tried = order != null ? order
         : (long) widths[0] * heights[0] > GPU_HUFFMAN_MIN_PIXELS ? largeFrameOrder : smallFrameOrder;
     for (int i : tried) {
-      if (work.supports(i) && decodes(i, work, destination)) {
+      if (!work.supports(i)) {
+        continue;
+      }
+      String failure = decodes(i, work, destination);
+      if (failure == null) {
         if (order == null) {
           decoded[i].increment();
         }
         return planes;
       }
+      logOnce(backends.get(i).name(), failure, widths[0], heights[0]);
     }
     planes.close();
     return null;
   }
 
-  /** Decodes the parsed stream into {@code destination} with backend {@code i}: whether each phase succeeded. */
-  private boolean decodes(int i, Workspace work, NvJpegLibrary.Image destination) {
+  /**
+   * Decodes the parsed stream into {@code destination} with backend {@code i}: {@code null}, or what failed (the
+   * call and its status).
+   */
+  private String decodes(int i, Workspace work, NvJpegLibrary.Image destination) {
     Pointer state = work.state(i);
     if (state == null) {
-      return false;
+      return "its decoder state could not be made";
     }
     Pointer decoder = backends.get(i).decoder();
     int status = nvjpeg.nvjpegDecodeJpegHost(handle, decoder, state, work.params(), work.stream());
-    if (status == NvJpegLibrary.SUCCESS) {
-      status = nvjpeg.nvjpegDecodeJpegTransferToDevice(handle, decoder, state, work.stream(), null);
+    if (status != NvJpegLibrary.SUCCESS) {
+      return "nvjpegDecodeJpegHost " + NvJpegLibrary.statusName(status);
     }
-    if (status == NvJpegLibrary.SUCCESS) {
-      status = nvjpeg.nvjpegDecodeJpegDevice(handle, decoder, state, destination, null);
+    status = nvjpeg.nvjpegDecodeJpegTransferToDevice(handle, decoder, state, work.stream(), null);
+    if (status != NvJpegLibrary.SUCCESS) {
+      return "nvjpegDecodeJpegTransferToDevice " + NvJpegLibrary.statusName(status);
     }
-    return status == NvJpegLibrary.SUCCESS;
+    status = nvjpeg.nvjpegDecodeJpegDevice(handle, decoder, state, destination, null);
+    return status == NvJpegLibrary.SUCCESS ? null : "nvjpegDecodeJpegDevice " + NvJpegLibrary.statusName(status);
+  }
+
+  /** A decoder that took a frame and failed it says so, once for each decoder and failure (a fault fails them all). */
+  private void logOnce(String decoder, String failure, int width, int height) {
+    if (failuresLogged.add(decoder + ": " + failure)) {
+      LOG.warn("nvJPEG's decoder {} took a {}x{} frame and failed it ({}); frames it fails go to the next decoder, or"
+          + " to the CPU (logged once for each decoder and failure)", decoder, width, height, failure);
+    }
+  }
+
+  /** The failures logged so far, each as "decoder: failure". */
+  Set<String> failuresLogged() {
+    return Collections.unmodifiableSet(failuresLogged);
   }
 
   /** This thread's workspace, made on its first frame; {@code null} when nvJPEG could not make one. */

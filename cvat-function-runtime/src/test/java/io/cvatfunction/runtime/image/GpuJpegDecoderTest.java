@@ -115,15 +115,22 @@ class GpuJpegDecoderTest {
     try (GpuJpegDecoder decoder = open()) {
       for (FakeNvJpeg.Phase phase : FakeNvJpeg.Phase.values()) {
         nvjpeg.backends.get(ENGINE).fails = phase;
-        try (JpegPlanes planes = decoder.decode(jpeg, manager)) {
-          assertDecodedBy(GPU_HUFFMAN, planes);
+        for (int frame = 0; frame < 2; frame++) {
+          try (JpegPlanes planes = decoder.decode(jpeg, manager)) {
+            assertDecodedBy(GPU_HUFFMAN, planes);
+          }
         }
       }
+      // Each failure is logged once, naming the decoder, the call and its status
+      assertEquals(Set.of("JPEG engine: nvjpegDecodeJpegHost NVJPEG_STATUS_EXECUTION_FAILED",
+          "JPEG engine: nvjpegDecodeJpegTransferToDevice NVJPEG_STATUS_EXECUTION_FAILED",
+          "JPEG engine: nvjpegDecodeJpegDevice NVJPEG_STATUS_EXECUTION_FAILED"), decoder.failuresLogged());
     }
     nvjpeg.backends.get(ENGINE).fails = null;
     nvjpeg.backends.get(ENGINE).statesFail = true; // a thread's state is made with its first frame for that decoder
     try (GpuJpegDecoder decoder = open(); JpegPlanes planes = decoder.decode(jpeg, manager)) {
       assertDecodedBy(GPU_HUFFMAN, planes);
+      assertEquals(Set.of("JPEG engine: its decoder state could not be made"), decoder.failuresLogged());
     }
   }
 
