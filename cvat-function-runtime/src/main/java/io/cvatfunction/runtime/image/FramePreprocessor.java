@@ -11,9 +11,12 @@ import io.cvatfunction.runtime.RequestTrace;
 import io.cvatfunction.runtime.RequestTrace.Stage;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.opencv.core.Core;
+import org.opencv.core.CvType;
 import org.opencv.core.Mat;
+import org.opencv.core.MatOfInt;
 import org.opencv.core.Scalar;
 import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
@@ -162,15 +165,26 @@ public final class FramePreprocessor implements FrameInput {
   }
 
   /**
-   * Uploads letterboxed uint8 HWC BGR pixels (a quarter of the bytes of float32) and does the rest on the
-   * model's device: float, BGR to RGB, HWC to CHW, /255, batch of one.
+   * Uploads letterboxed uint8 BGR pixels (a quarter of the bytes of float32) as RGB planes, one after another
+   * (Ultralytics' BGR to RGB and HWC to CHW, in one pass by OpenCV), and divides by 255 in float on the model's device:
+   * a contiguous batch of one, the layout Ultralytics gives the model.
    */
   static NDArray upload(NDManager manager, Mat input) {
-    long bytes = input.total() * input.channels();
-    // A direct view of OpenCV's buffer: DJL copies it into the tensor without another copy in the JVM.
-    ByteBuffer pixels = new Pointer(input.dataAddr()).getByteBuffer(0, bytes);
-    NDArray hwc = manager.create(pixels, new Shape(input.rows(), input.cols(), 3), DataType.UINT8);
-    return hwc.toType(DataType.FLOAT32, false).flip(2).transpose(2, 0, 1).div(255f).expandDims(0);
+    int height = input.rows();
+    int width = input.cols();
+    Mat planes = new Mat(3 * height, width, CvType.CV_8UC1);
+    MatOfInt rgbFromBgr = new MatOfInt(2, 0, 1, 1, 0, 2); // pairs: from BGR channel, to plane
+    try {
+      Core.mixChannels(List.of(input), List.of(planes.rowRange(0, height), planes.rowRange(height, 2 * height),
+          planes.rowRange(2 * height, 3 * height)), rgbFromBgr);
+      // A direct view of OpenCV's buffer: DJL copies it into the tensor without another copy in the JVM.
+      ByteBuffer pixels = new Pointer(planes.dataAddr()).getByteBuffer(0, 3L * height * width);
+      NDArray chw = manager.create(pixels, new Shape(1, 3, height, width), DataType.UINT8);
+      return chw.toType(DataType.FLOAT32, false).divi(255f);
+    } finally {
+      planes.release();
+      rgbFromBgr.release();
+    }
   }
 
   @Override
