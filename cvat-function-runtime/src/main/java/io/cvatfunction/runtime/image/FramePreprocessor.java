@@ -173,15 +173,18 @@ public final class FramePreprocessor implements FrameInput {
     int height = input.rows();
     int width = input.cols();
     Mat planes = new Mat(3 * height, width, CvType.CV_8UC1);
+    List<Mat> rgb = List.of(planes.rowRange(0, height), planes.rowRange(height, 2 * height),
+        planes.rowRange(2 * height, 3 * height));
     MatOfInt rgbFromBgr = new MatOfInt(2, 0, 1, 1, 0, 2); // pairs: from BGR channel, to plane
     try {
-      Core.mixChannels(List.of(input), List.of(planes.rowRange(0, height), planes.rowRange(height, 2 * height),
-          planes.rowRange(2 * height, 3 * height)), rgbFromBgr);
-      // A direct view of OpenCV's buffer: DJL copies it into the tensor without another copy in the JVM.
+      Core.mixChannels(List.of(input), rgb, rgbFromBgr);
+      // A view of OpenCV's buffer, which the tensor may share (on the CPU): toType makes the copy that outlives it.
       ByteBuffer pixels = new Pointer(planes.dataAddr()).getByteBuffer(0, 3L * height * width);
-      NDArray chw = manager.create(pixels, new Shape(1, 3, height, width), DataType.UINT8);
-      return chw.toType(DataType.FLOAT32, false).divi(255f);
+      try (NDArray chw = manager.create(pixels, new Shape(1, 3, height, width), DataType.UINT8)) {
+        return chw.toType(DataType.FLOAT32, false).divi(255f);
+      }
     } finally {
+      rgb.forEach(Mat::release);
       planes.release();
       rgbFromBgr.release();
     }

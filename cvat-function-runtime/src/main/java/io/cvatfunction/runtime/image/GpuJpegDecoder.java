@@ -253,10 +253,19 @@ final class GpuJpegDecoder implements AutoCloseable {
       return null; // chroma planes not of libjpeg's sizes, which the kernel reads by
     }
     Workspace work = workspace();
-    if (work == null || nvjpeg.nvjpegJpegStreamParse(handle, jpeg, length, 0, 0, work.stream()) != NvJpegLibrary.SUCCESS
-        || nvjpeg.nvjpegDecodeParamsSetOutputFormat(work.params(), grey ? NvJpegLibrary.OUTPUT_Y
-            : NvJpegLibrary.OUTPUT_YUV) != NvJpegLibrary.SUCCESS) {
-      return null; // no workspace for this thread (GPU memory?), a stream nvJPEG cannot parse or an output it refuses
+    if (work == null) {
+      logOnce("before any decoder", "this thread's nvJPEG workspace could not be made", widths[0], heights[0]);
+      return null;
+    }
+    int status = nvjpeg.nvjpegJpegStreamParse(handle, jpeg, length, 0, 0, work.stream());
+    if (status == NvJpegLibrary.SUCCESS) {
+      status = nvjpeg.nvjpegDecodeParamsSetOutputFormat(work.params(), grey ? NvJpegLibrary.OUTPUT_Y
+          : NvJpegLibrary.OUTPUT_YUV);
+    }
+    if (status != NvJpegLibrary.SUCCESS) { // a stream nvJPEG cannot parse, or an output it refuses
+      logOnce("before any decoder", "nvjpegJpegStreamParse or nvjpegDecodeParamsSetOutputFormat " + NvJpegLibrary.statusName(status),
+          widths[0], heights[0]);
+      return null;
     }
     NDArray luma = manager.create(new Shape(heights[0], widths[0]), DataType.UINT8);
     NDArray chroma = grey ? null : manager.create(new Shape(2, heights[1], widths[1]), DataType.UINT8);
@@ -313,11 +322,14 @@ final class GpuJpegDecoder implements AutoCloseable {
     return status == NvJpegLibrary.SUCCESS ? null : "nvjpegDecodeJpegDevice " + NvJpegLibrary.statusName(status);
   }
 
-  /** A decoder that took a frame and failed it says so, once for each decoder and failure (a fault fails them all). */
+  /**
+   * A decoder that took a frame and failed it, or nvJPEG before any decoder, says so, once for each decoder and
+   * failure (a fault fails them all).
+   */
   private void logOnce(String decoder, String failure, int width, int height) {
     if (failuresLogged.add(decoder + ": " + failure)) {
-      LOG.warn("nvJPEG's decoder {} took a {}x{} frame and failed it ({}); frames it fails go to the next decoder, or"
-          + " to the CPU (logged once for each decoder and failure)", decoder, width, height, failure);
+      LOG.warn("nvJPEG failed a {}x{} frame ({}: {}); such frames go to the next decoder, or to the CPU (logged once"
+          + " for each decoder and failure)", width, height, decoder, failure);
     }
   }
 

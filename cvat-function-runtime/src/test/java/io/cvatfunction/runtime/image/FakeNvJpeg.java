@@ -20,6 +20,7 @@ final class FakeNvJpeg implements NvJpegLibrary {
 
   /** Status codes the fake answers with: nvJPEG's own. */
   static final int ALLOCATOR_FAILURE = 5;
+  static final int BAD_JPEG = 3;
   static final int EXECUTION_FAILED = 6;
   static final int ARCH_MISMATCH = 7;
 
@@ -38,6 +39,7 @@ final class FakeNvJpeg implements NvJpegLibrary {
       BACKEND_HYBRID, new Backend());
   /** Whether a handle for the JPEG engine can be made (not on a GPU without one). */
   volatile boolean engineHandle = true;
+  volatile boolean parseFails; // every stream is refused, as a stream nvJPEG cannot parse
   /** The image every stream is: components, subsampling, luma size. */
   volatile int components = 3;
   volatile int subsampling = CSS_420;
@@ -216,7 +218,7 @@ final class FakeNvJpeg implements NvJpegLibrary {
       Pointer stream) {
     use("handle", handle);
     use("stream", stream);
-    return SUCCESS;
+    return parseFails ? BAD_JPEG : SUCCESS;
   }
 
   @Override

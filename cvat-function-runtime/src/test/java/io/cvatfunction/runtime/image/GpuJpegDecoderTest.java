@@ -135,6 +135,18 @@ class GpuJpegDecoderTest {
   }
 
   @Test
+  void aStreamNvJpegCannotParseIsLeftToTheCpuAndSaidOnce() throws Exception {
+    nvjpeg.parseFails = true;
+    try (GpuJpegDecoder decoder = open()) {
+      assertNull(decoder.decode(jpeg, manager));
+      assertNull(decoder.decode(jpeg, manager));
+      assertEquals(Set.of("before any decoder: nvjpegJpegStreamParse or nvjpegDecodeParamsSetOutputFormat NVJPEG_STATUS_BAD_JPEG"),
+          decoder.failuresLogged());
+      assertEquals(List.of(), nvjpeg.decodedBy());
+    }
+  }
+
+  @Test
   void aFrameNoDecoderTakesOrDecodesIsLeftToTheCpu() throws Exception {
     try (GpuJpegDecoder decoder = open()) {
       nvjpeg.backends.values().forEach(backend -> backend.supports = false);
