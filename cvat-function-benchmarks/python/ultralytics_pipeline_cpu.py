@@ -1,7 +1,8 @@
 # The steps Ultralytics' predict takes for a TorchScript detector, in plain PyTorch and OpenCV, on the CPU: what a
 # Python handler pays per CVAT request beside its forward pass (no HTTP). Each request: JSON and base64, imdecode,
 # LetterBox (resize, pad 114), BGR to RGB and HWC to CHW, float /255, the forward pass, confidence filter, NMS (IoU
-# 0.7), scale_boxes, JSON. Requests and forward passes alone on a grey input alternate, so both see the same machine.
+# 0.7), scale_boxes and clip_boxes, JSON. Requests and forward passes alone on a grey input alternate, so both see
+# the same machine.
 #
 #   taskset -c 0,1 python3 ultralytics_pipeline_cpu.py [requests] [fixtures]
 #
@@ -67,6 +68,8 @@ def request(body):
     xyxy = torch.cat([b[:, :2] - b[:, 2:] / 2, b[:, :2] + b[:, 2:] / 2], 1)
     i = torchvision.ops.batched_nms(xyxy, conf, cls, 0.7)[:300]
     boxes = (xyxy[i] - torch.tensor([pad_x, pad_y, pad_x, pad_y])) / r
+    boxes[:, [0, 2]] = boxes[:, [0, 2]].clamp(0, im0.shape[1])  # clip_boxes
+    boxes[:, [1, 3]] = boxes[:, [1, 3]].clamp(0, im0.shape[0])
     answer = json.dumps([{'label': int(c), 'points': bb.tolist(), 'confidence': float(s)}
                          for bb, s, c in zip(boxes, conf[i], cls[i])])
     t.append(time.perf_counter())
@@ -93,4 +96,5 @@ ms = lambda values: float(np.median(values)) * 1e3
 print(f'python {sys.version.split()[0]}, torch {torch.__version__}, OpenCV {cv2.__version__}, '
       f'{torch.get_num_threads()} threads, {len(names)} frames in turn, {requests} requests')
 print('stages (medians, ms): ' + ' '.join(f'{name} {ms(values):.2f}' for name, values in stages.items()))
-print(f'request p50 {ms(total):.2f} ms, forward pass alone {ms(alone):.2f} ms, request / forward {ms(total) / ms(alone):.2f}')
+print(f'request p50 {ms(total):.2f} ms, forward pass alone {ms(alone):.2f} ms, '
+      f'request / forward {ms(total) / ms(alone):.2f}')

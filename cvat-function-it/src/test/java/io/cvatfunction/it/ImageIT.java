@@ -17,8 +17,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,7 +53,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ImageIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> LAYERS = List.of("native libraries (cpu)", "opencv", "dependencies",
+  private static final List<String> LAYERS = List.of("native libraries (cpu)", "opencv", "javacpp", "dependencies",
       "snapshot dependencies", "model", "classes");
 
   private Path repository;
@@ -221,7 +224,40 @@ class ImageIT {
         ReferenceMatch.assertMatches("shapes-yolov8n", frame, response.statusCode(), response.body());
       }
       assertEquals(0, container.stop(), "SIGTERM stops the function cleanly");
+      assertEquals(List.of(), javacppExtractions(container.rootfs()),
+          "JavaCPP loads its libraries from their layer: it extracts nothing at start");
     }
+  }
+
+  /**
+   * The files in the folders JavaCPP extracts into ({@code ~/.javacpp}, {@code /tmp/.javacpp-<user>}), wherever its
+   * home was. It makes its (empty) cache folder even when it loads every library from the paths it is given.
+   */
+  private static List<Path> javacppExtractions(Path rootfs) throws IOException {
+    List<Path> caches = new ArrayList<>();
+    Files.walkFileTree(rootfs, Set.of(), 3, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+        if (dir.getFileName().toString().startsWith(".javacpp")) {
+          caches.add(dir);
+          return FileVisitResult.SKIP_SUBTREE;
+        }
+        boolean kernel = dir.equals(rootfs.resolve("proc")) || dir.equals(rootfs.resolve("sys"));
+        return kernel ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException e) {
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    List<Path> files = new ArrayList<>();
+    for (Path cache : caches) {
+      try (Stream<Path> walk = Files.walk(cache)) {
+        walk.filter(Files::isRegularFile).map(rootfs::relativize).forEach(files::add);
+      }
+    }
+    return files;
   }
 
   @Test

@@ -197,8 +197,15 @@ public final class ImageBuilder {
         .setToolName("cvat-function-maven-plugin");
   }
 
-  static List<String> entrypoint(ImagePlan plan) {
-    return ServerMain.command("java", plan.jvmFlags(), Map.of(), ImageLayers.CLASSPATH);
+  static List<String> entrypoint(ImagePlan plan) throws IOException {
+    Map<String, String> properties = new LinkedHashMap<>();
+    if (ImageLayers.hasJavacppLibraries(plan)) {
+      // JavaCPP loads its libraries from their layer, where it would extract them from their jars at every start;
+      // searched first, before the system folders its presets name (a base image's own libgomp, say).
+      properties.put("org.bytedeco.javacpp.pathsFirst", "true");
+      properties.put("org.bytedeco.javacpp.platform.linkpath", ImageLayers.JAVACPP.toString());
+    }
+    return ServerMain.command("java", plan.jvmFlags(), properties, ImageLayers.CLASSPATH);
   }
 
   static Map<String, String> environment(ImagePlan plan) throws IOException {

@@ -12,13 +12,15 @@ import java.util.stream.Stream;
 
 /**
  * The image's layers, most stable first, so a rebuild after a code change re-pushes only the last ones:
- * native libraries, OpenCV, release dependencies, snapshot dependencies, the model, resources, classes. A model
+ * native libraries, OpenCV, JavaCPP's libraries, release dependencies, snapshot dependencies, the model, resources,
+ * classes. A model
  * that is a file rather than a resource goes with the {@code keypoints.txt} beside it, if there is one.
  */
 final class ImageLayers {
 
   static final AbsoluteUnixPath LIBTORCH = AbsoluteUnixPath.get("/opt/cvat/libtorch");
   static final AbsoluteUnixPath OPENCV = AbsoluteUnixPath.get("/opt/cvat/opencv");
+  static final AbsoluteUnixPath JAVACPP = AbsoluteUnixPath.get("/opt/cvat/javacpp");
   static final AbsoluteUnixPath MODEL_DIR = AbsoluteUnixPath.get("/opt/cvat/model");
   static final AbsoluteUnixPath LIBS = AbsoluteUnixPath.get("/app/libs");
   static final AbsoluteUnixPath RESOURCES = AbsoluteUnixPath.get("/app/resources");
@@ -32,6 +34,9 @@ final class ImageLayers {
     List<FileEntriesLayer> layers = new ArrayList<>();
     layers.add(directory("native libraries (" + plan.flavor() + ")", plan.natives().resolve("libtorch"), LIBTORCH));
     layers.add(directory("opencv", plan.natives().resolve("opencv"), OPENCV));
+    if (hasJavacppLibraries(plan)) {
+      layers.add(directory("javacpp", plan.natives().resolve(NativeLibraries.JAVACPP), JAVACPP));
+    }
     layers.add(jars("dependencies", plan.dependencies()));
     if (!plan.snapshotDependencies().isEmpty()) {
       layers.add(jars("snapshot dependencies", plan.snapshotDependencies()));
@@ -68,6 +73,17 @@ final class ImageLayers {
     layers.add(resources.build());
     layers.add(classes.build());
     return layers;
+  }
+
+  /** Whether the extraction holds JavaCPP's libraries (a runtime that brings them). */
+  static boolean hasJavacppLibraries(ImagePlan plan) throws IOException {
+    Path dir = plan.natives().resolve(NativeLibraries.JAVACPP);
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.findAny().isPresent();
+    }
   }
 
   private static FileEntriesLayer directory(String name, Path source, AbsoluteUnixPath target) throws IOException {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -70,6 +71,8 @@ public final class ImagePlanner {
     Path resolve(String coordinates) throws IOException;
   }
 
+  private static final Set<String> JAVACPP_NATIVES = Set.of("javacpp", "leptonica");
+
   private final Resolver resolver;
   private final Consumer<String> log;
 
@@ -105,10 +108,11 @@ public final class ImagePlanner {
     Path libtorch = resolver.resolve("ai.djl.pytorch:pytorch-native-" + flavor + ":jar:linux-x86_64:" + pytorchVersion);
     // nvJPEG, the runtime's GPU JPEG decoder, only where there is a GPU.
     Optional<Path> nvjpeg = flavor.equals("cu121") ? Optional.of(resolver.resolve(nvjpegArtifact())) : Optional.empty();
+    List<Path> javacpp = project.jars().stream().filter(ImagePlanner::isJavacppNatives).map(Jar::file).toList();
     Path natives;
     try {
-      natives = NativeLibraries.extract(new NativeLibraries.Sources(flavor, libtorch, jni.file(), opencv.file(), nvjpeg),
-          parameters.cacheDirectory().resolve("natives"), log);
+      natives = NativeLibraries.extract(new NativeLibraries.Sources(flavor, libtorch, jni.file(), opencv.file(), nvjpeg,
+          javacpp), parameters.cacheDirectory().resolve("natives"), log);
     } catch (IOException e) {
       throw extraction(e);
     }
@@ -116,8 +120,9 @@ public final class ImagePlanner {
     List<Path> snapshots = new ArrayList<>();
     for (Jar jar : project.jars()) {
       boolean nativeJar = jar.groupId().equals("ai.djl.pytorch")
-          && (jar.artifactId().startsWith("pytorch-native-") || jar.artifactId().equals("pytorch-jni"));
-      if (!nativeJar) { // the natives layer replaces them
+          && (jar.artifactId().startsWith("pytorch-native-") || jar.artifactId().equals("pytorch-jni"))
+          || isJavacppNatives(jar);
+      if (!nativeJar) { // the natives layers replace them
         (jar.snapshot() ? snapshots : releases).add(jar.file());
       }
     }
@@ -175,6 +180,15 @@ public final class ImagePlanner {
 
   private static IOException extraction(IOException e) {
     return new IOException("cannot extract the native libraries: " + e.getMessage(), e);
+  }
+
+  /**
+   * A native jar the runtime brings through JavaCPP, for the image's platform ({@code org.bytedeco:javacpp} or {@code
+   * leptonica}, classifier {@code linux-x86_64}); their classes come in jars of their own.
+   */
+  private static boolean isJavacppNatives(Jar jar) {
+    return jar.groupId().equals("org.bytedeco") && JAVACPP_NATIVES.contains(jar.artifactId())
+        && jar.file().getFileName().toString().endsWith("-linux-x86_64.jar");
   }
 
   private static Jar jar(Project project, String groupId, String artifactId) throws ImageBuilder.BuildFailure {

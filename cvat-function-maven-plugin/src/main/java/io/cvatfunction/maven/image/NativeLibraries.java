@@ -9,10 +9,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Comparator;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -23,13 +25,18 @@ import java.util.zip.ZipFile;
  * is never re-tarred, recompressed or re-pushed, even after {@code mvn clean}.
  *
  * <p>Layout of one extraction: {@code libtorch/} (libtorch of one flavour plus DJL's JNI glue, the directory
- * {@code PYTORCH_LIBRARY_PATH} points at, and for CUDA {@code libnvjpeg.so.12}, the runtime's GPU JPEG decoder)
- * and {@code opencv/} (OpenCV's JNI library).
+ * {@code PYTORCH_LIBRARY_PATH} points at, and for CUDA {@code libnvjpeg.so.12}, the runtime's GPU JPEG decoder),
+ * {@code opencv/} (OpenCV's JNI library) and {@code javacpp/} (the libraries of JavaCPP's native jars: JavaCPP's
+ * own and Leptonica's, whose libjpeg-turbo decodes JPEGs on the CPU; JavaCPP would otherwise extract them at every
+ * start).
  */
 public final class NativeLibraries {
 
   /** The mtime every extracted file gets (jib's default for layer entries, too). */
   static final FileTime STABLE_MTIME = FileTime.fromMillis(1000);
+
+  /** The folder of an extraction that holds JavaCPP's libraries. */
+  static final String JAVACPP = "javacpp";
 
   /** nvJPEG's file name, in {@code libtorch/} beside the CUDA libraries. */
   public static final String NVJPEG = "libnvjpeg.so.12";
@@ -37,6 +44,8 @@ public final class NativeLibraries {
   private static final String COMPLETE = ".complete";
   private static final String NVJPEG_PREFIX = "org/bytedeco/cuda/linux-x86_64/";
   private static final Predicate<String> SHARED_LIBRARY = name -> name.contains(".so");
+  /** Where a JavaCPP native jar keeps its libraries: {@code org/bytedeco/<module>/linux-x86_64/}. */
+  private static final String JAVACPP_LIBRARY = "org/bytedeco/[^/]+/linux-x86_64/[^/]+\\.so[^/]*";
 
   private NativeLibraries() {}
 
@@ -49,8 +58,11 @@ public final class NativeLibraries {
    * @param opencvJar {@code org.openpnp:opencv}
    * @param nvjpegJar {@code org.bytedeco:cuda-redist:linux-x86_64} ({@link #nvjpegArtifact()}) for a CUDA flavor;
    *     only {@value #NVJPEG} is taken from its 362 MB
+   * @param javacppJars the runtime classpath's JavaCPP native jars ({@code org.bytedeco:*:linux-x86_64}:
+   *     {@code javacpp}, {@code leptonica})
    */
-  public record Sources(String flavor, Path libtorchJar, Path jniJar, Path opencvJar, Optional<Path> nvjpegJar) {}
+  public record Sources(String flavor, Path libtorchJar, Path jniJar, Path opencvJar, Optional<Path> nvjpegJar,
+      List<Path> javacppJars) {}
 
   /**
    * The coordinates of the jar that holds nvJPEG, {@code groupId:artifactId:jar:classifier:version}: written at
@@ -75,7 +87,8 @@ public final class NativeLibraries {
    */
   public static Path extract(Sources sources, Path cache, Consumer<String> log) throws IOException {
     String key = sources.flavor() + "-" + stem(sources.libtorchJar()) + "-" + stem(sources.jniJar()) + "-"
-        + stem(sources.opencvJar()) + sources.nvjpegJar().map(jar -> "-" + stem(jar)).orElse("");
+        + stem(sources.opencvJar()) + sources.nvjpegJar().map(jar -> "-" + stem(jar)).orElse("")
+        + sources.javacppJars().stream().map(jar -> "-" + stem(jar)).sorted().collect(Collectors.joining());
     Path dir = cache.resolve(key);
     if (Files.exists(dir.resolve(COMPLETE))) {
       log.accept("Native libraries (" + sources.flavor() + ") from the cache: " + dir);
@@ -88,6 +101,15 @@ public final class NativeLibraries {
     long bytes = copy(sources.libtorchJar(), "pytorch/" + sources.flavor() + "/linux-x86_64/", SHARED_LIBRARY, libtorch, log);
     bytes += copy(sources.jniJar(), "jnilib/linux-x86_64/" + sources.flavor() + "/", SHARED_LIBRARY, libtorch, log);
     bytes += copy(sources.opencvJar(), "nu/pattern/opencv/linux/x86_64/", SHARED_LIBRARY, partial.resolve("opencv"), log);
+    for (Path jar : sources.javacppJars()) {
+      long copied = copy(jar, name -> name.matches(JAVACPP_LIBRARY), partial.resolve(JAVACPP), log);
+      if (copied == 0) {
+        deleteTree(partial);
+        throw new IOException("no libraries under org/bytedeco/<module>/linux-x86_64/ in " + jar.getFileName()
+            + ": not a JavaCPP native jar of the layout this plugin knows");
+      }
+      bytes += copied;
+    }
     if (!Files.exists(libtorch.resolve("libtorch.so")) || !Files.exists(libtorch.resolve("libdjl_torch.so"))) {
       deleteTree(partial);
       throw new IOException("no libtorch or JNI library for flavor " + sources.flavor() + " in "
@@ -118,6 +140,12 @@ public final class NativeLibraries {
   /** Copies the entries directly under {@code prefix} whose file name is {@code wanted}. */
   private static long copy(Path jar, String prefix, Predicate<String> wanted, Path target, Consumer<String> log)
       throws IOException {
+    return copy(jar, name -> name.startsWith(prefix) && !name.substring(prefix.length()).contains("/")
+        && wanted.test(name.substring(prefix.length())), target, log);
+  }
+
+  /** Copies the file entries whose whole name is {@code wanted}, each by its file name, into {@code target}. */
+  private static long copy(Path jar, Predicate<String> wanted, Path target, Consumer<String> log) throws IOException {
     Files.createDirectories(target);
     long total = 0;
     try (ZipFile zip = new ZipFile(jar.toFile())) {
@@ -125,11 +153,10 @@ public final class NativeLibraries {
       while (entries.hasMoreElements()) {
         ZipEntry entry = entries.nextElement();
         String name = entry.getName();
-        if (entry.isDirectory() || !name.startsWith(prefix) || name.substring(prefix.length()).contains("/")
-            || !wanted.test(name.substring(prefix.length()))) {
+        if (entry.isDirectory() || !wanted.test(name)) {
           continue;
         }
-        Path file = target.resolve(name.substring(prefix.length()));
+        Path file = target.resolve(name.substring(name.lastIndexOf('/') + 1));
         try (InputStream in = zip.getInputStream(entry)) {
           total += Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
         }

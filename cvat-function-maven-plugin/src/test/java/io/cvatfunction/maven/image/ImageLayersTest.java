@@ -1,6 +1,8 @@
 package io.cvatfunction.maven.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FileEntry;
@@ -12,7 +14,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What the model layer holds: the model, and a pose model's keypoint names where the runtime looks for them. */
+/**
+ * What the model layer holds (the model, and a pose model's keypoint names where the runtime looks for them), and
+ * JavaCPP's libraries in a layer of their own that the entrypoint points JavaCPP at.
+ */
 class ImageLayersTest {
 
   @TempDir
@@ -42,6 +47,23 @@ class ImageLayersTest {
     Files.writeString(dir.resolve("models/keypoints.txt"), "tip\ntail\n");
     assertEquals(List.of("/opt/cvat/model/best.torchscript", "/opt/cvat/model/keypoints.txt"),
         layer(ImageLayers.of(plan(Optional.empty(), Optional.of(model))), "model"));
+  }
+
+  @Test
+  void javacppLoadsItsLibrariesFromTheirLayerWhereThereAreAny() throws Exception {
+    Files.createDirectories(dir.resolve("classes"));
+    ImagePlan plan = plan(Optional.empty(), Optional.empty());
+    assertTrue(ImageLayers.of(plan).stream().noneMatch(l -> l.getName().equals("javacpp")));
+    assertFalse(ImageBuilder.entrypoint(plan).stream().anyMatch(a -> a.contains("javacpp")));
+
+    Path javacpp = Files.createDirectories(dir.resolve("natives").resolve(NativeLibraries.JAVACPP));
+    Files.write(javacpp.resolve("libjnijavacpp.so"), new byte[] {1});
+    Files.write(javacpp.resolve("libleptonica.so.6"), new byte[] {2});
+    assertEquals(List.of("/opt/cvat/javacpp/libjnijavacpp.so", "/opt/cvat/javacpp/libleptonica.so.6"),
+        layer(ImageLayers.of(plan), "javacpp"));
+    List<String> entrypoint = ImageBuilder.entrypoint(plan);
+    assertEquals(List.of("java", "-Dorg.bytedeco.javacpp.pathsFirst=true",
+        "-Dorg.bytedeco.javacpp.platform.linkpath=/opt/cvat/javacpp", "-cp"), entrypoint.subList(0, 4));
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +38,8 @@ class ImagePlannerTest {
   private static Path opencv;
   private static Path runtime;
   private static Path jackson;
+  private static Path leptonica;
+  private static Path cuda;
   private static List<ImagePlanner.Jar> jars;
 
   private final List<String> resolved = new ArrayList<>();
@@ -73,12 +76,21 @@ class ImagePlannerTest {
     opencv = jar("opencv-4.9.0-0.jar", "nu/pattern/opencv/linux/x86_64/libopencv_java490.so");
     runtime = jar("cvat-function-runtime-0.1.0-SNAPSHOT.jar", "io/cvatfunction/runtime/Marker.class");
     jackson = jar("jackson-databind-2.17.2.jar", "com/fasterxml/Marker.class");
+    leptonica = jar("leptonica-1.87.0-1.5.14.jar", "org/bytedeco/leptonica/PIX.class");
+    cuda = jar("cuda-redist-12.9-9.10-1.5.12-linux-x86_64.jar", "org/bytedeco/cuda/linux-x86_64/libcudart.so.12");
     jars = List.of(
         new ImagePlanner.Jar("io.cvatfunction", "cvat-function-runtime", "0.1.0-SNAPSHOT", runtime, true),
         new ImagePlanner.Jar("ai.djl.pytorch", "pytorch-jni", "2.3.1-0.29.0", jni, false),
         new ImagePlanner.Jar("ai.djl.pytorch", "pytorch-native-cpu", "2.3.1", jar("pytorch-native-cpu-2.3.1.jar"), false),
         new ImagePlanner.Jar("org.openpnp", "opencv", "4.9.0-0", opencv, false),
-        new ImagePlanner.Jar("com.fasterxml.jackson.core", "jackson-databind", "2.17.2", jackson, false));
+        new ImagePlanner.Jar("com.fasterxml.jackson.core", "jackson-databind", "2.17.2", jackson, false),
+        new ImagePlanner.Jar("org.bytedeco", "leptonica", "1.87.0-1.5.14", leptonica, false),
+        new ImagePlanner.Jar("org.bytedeco", "leptonica", "1.87.0-1.5.14", jar("leptonica-1.87.0-1.5.14-linux-x86_64.jar",
+            "org/bytedeco/leptonica/linux-x86_64/libjnileptonica.so"), false),
+        new ImagePlanner.Jar("org.bytedeco", "javacpp", "1.5.14", jar("javacpp-1.5.14-linux-x86_64.jar",
+            "org/bytedeco/javacpp/linux-x86_64/libjnijavacpp.so"), false),
+        // Not a JavaCPP jar the runtime brings: a dependency like any other, its libraries left in it
+        new ImagePlanner.Jar("org.bytedeco", "cuda-redist", "12.9-9.10-1.5.12", cuda, false));
   }
 
   private ImagePlanner planner() {
@@ -107,15 +119,21 @@ class ImagePlannerTest {
   void plansTheFunctionsLayersNativesAndModel() throws Exception {
     ImagePlan plan = plan(parameters(" Tar ", "balls:1.0", "cpu", "balls", 60));
 
-    Path natives = dir.resolve("cache/natives/cpu-cpu-pytorch-jni-2.3.1-0.29.0-opencv-4.9.0-0");
+    Path natives = dir.resolve("cache/natives/cpu-cpu-pytorch-jni-2.3.1-0.29.0-opencv-4.9.0-0"
+        + "-javacpp-1.5.14-linux-x86_64-leptonica-1.87.0-1.5.14-linux-x86_64");
     assertEquals(new ImagePlan("balls", "com.example.Balls", "eclipse-temurin:17-jre-jammy", ImagePlan.Target.TAR,
-        "balls:1.0", dir.resolve("image.tar"), "podman", "cpu", "2.3.1", natives, List.of(opencv, jackson),
+        "balls:1.0", dir.resolve("image.tar"), "podman", "cpu", "2.3.1", natives,
+        List.of(opencv, jackson, leptonica, cuda),
         List.of(runtime), project.classes, Optional.of("models/balls.torchscript"), Optional.empty(), List.of(),
         false, true, dir.resolve("cache"), Duration.ofSeconds(60)), plan);
     assertEquals(List.of("ai.djl.pytorch:pytorch-native-cpu:jar:linux-x86_64:2.3.1"), resolved,
         "the libtorch of the flavour, at the JNI's libtorch version; no nvJPEG without CUDA");
     assertTrue(Files.isRegularFile(natives.resolve("libtorch/libtorch.so")), "extracted");
     assertTrue(Files.isRegularFile(natives.resolve("opencv/libopencv_java490.so")), "extracted");
+    try (Stream<Path> javacpp = Files.list(natives.resolve(NativeLibraries.JAVACPP))) {
+      assertEquals(List.of("libjnijavacpp.so", "libjnileptonica.so"), javacpp.map(p -> p.getFileName().toString())
+          .sorted().toList(), "JavaCPP's natives of the runtime, not cuda-redist's");
+    }
   }
 
   @Test

@@ -37,6 +37,7 @@ class NativeLibrariesTest {
   private Path libtorchJar;
   private Path jniJar;
   private Path opencvJar;
+  private List<Path> javacppJars;
   private final List<String> log = new ArrayList<>();
 
   private static Path jar(Path file, Map<String, byte[]> entries) throws IOException {
@@ -79,11 +80,22 @@ class NativeLibrariesTest {
         "jnilib/linux-x86_64/cpu/libdjl_torch.so", bytes("jni cpu")));
     opencvJar = jar(dir.resolve("opencv-4.9.0-0.jar"), Map.of(
         "nu/pattern/opencv/linux/x86_64/libopencv_java490.so", bytes("opencv")));
+    Map<String, byte[]> leptonica = new LinkedHashMap<>();
+    leptonica.put("META-INF/native-image/linux-x86_64/jnileptonica/jni-config.json", bytes("{}"));
+    leptonica.put("org/bytedeco/leptonica/linux-x86_64/libgomp.so.1", bytes("gomp"));
+    leptonica.put("org/bytedeco/leptonica/linux-x86_64/libleptonica.so.6", bytes("leptonica"));
+    leptonica.put("org/bytedeco/leptonica/linux-x86_64/libjnileptonica.so", bytes("jni leptonica"));
+    leptonica.put("org/bytedeco/leptonica/linux-x86_64/include/leptonica/allheaders.h", bytes("header"));
+    leptonica.put("org/bytedeco/leptonica/linux-x86_64/lib/libsharpyuv.a", bytes("static"));
+    leptonica.put("org/bytedeco/leptonica/linux-x86_64/lib/pkgconfig/lept.pc", bytes("pkg-config"));
+    javacppJars = List.of(jar(dir.resolve("javacpp-1.5.14-linux-x86_64.jar"), Map.of(
+        "org/bytedeco/javacpp/linux-x86_64/libjnijavacpp.so", bytes("jni javacpp"))),
+        jar(dir.resolve("leptonica-1.87.0-1.5.14-linux-x86_64.jar"), leptonica));
   }
 
   private Path extract(Optional<Path> nvjpegJar) throws IOException {
-    return NativeLibraries.extract(new NativeLibraries.Sources("cu121", libtorchJar, jniJar, opencvJar, nvjpegJar),
-        cache, log::add);
+    return NativeLibraries.extract(new NativeLibraries.Sources("cu121", libtorchJar, jniJar, opencvJar, nvjpegJar,
+        javacppJars), cache, log::add);
   }
 
   private static List<String> names(Path directory) throws IOException {
@@ -101,6 +113,11 @@ class NativeLibrariesTest {
     assertArrayEquals(NVJPEG_BYTES, Files.readAllBytes(libtorch.resolve(NativeLibraries.NVJPEG)));
     assertArrayEquals(bytes("jni cu121"), Files.readAllBytes(libtorch.resolve("libdjl_torch.so")));
     assertEquals(List.of("libopencv_java490.so"), names(natives.resolve("opencv")));
+    // JavaCPP's libraries side by side, without the headers, static libraries and build files its jars carry too
+    assertEquals(List.of("libgomp.so.1", "libjnijavacpp.so", "libjnileptonica.so", "libleptonica.so.6"),
+        names(natives.resolve(NativeLibraries.JAVACPP)));
+    assertArrayEquals(bytes("leptonica"), Files.readAllBytes(natives.resolve(NativeLibraries.JAVACPP)
+        .resolve("libleptonica.so.6")));
     try (Stream<Path> files = Files.walk(natives.resolve("libtorch"))) {
       for (Path file : files.toList()) {
         assertEquals(NativeLibraries.STABLE_MTIME, Files.getLastModifiedTime(file), file.toString());
@@ -126,6 +143,23 @@ class NativeLibrariesTest {
     Path without = extract(Optional.empty());
     assertNotEquals(first, without);
     assertFalse(Files.exists(without.resolve("libtorch").resolve(NativeLibraries.NVJPEG)));
+
+    javacppJars = List.of();
+    Path noJavacpp = extract(Optional.of(cuda129));
+    assertNotEquals(first, noJavacpp, "the JavaCPP jars are part of the key");
+    assertFalse(Files.exists(noJavacpp.resolve(NativeLibraries.JAVACPP)));
+  }
+
+  @Test
+  void aJavacppJarWithoutLibrariesIsAClearErrorAndLeavesNoPartialExtraction() throws IOException {
+    javacppJars = List.of(jar(dir.resolve("leptonica-9.9-linux-x86_64.jar"), Map.of(
+        "org/bytedeco/leptonica/linux-x86_64/lib/libleptonica.so.6", bytes("moved one folder down"))));
+
+    IOException e = assertThrows(IOException.class, () -> extract(Optional.empty()));
+
+    assertTrue(e.getMessage().contains("no libraries under org/bytedeco/<module>/linux-x86_64/ in "
+        + "leptonica-9.9-linux-x86_64.jar"), e.getMessage());
+    assertEquals(List.of(), names(cache), "neither a complete nor a partial extraction");
   }
 
   @Test
