@@ -13,8 +13,8 @@ import java.util.stream.Stream;
 /**
  * The image's layers, most stable first, so a rebuild after a code change re-pushes only the last ones:
  * native libraries, OpenCV, JavaCPP's libraries, release dependencies, snapshot dependencies, the model, resources,
- * classes. A model
- * that is a file rather than a resource goes with the {@code keypoints.txt} beside it, if there is one.
+ * classes. A model that is a file rather than a resource goes with the {@code keypoints.txt} beside it, if there is
+ * one.
  */
 final class ImageLayers {
 
