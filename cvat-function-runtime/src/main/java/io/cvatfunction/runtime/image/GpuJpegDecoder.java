@@ -263,8 +263,8 @@ final class GpuJpegDecoder implements AutoCloseable {
           : NvJpegLibrary.OUTPUT_YUV);
     }
     if (status != NvJpegLibrary.SUCCESS) { // a stream nvJPEG cannot parse, or an output it refuses
-      logOnce("before any decoder", "nvjpegJpegStreamParse or nvjpegDecodeParamsSetOutputFormat " + NvJpegLibrary.statusName(status),
-          widths[0], heights[0]);
+      logOnce("before any decoder", "nvjpegJpegStreamParse or nvjpegDecodeParamsSetOutputFormat "
+          + NvJpegLibrary.statusName(status), widths[0], heights[0]);
       return null;
     }
     NDArray luma = manager.create(new Shape(heights[0], widths[0]), DataType.UINT8);
