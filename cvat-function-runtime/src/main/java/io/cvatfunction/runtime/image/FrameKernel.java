@@ -123,7 +123,7 @@ final class FrameKernel {
       }
       int gridWidth = (box.dstWidth() + BLOCK_WIDTH - 1) / BLOCK_WIDTH;
       int gridHeight = (box.dstHeight() + BLOCK_HEIGHT - 1) / BLOCK_HEIGHT;
-      int status = cuda.cuCtxSetCurrent(context); // a no-op on threads where libtorch already made it current
+      int status = cuda.cuCtxSetCurrent(context); // a no-op on threads where it is current already
       if (status == CudaDriver.SUCCESS) {
         status = cuda.cuLaunchKernel(function, gridWidth, gridHeight, 1, BLOCK_WIDTH, BLOCK_HEIGHT, 1, 0, null,
             arguments, null);
@@ -141,7 +141,16 @@ final class FrameKernel {
    * the fault shows only at the next synchronisation.
    */
   boolean contextWorks() {
-    return cuda.cuCtxSetCurrent(context) == CudaDriver.SUCCESS && cuda.cuCtxSynchronize() == CudaDriver.SUCCESS;
+    return makeContextCurrent() && cuda.cuCtxSynchronize() == CudaDriver.SUCCESS;
+  }
+
+  /**
+   * Makes the device's context current on this thread, as libtorch does only where it allocates or copies (not where
+   * its caching allocator has the memory already): nvJPEG's JPEG engine makes a thread's decoder state through the
+   * driver, which fails on a thread without a current context. Cheap where it is current already.
+   */
+  boolean makeContextCurrent() {
+    return cuda.cuCtxSetCurrent(context) == CudaDriver.SUCCESS;
   }
 
   /** Unloads the kernel once the work queued before is done; call when no request uses it any more. */

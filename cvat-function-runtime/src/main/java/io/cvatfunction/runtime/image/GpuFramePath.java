@@ -76,8 +76,9 @@ final class GpuFramePath implements AutoCloseable {
     return unusedDecoders;
   }
 
-  /** See {@link GpuJpegDecoder#decode}. */
+  /** See {@link GpuJpegDecoder#decode}; on a thread where the device's context is current, as nvJPEG needs. */
   JpegPlanes decode(byte[] jpeg, NDManager manager) throws BadRequestException {
+    kernel.makeContextCurrent(); // where it cannot be, nvJPEG fails the frame and says why; the CPU then decodes it
     return decoder.decode(jpeg, manager);
   }
 

@@ -305,10 +305,11 @@ final class GpuJpegDecoder implements AutoCloseable {
    * call and its status).
    */
   private String decodes(int i, Workspace work, NvJpegLibrary.Image destination) {
-    Pointer state = work.state(i);
-    if (state == null) {
-      return "its decoder state could not be made";
+    String failure = work.makeState(i);
+    if (failure != null) {
+      return failure;
     }
+    Pointer state = work.state(i);
     Pointer decoder = backends.get(i).decoder();
     int status = nvjpeg.nvjpegDecodeJpegHost(handle, decoder, state, work.params(), work.stream());
     if (status != NvJpegLibrary.SUCCESS) {
@@ -388,20 +389,35 @@ final class GpuJpegDecoder implements AutoCloseable {
           == NvJpegLibrary.SUCCESS && supported.getValue() == 0;
     }
 
-    /** The state for backend {@code i}, made and given the buffers on first use; {@code null} when it cannot be. */
-    Pointer state(int i) {
-      if (states[i] == null) {
-        PointerByReference made = new PointerByReference();
-        if (nvjpeg.nvjpegDecoderStateCreate(handle, backends.get(i).decoder(), made) != NvJpegLibrary.SUCCESS) {
-          return null;
-        }
-        if (nvjpeg.nvjpegStateAttachPinnedBuffer(made.getValue(), pinned.getValue()) != NvJpegLibrary.SUCCESS
-            || nvjpeg.nvjpegStateAttachDeviceBuffer(made.getValue(), device.getValue()) != NvJpegLibrary.SUCCESS) {
-          nvjpeg.nvjpegJpegStateDestroy(made.getValue());
-          return null;
-        }
-        states[i] = made.getValue();
+    /**
+     * Makes the state for backend {@code i} and gives it the buffers, on the thread's first frame for that backend:
+     * {@code null} once it is there, else the call that failed and its status.
+     */
+    String makeState(int i) {
+      if (states[i] != null) {
+        return null;
       }
+      PointerByReference made = new PointerByReference();
+      int status = nvjpeg.nvjpegDecoderStateCreate(handle, backends.get(i).decoder(), made);
+      if (status != NvJpegLibrary.SUCCESS) {
+        return "nvjpegDecoderStateCreate " + NvJpegLibrary.statusName(status);
+      }
+      status = nvjpeg.nvjpegStateAttachPinnedBuffer(made.getValue(), pinned.getValue());
+      String call = "nvjpegStateAttachPinnedBuffer ";
+      if (status == NvJpegLibrary.SUCCESS) {
+        status = nvjpeg.nvjpegStateAttachDeviceBuffer(made.getValue(), device.getValue());
+        call = "nvjpegStateAttachDeviceBuffer ";
+      }
+      if (status != NvJpegLibrary.SUCCESS) {
+        nvjpeg.nvjpegJpegStateDestroy(made.getValue());
+        return call + NvJpegLibrary.statusName(status);
+      }
+      states[i] = made.getValue();
+      return null;
+    }
+
+    /** The state for backend {@code i}, once {@link #makeState} made it. */
+    Pointer state(int i) {
       return states[i];
     }
 

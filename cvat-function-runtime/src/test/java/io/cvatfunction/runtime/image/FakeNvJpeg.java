@@ -40,6 +40,7 @@ final class FakeNvJpeg implements NvJpegLibrary {
   /** Whether a handle for the JPEG engine can be made (not on a GPU without one). */
   volatile boolean engineHandle = true;
   volatile boolean parseFails; // every stream is refused, as a stream nvJPEG cannot parse
+  volatile boolean deviceBuffersRefused; // no state takes a device buffer
   /** The image every stream is: components, subsampling, luma size. */
   volatile int components = 3;
   volatile int subsampling = CSS_420;
@@ -199,7 +200,7 @@ final class FakeNvJpeg implements NvJpegLibrary {
   public int nvjpegStateAttachDeviceBuffer(Pointer state, Pointer buffer) {
     use("state", state);
     use("device buffer", buffer);
-    return SUCCESS;
+    return deviceBuffersRefused ? ALLOCATOR_FAILURE : SUCCESS;
   }
 
   @Override

@@ -130,8 +130,27 @@ class GpuJpegDecoderTest {
     nvjpeg.backends.get(ENGINE).statesFail = true; // a thread's state is made with its first frame for that decoder
     try (GpuJpegDecoder decoder = open(); JpegPlanes planes = decoder.decode(jpeg, manager)) {
       assertDecodedBy(GPU_HUFFMAN, planes);
-      assertEquals(Set.of("JPEG engine: its decoder state could not be made"), decoder.failuresLogged());
+      assertEquals(Set.of("JPEG engine: nvjpegDecoderStateCreate NVJPEG_STATUS_ALLOCATOR_FAILURE"),
+          decoder.failuresLogged());
     }
+  }
+
+  @Test
+  void aStateThatCannotTakeItsBuffersIsFreedAndTheFrameLeftToTheCpu() throws Exception {
+    nvjpeg.deviceBuffersRefused = true;
+    try (GpuJpegDecoder decoder = open()) {
+      assertNull(decoder.decode(jpeg, manager));
+      assertEquals(0, nvjpeg.live("state"), "each state made was freed");
+      assertEquals(Set.of("JPEG engine: nvjpegStateAttachDeviceBuffer NVJPEG_STATUS_ALLOCATOR_FAILURE",
+          "GPU Huffman: nvjpegStateAttachDeviceBuffer NVJPEG_STATUS_ALLOCATOR_FAILURE",
+          "CPU Huffman: nvjpegStateAttachDeviceBuffer NVJPEG_STATUS_ALLOCATOR_FAILURE"), decoder.failuresLogged());
+      nvjpeg.deviceBuffersRefused = false; // made on the thread's next frame
+      try (JpegPlanes planes = decoder.decode(jpeg, manager)) {
+        assertDecodedBy(ENGINE, planes);
+      }
+    }
+    assertEquals(0, nvjpeg.liveObjects());
+    assertEquals(List.of(), nvjpeg.misuse());
   }
 
   @Test
