@@ -36,8 +36,8 @@ import java.util.concurrent.Future;
  * the number of answers that did not match, and the run fails when any did not. It reports from one run: start to
  * ready, then for each number of concurrent clients the client-side latency (median, p90, p99), the throughput and
  * the median of each server stage (from the {@code Server-Timing} header); the forward pass alone on the same model;
- * the frames each decoder decoded (nvJPEG's decoders, libjpeg-turbo, OpenCV); and, where {@code nvidia-smi} exists, the GPU memory
- * after warm-up and after a sustained load.
+ * the frames each decoder decoded (nvJPEG's decoders, libjpeg-turbo, OpenCV); and, where {@code nvidia-smi} exists,
+ * the GPU memory after warm-up and after a sustained load.
  *
  * <p>System properties: {@code bench.model} (a fixture model: {@code shapes-yolov8n}, {@code shapes-yolo26n},
  * {@code shapes-yolov8n-seg}, {@code shapes-yolov8n-pose}, {@code shapes-yolov8n-obb}, {@code shapes-yolov8n-cls}),

@@ -306,21 +306,26 @@ final class GpuJpegDecoder implements AutoCloseable {
    */
   private String decodes(int i, Workspace work, NvJpegLibrary.Image destination) {
     String failure = work.makeState(i);
-    if (failure != null) {
-      return failure;
-    }
     Pointer state = work.state(i);
     Pointer decoder = backends.get(i).decoder();
-    int status = nvjpeg.nvjpegDecodeJpegHost(handle, decoder, state, work.params(), work.stream());
-    if (status != NvJpegLibrary.SUCCESS) {
-      return "nvjpegDecodeJpegHost " + NvJpegLibrary.statusName(status);
+    if (failure == null) {
+      failure = failed("nvjpegDecodeJpegHost",
+          nvjpeg.nvjpegDecodeJpegHost(handle, decoder, state, work.params(), work.stream()));
     }
-    status = nvjpeg.nvjpegDecodeJpegTransferToDevice(handle, decoder, state, work.stream(), null);
-    if (status != NvJpegLibrary.SUCCESS) {
-      return "nvjpegDecodeJpegTransferToDevice " + NvJpegLibrary.statusName(status);
+    if (failure == null) {
+      failure = failed("nvjpegDecodeJpegTransferToDevice",
+          nvjpeg.nvjpegDecodeJpegTransferToDevice(handle, decoder, state, work.stream(), null));
     }
-    status = nvjpeg.nvjpegDecodeJpegDevice(handle, decoder, state, destination, null);
-    return status == NvJpegLibrary.SUCCESS ? null : "nvjpegDecodeJpegDevice " + NvJpegLibrary.statusName(status);
+    if (failure == null) {
+      failure = failed("nvjpegDecodeJpegDevice",
+          nvjpeg.nvjpegDecodeJpegDevice(handle, decoder, state, destination, null));
+    }
+    return failure;
+  }
+
+  /** {@code null} when {@code status} is success, else the call and its status. */
+  private static String failed(String call, int status) {
+    return status == NvJpegLibrary.SUCCESS ? null : call + " " + NvJpegLibrary.statusName(status);
   }
 
   /**
@@ -398,21 +403,22 @@ final class GpuJpegDecoder implements AutoCloseable {
         return null;
       }
       PointerByReference made = new PointerByReference();
-      int status = nvjpeg.nvjpegDecoderStateCreate(handle, backends.get(i).decoder(), made);
-      if (status != NvJpegLibrary.SUCCESS) {
-        return "nvjpegDecoderStateCreate " + NvJpegLibrary.statusName(status);
+      String failure = failed("nvjpegDecoderStateCreate",
+          nvjpeg.nvjpegDecoderStateCreate(handle, backends.get(i).decoder(), made));
+      if (failure != null) {
+        return failure;
       }
-      status = nvjpeg.nvjpegStateAttachPinnedBuffer(made.getValue(), pinned.getValue());
-      String call = "nvjpegStateAttachPinnedBuffer ";
-      if (status == NvJpegLibrary.SUCCESS) {
-        status = nvjpeg.nvjpegStateAttachDeviceBuffer(made.getValue(), device.getValue());
-        call = "nvjpegStateAttachDeviceBuffer ";
+      Pointer state = made.getValue();
+      failure = failed("nvjpegStateAttachPinnedBuffer", nvjpeg.nvjpegStateAttachPinnedBuffer(state, pinned.getValue()));
+      if (failure == null) {
+        failure = failed("nvjpegStateAttachDeviceBuffer",
+            nvjpeg.nvjpegStateAttachDeviceBuffer(state, device.getValue()));
       }
-      if (status != NvJpegLibrary.SUCCESS) {
-        nvjpeg.nvjpegJpegStateDestroy(made.getValue());
-        return call + NvJpegLibrary.statusName(status);
+      if (failure != null) {
+        nvjpeg.nvjpegJpegStateDestroy(state);
+        return failure;
       }
-      states[i] = made.getValue();
+      states[i] = state;
       return null;
     }
 

@@ -159,7 +159,8 @@ class GpuJpegDecoderTest {
     try (GpuJpegDecoder decoder = open()) {
       assertNull(decoder.decode(jpeg, manager));
       assertNull(decoder.decode(jpeg, manager));
-      assertEquals(Set.of("before any decoder: nvjpegJpegStreamParse or nvjpegDecodeParamsSetOutputFormat NVJPEG_STATUS_BAD_JPEG"),
+      assertEquals(Set.of("before any decoder: nvjpegJpegStreamParse or nvjpegDecodeParamsSetOutputFormat"
+          + " NVJPEG_STATUS_BAD_JPEG"),
           decoder.failuresLogged());
       assertEquals(List.of(), nvjpeg.decodedBy());
     }

@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -47,7 +46,8 @@ class GpuDecodingTest {
         ParityTest.assertMatches("shapes-yolov8n", sent.get(i), answers.get(i).get(2, TimeUnit.MINUTES));
       }
       JsonNode after = framesDecoded(server);
-      assertEquals(sent.size(), onTheGpu(after) - onTheGpu(before), "frames decoded by nvJPEG: " + before + " → " + after);
+      assertEquals(sent.size(), onTheGpu(after) - onTheGpu(before),
+          "frames decoded by nvJPEG: " + before + " → " + after);
       assertEquals(before.path("libjpeg-turbo").asLong(-1), after.path("libjpeg-turbo").asLong(-2),
           "JPEGs decoded on the CPU: " + before + " → " + after);
     } finally {
@@ -61,7 +61,7 @@ class GpuDecodingTest {
 
   /** The frames nvJPEG's decoders decoded: every count but the CPU decoders'. */
   private static long onTheGpu(JsonNode decoded) {
-    return StreamSupport.stream(((Iterable<Map.Entry<String, JsonNode>>) decoded::fields).spliterator(), false)
+    return decoded.properties().stream()
         .filter(count -> !count.getKey().equals("libjpeg-turbo") && !count.getKey().equals("OpenCV"))
         .mapToLong(count -> count.getValue().asLong()).sum();
   }
